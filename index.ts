@@ -1,0 +1,5 @@
+// Entry point for the Pulumi CLI and the offline plan: Pulumi calls the exported function and uses what it
+// returns as the stack outputs.
+import { platformProgram } from "./stacks/program";
+
+export = platformProgram;

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { ENVIRONMENTS, Environment, awsRegion } from "./schema/common";
+import { databaseSchema, kubernetesSchema, networkSchema, redisSchema } from "./schema/data";
+import { backupsSchema, jobsSchema, workersSchema } from "./schema/workloads";
+import { alertsSchema, drSchema, maintenanceSchema } from "./schema/operations";
+import { tenantsSchema } from "./schema/tenants";
+import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./schema/errors";
+import { crossFieldProblems } from "./schema/rules";
+
+export { ConfigError } from "./schema/errors";
+export type { ConfigProblem } from "./schema/errors";
+
+export const NAMESPACE = "platform";
+
+/** Every section of the `platform:*` namespace, its schema for an environment, and whether production needs it. */
+function sectionSchemas(env: Environment) {
+  return {
+    network: { schema: networkSchema, required: true },
+    kubernetes: { schema: kubernetesSchema.default({ namespace: "platform" }), required: false },
+    database: { schema: env === "production" ? databaseSchema(env) : databaseSchema(env).default({} as never), required: env === "production" },
+    redis: { schema: env === "production" ? redisSchema(env) : redisSchema(env).default({} as never), required: env === "production" },
+    workers: { schema: env === "production" ? workersSchema : workersSchema.default({}), required: env === "production" },
+    jobs: { schema: jobsSchema(env).default({} as never), required: false },
+    backups: { schema: env === "production" ? backupsSchema(env) : backupsSchema(env).default({} as never), required: env === "production" },
+    alerts: { schema: alertsSchema(env).default({} as never), required: false },
+    dr: { schema: env === "production" ? drSchema(env) : drSchema(env).optional(), required: env === "production" },
+    maintenance: { schema: maintenanceSchema, required: false },
+    tenants: { schema: tenantsSchema, required: false },
+  } satisfies Record<string, { schema: z.ZodType; required: boolean }>;
+}
+
+type Sections = ReturnType<typeof sectionSchemas>;
+export type PlatformConfig = { [K in keyof Sections]: z.output<Sections[K]["schema"]> } & {
+  environment: Environment;
+  /** The stack's AWS region (`aws:region`). */
+  region: string;
+};
+export type TenantConfig = PlatformConfig["tenants"][number];
+export type WorkerPoolConfig = PlatformConfig["workers"][string];
+
+export const SECTION_KEYS = ["environment", ...Object.keys(sectionSchemas("production"))] as const;
+
+/**
+ * Turns the raw `platform:*` config (values already JSON-decoded, keys without the namespace) and the AWS region
+ * into one validated, fully defaulted PlatformConfig. Throws ConfigError listing every problem found.
+ */
+export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue?: string): PlatformConfig {
+  const problems: ConfigProblem[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!(SECTION_KEYS as readonly string[]).includes(key)) {
+      const suggestion = didYouMean(key, SECTION_KEYS);
+      problems.push({
+        key: `${NAMESPACE}:${key}`,
+        value: showValue(raw[key]),
+        message: `unknown key${suggestion ? ` — did you mean "${NAMESPACE}:${suggestion}"?` : ""} Allowed keys: ${SECTION_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
+      });
+    }
+  }
+
+  const environment = z.enum(ENVIRONMENTS).safeParse(raw.environment);
+  if (!environment.success) {
+    problems.push({
+      key: `${NAMESPACE}:environment`,
+      value: raw.environment === undefined ? undefined : showValue(raw.environment),
+      message: `required; allowed: ${ENVIRONMENTS.map((e) => `"${e}"`).join(", ")} (it decides the defaults of every other section)`,
+    });
+    throw new ConfigError(problems);
+  }
+  const env = environment.data;
+
+  const region = awsRegion.safeParse(awsRegionValue);
+  if (!region.success) {
+    problems.push({ key: "aws:region", value: awsRegionValue === undefined ? undefined : showValue(awsRegionValue), message: "required: an AWS region such as us-east-1" });
+  }
+
+  const parsed: Record<string, unknown> = { environment: env, region: awsRegionValue };
+  for (const [section, { schema, required }] of Object.entries(sectionSchemas(env))) {
+    if (raw[section] === undefined && required) {
+      problems.push({ key: `${NAMESPACE}:${section}`, message: `required in ${env}: add a "${NAMESPACE}:${section}" section (see the config reference in the README)` });
+      continue;
+    }
+    const result = (schema as z.ZodType).safeParse(raw[section]);
+    if (result.success) parsed[section] = result.data;
+    else problems.push(...problemsFromIssues(NAMESPACE, section, raw[section], schema as z.ZodType, result.error.issues));
+  }
+
+  problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed as PlatformConfig;
+}
+
+/**
+ * Reads the namespace out of Pulumi's flat config map (`{"platform:tenants": "[...]"}`), decoding JSON values
+ * the way the Pulumi CLI serialises structured config.
+ */
+export function rawPlatformConfig(all: Record<string, string>): { raw: Record<string, unknown>; awsRegion?: string } {
+  const raw: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(all)) {
+    const [namespace, ...rest] = fullKey.split(":");
+    if (namespace !== NAMESPACE) continue;
+    const key = rest.join(":");
+    try {
+      raw[key] = JSON.parse(text);
+    } catch {
+      raw[key] = text;
+    }
+  }
+  return { raw, awsRegion: all["aws:region"] };
+}

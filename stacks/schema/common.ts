@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { Cron } from "croner";
+
+export const ENVIRONMENTS = ["production", "staging", "development"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** A DNS label (RFC 1123) of bounded length: lowercase letters, digits and "-", starting with a letter. */
+export function dnsLabel(min: number, max: number, what: string) {
+  return z
+    .string()
+    .min(min, `${what} must be ${min}–${max} characters long`)
+    .max(max, `${what} must be ${min}–${max} characters long`)
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, `${what} must be a DNS label: lowercase a-z, 0-9 and "-", starting with a letter, not ending with "-"`);
+}
+
+/** Checks a Kubernetes CronJob schedule: exactly five fields that croner accepts. Returns a problem or undefined. */
+export function cronProblem(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    return `a cron schedule has five fields (minute hour day-of-month month day-of-week), this has ${fields.length}`;
+  }
+  if (!/^[0-9*,/\-a-zA-Z\s]+$/.test(expression)) {
+    return "a cron schedule uses only digits, names, '*', ',', '-' and '/'";
+  }
+  try {
+    new Cron(expression, { paused: true });
+  } catch (error) {
+    return `not a valid cron schedule (${(error as Error).message})`;
+  }
+  return undefined;
+}
+
+export const cronSchedule = z.string().superRefine((value, ctx) => {
+  const problem = cronProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/**
+ * Longest gap in minutes between two consecutive runs of a schedule, sampled over the next 60 runs
+ * (enough to cover a weekly schedule for a year). Used to compare a backup schedule with the RPO.
+ */
+export function longestIntervalMinutes(expression: string): number {
+  const runs = new Cron(expression, { paused: true, timezone: "UTC" }).nextRuns(60, new Date("2030-01-01T00:00:00Z"));
+  let longest = 0;
+  for (let i = 1; i < runs.length; i++) {
+    longest = Math.max(longest, (runs[i].getTime() - runs[i - 1].getTime()) / 60_000);
+  }
+  return longest;
+}
+
+export const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as us-east-1 or eu-west-2");
+
+/** An RDS/ElastiCache window such as "03:00-04:00". */
+export const dailyWindow = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a UTC window "hh:mm-hh:mm", such as "03:00-04:00"');
+
+/** A weekly maintenance window such as "sun:04:30-sun:05:30". */
+export const weeklyWindow = z
+  .string()
+  .regex(
+    /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
+    'a UTC weekly window "ddd:hh:mm-ddd:hh:mm", such as "sun:04:30-sun:05:30"',
+  );
+
+/** Kubernetes quantities: CPU ("500m", "2") and memory ("512Mi", "4Gi"). */
+export const cpuQuantity = z.string().regex(/^\d+(\.\d+)?m?$/, 'a CPU quantity such as "500m" or "2"');
+export const memoryQuantity = z
+  .string()
+  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'a memory quantity such as "512Mi" or "4Gi"');
+
+/** A container image reference that pins a tag or a digest. */
+export const imageReference = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, 'an image with an explicit tag or digest, such as "ghcr.io/acme/worker:1.4.2"')
+  .refine((image) => !/:latest$/.test(image), 'the tag "latest" is not allowed: pin a version so rollouts and rollbacks are reviewed');
+
+export const percent = (what: string) => z.number().gt(0, `${what} is a percentage above 0`).max(100, `${what} is at most 100`);
+
+export const positiveInt = z.number().int().positive();

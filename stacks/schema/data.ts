@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { Environment, dailyWindow, weeklyWindow } from "./common";
+
+/** PostgreSQL major versions RDS offers that the project supports. */
+export const POSTGRES_VERSIONS = ["14", "15", "16", "17"] as const;
+/** Redis (ElastiCache) engine versions that support RBAC user groups. */
+export const REDIS_VERSIONS = ["6.2", "7.0", "7.1"] as const;
+
+const prod = (env: Environment) => env === "production";
+
+export const networkSchema = z.strictObject({
+  /** VPC that holds the data tier. */
+  vpcId: z.string().regex(/^vpc-[0-9a-z]+$/, 'a VPC id such as "vpc-0abc"'),
+  /** Private subnets (two or more, in different zones) for the database and Redis subnet groups. */
+  privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-z]+$/, 'a subnet id such as "subnet-0abc"')).min(2, "at least two subnets in different availability zones"),
+  /** Security group of the Kubernetes nodes: the only source admitted to the database and Redis. */
+  clusterSecurityGroupId: z.string().regex(/^sg-[0-9a-z]+$/, 'a security group id such as "sg-0abc"'),
+});
+
+export const kubernetesSchema = z.strictObject({
+  /** Namespace of the platform's own workloads. */
+  namespace: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "a DNS label").max(63).default("platform"),
+  /** kubeconfig context to use; the ambient kubeconfig's current context when unset. */
+  context: z.string().optional(),
+});
+
+const restoreSchema = z.union([
+  z.strictObject({ snapshotId: z.string().min(1) }),
+  z.strictObject({
+    pointInTime: z.strictObject({
+      sourceInstance: z.string().min(1),
+      time: z.iso.datetime({ message: 'an ISO-8601 UTC time such as "2026-11-20T13:45:00Z"' }).optional(),
+      useLatestRestorableTime: z.boolean().optional(),
+    }),
+  }),
+]);
+
+export function databaseSchema(env: Environment) {
+  return z.strictObject({
+    engineVersion: z.enum(POSTGRES_VERSIONS).default("16"),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.r6g.large"')
+      .default(prod(env) ? "db.r6g.large" : "db.t4g.medium"),
+    allocatedStorageGb: z.number().int().min(20).max(65536).default(prod(env) ? 200 : 20),
+    maxAllocatedStorageGb: z.number().int().min(20).max(65536).optional(),
+    multiAz: z.boolean().default(prod(env)),
+    allowSingleAz: z.boolean().default(false),
+    singleAzReason: z.string().min(10).optional(),
+    backupRetentionDays: z.number().int().min(1).max(35).default(prod(env) ? 30 : 7),
+    backupWindow: dailyWindow.default("03:00-04:00"),
+    maintenanceWindow: weeklyWindow.default("sun:04:30-sun:05:30"),
+    deletionProtection: z.boolean().default(prod(env)),
+    performanceInsights: z.boolean().default(prod(env)),
+    monitoringIntervalSeconds: z.union([0, 1, 5, 10, 15, 30, 60].map((n) => z.literal(n))).default(prod(env) ? 60 : 0),
+    replicateBackupsToDr: z.boolean().default(prod(env)),
+    parameters: z.record(z.string().regex(/^[a-z_.]+$/, "a PostgreSQL parameter name"), z.union([z.string(), z.number()])).default({}),
+    applicationDatabase: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL identifier").default("app"),
+    platformPoolConnections: z.number().int().min(1).max(5000).default(prod(env) ? 100 : 20),
+    maxConnections: z.number().int().min(10).max(262143).optional(),
+    adminHost: z.string().min(1).optional(),
+    adminPort: z.number().int().min(1).max(65535).optional(),
+    passwordGeneration: z.number().int().min(1).default(1),
+    restore: restoreSchema.optional(),
+  });
+}
+
+export function redisSchema(env: Environment) {
+  return z.strictObject({
+    engineVersion: z.enum(REDIS_VERSIONS).default("7.1"),
+    nodeType: z
+      .string()
+      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as "cache.r6g.large"')
+      .default(prod(env) ? "cache.r6g.large" : "cache.t4g.small"),
+    replicasPerShard: z.number().int().min(0).max(5).default(prod(env) ? 1 : 0),
+    snapshotRetentionDays: z.number().int().min(0).max(35).default(prod(env) ? 7 : 1),
+    snapshotWindow: dailyWindow.default("05:00-06:00"),
+    maintenanceWindow: weeklyWindow.default("sun:06:30-sun:07:30"),
+    maxClients: z.number().int().min(100).max(65000).default(65000),
+    platformUserGeneration: z.number().int().min(1).default(1),
+    tenantUserTiers: z.array(z.enum(["free", "standard", "enterprise"])).default(["enterprise"]),
+    tenantKeyPatterns: z
+      .array(z.string().regex(/\{id\}/, 'a key pattern that contains the "{id}" placeholder, such as "session:{id}:*"'))
+      .default([]),
+  });
+}

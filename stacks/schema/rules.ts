@@ -1,0 +1,134 @@
+import type { PlatformConfig } from "../config";
+import { Environment } from "./common";
+import { defaultMaxConnections } from "./capacity";
+import { ConfigProblem, keyName, showValue } from "./errors";
+import { TIER_PROFILES } from "./tenants";
+
+type Partial_ = Partial<PlatformConfig> & { environment: Environment };
+const key = (...path: (string | number)[]) => keyName("platform", path);
+
+/** ElastiCache allows 100 users per user group; the disabled `default` user and the platform user take two. */
+export const MAX_TENANT_REDIS_USERS = 98;
+
+/** Rules that involve more than one field. Each runs only when the sections it reads parsed cleanly. */
+export function crossFieldProblems(config: Partial_): ConfigProblem[] {
+  return [...tenantProblems(config), ...workerProblems(config), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config)];
+}
+
+function tenantProblems({ tenants, redis }: Partial_): ConfigProblem[] {
+  if (!tenants) return [];
+  const problems: ConfigProblem[] = [];
+  const firstIndex = new Map<string, number>();
+  tenants.forEach((tenant, i) => {
+    const seen = firstIndex.get(tenant.id);
+    if (seen !== undefined) {
+      problems.push({ key: key("tenants", i, "id"), value: showValue(tenant.id), message: `duplicate tenant id: already used by platform:tenants[${seen}]; tenant ids must be unique` });
+    } else firstIndex.set(tenant.id, i);
+    if (tenant.deleteData && tenant.state !== "deleted") {
+      problems.push({ key: key("tenants", i, "deleteData"), value: "true", message: `allowed only with state "deleted" (the state is "${tenant.state}")` });
+    }
+    if (tenant.dedicatedWorkers && tenant.tier !== "enterprise") {
+      problems.push({ key: key("tenants", i, "dedicatedWorkers"), value: "true", message: `allowed only for tier "enterprise" (the tier is "${tenant.tier}")` });
+    }
+  });
+  if (redis) {
+    const users = tenants.filter((t) => t.state !== "deleted" && (t.redisUser ?? redis.tenantUserTiers.includes(t.tier)));
+    if (users.length > MAX_TENANT_REDIS_USERS) {
+      problems.push({
+        key: key("tenants"),
+        value: `${users.length} tenants with Redis users`,
+        message: `an ElastiCache user group holds at most 100 users, ${MAX_TENANT_REDIS_USERS} of them for tenants; ${users.length - MAX_TENANT_REDIS_USERS} too many (${users.slice(MAX_TENANT_REDIS_USERS).map((t) => t.id).join(", ")}). Split tenants across shards or narrow platform:redis.tenantUserTiers`,
+      });
+    }
+  }
+  return problems;
+}
+
+function workerProblems({ workers, environment }: Partial_): ConfigProblem[] {
+  if (!workers) return [];
+  const problems: ConfigProblem[] = [];
+  if (environment === "production" && Object.keys(workers).length === 0) {
+    problems.push({ key: key("workers"), value: "{}", message: "production needs at least one worker pool" });
+  }
+  for (const [name, pool] of Object.entries(workers)) {
+    if (pool.minReplicas > pool.maxReplicas) {
+      problems.push({ key: key("workers", name, "minReplicas"), value: String(pool.minReplicas), message: `must be ≤ maxReplicas (${pool.maxReplicas})` });
+    }
+    if (environment === "production" && pool.minReplicas < 2) {
+      problems.push({ key: key("workers", name, "minReplicas"), value: String(pool.minReplicas), message: "production keeps at least 2 replicas so one node loss or rollout does not stop the pool" });
+    }
+  }
+  return problems;
+}
+
+function dataProblems({ database, redis, dr, environment, region }: Partial_): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (database) {
+    if (database.maxAllocatedStorageGb !== undefined && database.maxAllocatedStorageGb < database.allocatedStorageGb) {
+      problems.push({ key: key("database", "maxAllocatedStorageGb"), value: String(database.maxAllocatedStorageGb), message: `must be ≥ allocatedStorageGb (${database.allocatedStorageGb}) — it is the ceiling storage autoscaling may grow to` });
+    }
+    if (database.allowSingleAz && !database.singleAzReason) {
+      problems.push({ key: key("database", "singleAzReason"), message: "required when allowSingleAz is true: say why this stack may run without a standby" });
+    }
+    if (environment === "production" && !database.multiAz && !database.allowSingleAz) {
+      problems.push({ key: key("database", "multiAz"), value: "false", message: "production requires Multi-AZ; set allowSingleAz: true with a singleAzReason to accept the risk" });
+    }
+    if (database.adminPort !== undefined && database.adminHost === undefined) {
+      problems.push({ key: key("database", "adminPort"), value: String(database.adminPort), message: "only together with adminHost (the tunnel address)" });
+    }
+    const pit = database.restore && "pointInTime" in database.restore ? database.restore.pointInTime : undefined;
+    if (pit && (pit.time === undefined) === (pit.useLatestRestorableTime !== true)) {
+      problems.push({ key: key("database", "restore", "pointInTime"), value: showValue(pit), message: "give exactly one of time or useLatestRestorableTime: true" });
+    }
+  }
+  if (redis && environment === "production" && redis.replicasPerShard < 1) {
+    problems.push({ key: key("redis", "replicasPerShard"), value: String(redis.replicasPerShard), message: "production needs at least 1 replica for automatic failover and Multi-AZ" });
+  }
+  if (dr && region && dr.region === region) {
+    problems.push({ key: key("dr", "region"), value: showValue(dr.region), message: `must differ from the stack's region aws:region (${region}): a disaster takes out the whole region` });
+  }
+  return problems;
+}
+
+function alertProblems({ alerts }: Partial_): ConfigProblem[] {
+  if (!alerts) return [];
+  const problems: ConfigProblem[] = [];
+  for (const [name, value] of Object.entries(alerts)) {
+    if (value && typeof value === "object" && "warning" in value && "critical" in value) {
+      const { warning, critical } = value as { warning: number; critical: number };
+      if (warning >= critical) {
+        problems.push({ key: key("alerts", name, "warning"), value: String(warning), message: `must be below critical (${critical})` });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Guaranteed connections (dedicated tenants plus the platform pool) must fit the instance's max_connections. */
+export function connectionBudget(config: Pick<PlatformConfig, "database" | "tenants">) {
+  const maxConnections = Number(config.database.parameters.max_connections ?? config.database.maxConnections ?? defaultMaxConnections(config.database.instanceClass) ?? NaN);
+  const live = config.tenants.filter((t) => t.state !== "deleted");
+  const limit = (t: (typeof live)[number]) => t.connectionLimit ?? TIER_PROFILES[t.tier].connectionLimit;
+  const guaranteedTenants = live.filter((t) => TIER_PROFILES[t.tier].guaranteedConnections);
+  const guaranteed = config.database.platformPoolConnections + guaranteedTenants.reduce((sum, t) => sum + limit(t), 0);
+  const pooledCaps = live.filter((t) => !TIER_PROFILES[t.tier].guaranteedConnections).reduce((sum, t) => sum + limit(t), 0);
+  const reserved = 3; // rds_superuser_reserved_connections
+  return { maxConnections, guaranteed, guaranteedTenants, pooledCaps, reserved, overcommitRatio: (guaranteed + pooledCaps) / maxConnections };
+}
+
+function capacityProblems({ database, tenants }: Partial_): ConfigProblem[] {
+  if (!database || !tenants) return [];
+  const budget = connectionBudget({ database, tenants });
+  if (Number.isNaN(budget.maxConnections)) {
+    return [{ key: key("database", "instanceClass"), value: showValue(database.instanceClass), message: "unknown instance class: set platform:database.maxConnections so tenant capacity can be checked" }];
+  }
+  if (budget.guaranteed > budget.maxConnections - budget.reserved) {
+    const detail = budget.guaranteedTenants.map((t) => `${t.id}=${t.connectionLimit ?? TIER_PROFILES[t.tier].connectionLimit}`).join(", ");
+    return [{
+      key: key("tenants"),
+      value: `${budget.guaranteed} guaranteed connections`,
+      message: `guaranteed connections exceed ${database.instanceClass}'s max_connections ${budget.maxConnections} (less ${budget.reserved} reserved): platform pool ${database.platformPoolConnections} + dedicated tenants (${detail}). Use a larger platform:database.instanceClass or lower connection limits`,
+    }];
+  }
+  return [];
+}

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { Environment, cpuQuantity, cronSchedule, dnsLabel, imageReference, memoryQuantity } from "./common";
+
+const resourcesSchema = z.strictObject({
+  requests: z.strictObject({ cpu: cpuQuantity.default("250m"), memory: memoryQuantity.default("512Mi") }).default({ cpu: "250m", memory: "512Mi" }),
+  limits: z.strictObject({ cpu: cpuQuantity.default("1"), memory: memoryQuantity.default("1Gi") }).default({ cpu: "1", memory: "1Gi" }),
+});
+
+export const workerPoolSchema = z.strictObject({
+  image: imageReference,
+  minReplicas: z.number().int().min(0).max(1000).default(2),
+  maxReplicas: z.number().int().min(1).max(1000).default(10),
+  cpuTargetPercent: z.number().int().min(1).max(100).default(70),
+  queue: z
+    .strictObject({
+      metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a Prometheus metric name"),
+      targetPerPod: z.number().int().min(1).default(100),
+    })
+    .optional(),
+  command: z.array(z.string()).optional(),
+  port: z.number().int().min(1).max(65535).default(8080),
+  livenessPath: z.string().startsWith("/").default("/healthz"),
+  readinessPath: z.string().startsWith("/").default("/readyz"),
+  terminationGracePeriodSeconds: z.number().int().min(0).max(86400).default(300),
+  scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
+  resources: resourcesSchema.default({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
+  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name"), z.string()).default({}),
+});
+
+export const workersSchema = z.record(dnsLabel(1, 40, "a worker pool name"), workerPoolSchema);
+
+const jobSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  schedule: cronSchedule,
+  image: imageReference.optional(),
+  command: z.array(z.string()).min(1).optional(),
+  activeDeadlineSeconds: z.number().int().min(60).max(86400).optional(),
+});
+
+export function jobsSchema(_env: Environment) {
+  return z.strictObject({
+    reconcile: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        schedule: cronSchedule.default("*/10 * * * *"),
+        image: imageReference.optional(),
+        command: z.array(z.string()).min(1).default(["app", "jobs", "reconcile"]),
+        stuckAfterMinutes: z.number().int().min(5).max(1440).default(60),
+      })
+      .default({ enabled: true, schedule: "*/10 * * * *", command: ["app", "jobs", "reconcile"], stuckAfterMinutes: 60 }),
+    databaseMaintenance: z
+      .strictObject({ enabled: z.boolean().default(true), schedule: cronSchedule.default("0 3 * * 0") })
+      .default({ enabled: true, schedule: "0 3 * * 0" }),
+    custom: z.record(dnsLabel(1, 40, "a job name"), jobSchema).default({}),
+  });
+}
+
+export function backupsSchema(env: Environment) {
+  const production = env === "production";
+  return z.strictObject({
+    schedule: cronSchedule.default("0 2 * * *"),
+    verifySchedule: cronSchedule.default("0 4 * * 1"),
+    retentionDays: z.number().int().min(1).max(3650).default(production ? 30 : 7),
+    noncurrentVersionRetentionDays: z.number().int().min(1).max(3650).default(production ? 30 : 7),
+    coldTransitionDays: z.number().int().min(30).max(3650).optional(),
+    objectLock: z
+      .strictObject({ mode: z.enum(["GOVERNANCE", "COMPLIANCE"]).default("GOVERNANCE"), days: z.number().int().min(1).max(3650) })
+      .optional(),
+    replicateToDr: z.boolean().default(production),
+    postgresImage: imageReference.default("postgres:16.4"),
+    awsCliImage: imageReference.default("amazon/aws-cli:2.17.50"),
+  });
+}

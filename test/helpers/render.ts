@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { platformProgram } from "../../stacks/program";
+import { RecordedResource, RenderResult, renderProgram } from "../../tools/lib/render";
+import { stackConfigFromObject } from "../../tools/lib/stack-file";
+
+export const PROJECT_ROOT = join(__dirname, "..", "..");
+
+/** The `config:` mapping of a stack file in the repo, as an object to copy and mutate in tests. */
+export function loadStackConfig(stack: string): Record<string, unknown> {
+  const document = parse(readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  return structuredClone(document.config);
+}
+
+export interface RenderStackOptions {
+  stack?: string;
+  revealSecrets?: boolean;
+}
+
+/**
+ * Renders the platform program from a stack `config:` mapping (keys as in Pulumi.<stack>.yaml) under the mock
+ * runtime: the same code path as `npm run plan`. Rejects with the program's error (e.g. a config RunError).
+ */
+export async function renderStack(config: Record<string, unknown>, options: RenderStackOptions = {}): Promise<RenderResult & Finders> {
+  const stackConfig = stackConfigFromObject(config, "platform");
+  const result = await renderProgram(platformProgram, { project: "platform", stack: options.stack ?? "test", ...stackConfig, revealSecrets: options.revealSecrets });
+  return { ...result, ...finders(result.resources) };
+}
+
+export interface Finders {
+  /** All resources of a type token, e.g. "aws:rds/instance:Instance". */
+  ofType(type: string): RecordedResource[];
+  /** The one resource of a type with a name; throws when it is missing. */
+  find(type: string, name: string): RecordedResource;
+  /** Resources whose URN chain includes the given ancestor URN. */
+  childrenOf(urn: string): RecordedResource[];
+}
+
+export function finders(resources: RecordedResource[]): Finders {
+  return {
+    ofType: (type) => resources.filter((r) => r.type === type),
+    find: (type, name) => {
+      const found = resources.find((r) => r.type === type && r.name === name);
+      if (!found) {
+        const names = resources.filter((r) => r.type === type).map((r) => r.name);
+        throw new Error(`no ${type} named ${name}; there are: ${names.join(", ") || "none"}`);
+      }
+      return found;
+    },
+    childrenOf: (urn) => {
+      const byUrn = new Map(resources.map((r) => [r.urn, r]));
+      return resources.filter((r) => {
+        for (let p = r.parent; p; p = byUrn.get(p)?.parent) if (p === urn) return true;
+        return false;
+      });
+    },
+  };
+}

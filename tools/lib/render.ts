@@ -1,0 +1,166 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { getStore } from "@pulumi/pulumi/runtime/state";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import { createMocks } from "./mocks";
+import { REDACTED, normalizeValue } from "./serialized";
+
+export { REDACTED } from "./serialized";
+
+/** One resource as the program registered it: what the engine would receive in `pulumi preview`. */
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource (the stack for top-level resources). */
+  parent?: string;
+  /** Whether this is a provider resource (custom) or a component. */
+  custom: boolean;
+  protect: boolean;
+  retainOnDelete: boolean;
+  /** URNs of explicit and implied dependencies. */
+  dependsOn: string[];
+  /** URN of the explicit provider, when one was passed. */
+  provider?: string;
+  /** Inputs with secret values replaced by "[secret]" and resource references by their URN. */
+  inputs: Record<string, unknown>;
+  /** Paths of inputs that are secret (`a.b[0].c`), for checks that secrets stay secret. */
+  secretPaths: string[];
+  /** Inputs with secret values revealed; only present when rendering with `revealSecrets` (tests). */
+  revealedInputs?: Record<string, unknown>;
+}
+
+export interface RenderOptions {
+  project: string;
+  stack: string;
+  /** Flat Pulumi config, as `pulumi config` holds it: `{"platform:tenants": "[...]"}` with JSON-encoded values. */
+  config: Record<string, string>;
+  /** Config keys that are secret. */
+  secretKeys?: string[];
+  /** Keep secret values in `revealedInputs` (for tests that assert on generated credentials). */
+  revealSecrets?: boolean;
+}
+
+export interface RenderResult {
+  resources: RecordedResource[];
+  /** Stack outputs, secrets redacted. */
+  outputs: Record<string, unknown>;
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** A mock monitor that records every registration request with its options, then answers like the stock mock. */
+class RecordingMonitor extends MockMonitor {
+  readonly recorded: RecordedResource[] = [];
+  stackOutputs: Record<string, unknown> = {};
+  private stackUrn?: string;
+
+  constructor(mocks: pulumi.runtime.Mocks, private readonly revealSecrets: boolean) {
+    super(mocks);
+  }
+
+  override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const type: string = req.getType();
+    const object = req.getObject()?.toJavaScript() ?? {};
+    const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
+    await super.registerResource(req, (err: any, response: any) => {
+      if (!err && response) {
+        const urn: string = response.getUrn();
+        if (type === ROOT_STACK_TYPE) this.stackUrn = urn;
+        else this.record(req, type, urn, object);
+        if (secretOutputs.length > 0) markSecretOutputs(response, secretOutputs);
+      }
+      callback(err, response);
+    });
+  }
+
+  override registerResourceOutputs(req: any, callback: (err: any, response: any) => void): void {
+    if (req.getUrn() === this.stackUrn) {
+      this.stackOutputs = normalizeValue(req.getOutputs()?.toJavaScript() ?? {}, "", []) as Record<string, unknown>;
+    }
+    super.registerResourceOutputs(req, callback);
+  }
+
+  private record(req: any, type: string, urn: string, object: Record<string, unknown>) {
+    const secretPaths: string[] = [];
+    const providerRef: string = req.getProvider();
+    this.recorded.push({
+      urn,
+      type,
+      name: req.getName(),
+      parent: req.getParent() || undefined,
+      custom: req.getCustom(),
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+      dependsOn: req.getDependenciesList(),
+      provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
+      inputs: normalizeValue(object, "", secretPaths) as Record<string, unknown>,
+      secretPaths,
+      revealedInputs: this.revealSecrets ? (normalizeValue(object, "", [], true) as Record<string, unknown>) : undefined,
+    });
+  }
+}
+
+/** Outputs a resource declares secret (`additionalSecretOutputs`) come back secret, as the engine makes them. */
+function markSecretOutputs(response: any, keys: string[]) {
+  const state = response.getObject()?.toJavaScript() ?? {};
+  for (const key of keys) {
+    if (key in state) state[key] = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: state[key] };
+  }
+  const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+  response.setObject(Struct.fromJavaScript(state));
+}
+
+function configureMockRuntime(monitor: RecordingMonitor, options: RenderOptions) {
+  settings.setMockOptions(monitor, options.project, options.stack, false);
+  const store = getStore() as any;
+  Object.assign(store, {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: false,
+  });
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+}
+
+let renderQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a Pulumi program under the mock runtime with the given stack config and returns every resource it
+ * registered. The runtime is process-global, so renders are serialised. Errors thrown by the program (including
+ * config errors) reject the returned promise.
+ */
+export function renderProgram(program: () => Promise<unknown> | unknown, options: RenderOptions): Promise<RenderResult> {
+  const run = renderQueue.then(() => renderNow(program, options));
+  renderQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function renderNow(program: () => Promise<unknown> | unknown, options: RenderOptions): Promise<RenderResult> {
+  const region = options.config["aws:region"] ?? "us-east-1";
+  const monitor = new RecordingMonitor(createMocks({ region }), options.revealSecrets ?? false);
+  configureMockRuntime(monitor, options);
+
+  const asyncErrors: unknown[] = [];
+  const onError = (error: unknown) => asyncErrors.push(error);
+  process.on("unhandledRejection", onError);
+  process.on("uncaughtException", onError);
+  try {
+    await runInPulumiStack(async () => (await program()) as any);
+    await (settings as any).waitForRPCs();
+  } catch (error) {
+    asyncErrors.unshift(error);
+  } finally {
+    // A failed program rejects several runtime promises; let them all settle while the handlers still listen.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.off("unhandledRejection", onError);
+    process.off("uncaughtException", onError);
+  }
+  if (asyncErrors.length > 0) throw asyncErrors[0];
+  return { resources: monitor.recorded, outputs: monitor.stackOutputs };
+}
+
+export const isSecretPlaceholder = (value: unknown) => value === REDACTED;
