@@ -49,6 +49,15 @@ export interface RenderResult {
   outputs: Record<string, unknown>;
 }
 
+/** A program failure, with what had been registered before it (for checks that nothing was half-created). */
+export class RenderError extends Error {
+  constructor(readonly cause: unknown, readonly resources: RecordedResource[]) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "RenderError";
+    if (cause instanceof Error && cause.stack) this.stack = cause.stack;
+  }
+}
+
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** A mock monitor that records every registration request with its options, then answers like the stock mock. */
@@ -160,7 +169,7 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
     process.off("unhandledRejection", onError);
     process.off("uncaughtException", onError);
   }
-  if (asyncErrors.length > 0) throw asyncErrors[0];
+  if (asyncErrors.length > 0) throw new RenderError(asyncErrors[0], monitor.recorded);
   return { resources: monitor.recorded, outputs: monitor.stackOutputs };
 }
 
