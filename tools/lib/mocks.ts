@@ -36,6 +36,14 @@ const COMPUTED: Record<string, Computed> = {
     const id = String(inputs.name ?? `${name}-${hex(name, 7)}`);
     return { id, outputs: { name: id, arn: arn("rds", region, `subgrp:${id}`) } };
   },
+  "aws:elasticache/parameterGroup:ParameterGroup": (name, inputs, region) => {
+    const id = String(inputs.name ?? `${name}-${hex(name, 7)}`);
+    return { id, outputs: { name: id, arn: arn("elasticache", region, `parametergroup:${id}`) } };
+  },
+  "aws:elasticache/subnetGroup:SubnetGroup": (name, inputs, region) => {
+    const id = String(inputs.name ?? `${name}-${hex(name, 7)}`);
+    return { id, outputs: { name: id, arn: arn("elasticache", region, `subnetgroup:${id}`) } };
+  },
   "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, region) => {
     const id = String(inputs.replicationGroupId ?? `${name}-${hex(name, 6)}`);
     const zone = `${hex(name, 6)}.${region.replace(/-(\w)\w+-(\d)$/, "$1$2")}.cache.amazonaws.com`;
