@@ -15,7 +15,7 @@ export function masterPassword(name: string, generation: number, opts: ChildOpts
   const password = new random.RandomPassword(
     `${name}-master-password`,
     { length: 40, special: true, overrideSpecial: RDS_PASSWORD_SPECIALS, minLower: 4, minUpper: 4, minNumeric: 4, keepers: { generation: String(generation) } },
-    { parent: opts.parent, additionalSecretOutputs: ["result"] },
+    { parent: opts.parent },
   );
   return pulumi.secret(password.result);
 }

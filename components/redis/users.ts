@@ -30,7 +30,7 @@ type ChildOpts = { parent: pulumi.Resource; provider: aws.Provider };
 
 /** A generated ElastiCache password: 32 letters and digits (ElastiCache takes 16–128 printable characters). */
 function redisPassword(name: string, generation: number, parent: pulumi.Resource) {
-  const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false, keepers: { generation: String(generation) } }, { parent, additionalSecretOutputs: ["result"] });
+  const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false, keepers: { generation: String(generation) } }, { parent });
   return pulumi.secret(password.result);
 }
 
