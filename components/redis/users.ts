@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
@@ -22,8 +23,8 @@ export const PLATFORM_ACCESS_STRING = "on ~* &* +@all -@dangerous +info";
 export function elasticacheId(...parts: string[]): string {
   const id = parts.join("-").toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
   if (id.length <= 40) return id;
-  // Keep the end (the role) readable, make the cut deterministic.
-  return id.slice(0, 40).replace(/-+$/, "");
+  // Too long: keep a readable prefix and add a hash of the whole id, so different roles never collide.
+  return `${id.slice(0, 31).replace(/-+$/, "")}-${createHash("sha256").update(id).digest("hex").slice(0, 8)}`;
 }
 
 type ChildOpts = { parent: pulumi.Resource; provider: aws.Provider };
