@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultMaxConnections } from "../stacks/schema/capacity";
+import { databaseParameters } from "../components/database";
 import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
 import type { RenderResult } from "../tools/lib/render";
 import { ALARM, KMS_KEY, TOPIC, alarmsByRole, everythingPlain, expectClusterOnlyIngress, expectKeyOfAlias } from "./helpers/data-tier";
@@ -171,5 +172,27 @@ describe("database in staging", () => {
   it("does not replicate backups to the DR region and has no replica-lag alarms", () => {
     expect(staging.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).toEqual([]);
     expect(staging.ofType(ALARM).filter((a) => a.name.includes("replica"))).toEqual([]);
+  });
+});
+
+describe("database parameters and restore", () => {
+  it("applies static parameters at the next reboot and dynamic ones immediately", () => {
+    const parameters = Object.fromEntries(databaseParameters({ max_connections: 500, work_mem: "64MB" }).map((p) => [p.name, p]));
+    expect(parameters.max_connections).toEqual({ name: "max_connections", value: "500", applyMethod: "pending-reboot" });
+    expect(parameters.shared_preload_libraries.applyMethod).toBe("pending-reboot");
+    expect(parameters.log_min_duration_statement).toEqual({ name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" });
+    expect(parameters.work_mem.applyMethod).toBe("immediate");
+  });
+
+  it("restores from a snapshot or a point in time named in config", async () => {
+    const fromSnapshot = loadStackConfig("staging");
+    (fromSnapshot["platform:database"] as Record<string, unknown>).restore = { snapshotId: "platform-db-before-migration" };
+    const snapshotStack = await renderStack(fromSnapshot, { stack: "staging" });
+    expect(snapshotStack.find(INSTANCE, "platform-db-instance").inputs.snapshotIdentifier).toBe("platform-db-before-migration");
+
+    const pointInTime = loadStackConfig("staging");
+    (pointInTime["platform:database"] as Record<string, unknown>).restore = { pointInTime: { sourceInstance: "platform-db-old", time: "2026-11-20T13:45:00Z" } };
+    const pitStack = await renderStack(pointInTime, { stack: "staging" });
+    expect(pitStack.find(INSTANCE, "platform-db-instance").inputs.restoreToPointInTime).toEqual({ sourceDbInstanceIdentifier: "platform-db-old", restoreTime: "2026-11-20T13:45:00Z" });
   });
 });

@@ -48,37 +48,21 @@ export interface RedisUsersArgs {
  * is owned by associations (`ignoreChanges: ["userIds"]` keeps the group from removing them).
  */
 export function redisUsers(name: string, args: RedisUsersArgs, opts: ChildOpts) {
-  const defaultUser = new aws.elasticache.User(
-    `${name}-default-user`,
-    {
-      userId: elasticacheId(args.idPrefix, "default-off"),
-      userName: "default",
-      engine: "redis",
-      accessString: DISABLED_DEFAULT_ACCESS_STRING,
-      noPasswordRequired: false,
-      // Never used (the user is off); ElastiCache still wants a way to authenticate.
-      authenticationMode: { type: "password", passwords: [redisPassword(`${name}-default-user`, 1, opts.parent)] },
-    },
-    opts,
-  );
+  const user = (role: string, userName: string, accessString: string, password: pulumi.Input<string>) =>
+    new aws.elasticache.User(
+      `${name}-${role}`,
+      { userId: elasticacheId(args.idPrefix, userName === "default" ? "default-off" : userName), userName, engine: "redis", accessString, noPasswordRequired: false, authenticationMode: { type: "password", passwords: [password] } },
+      opts,
+    );
+  // The default user's password is never used (the user is off); ElastiCache still wants a way to authenticate.
+  const defaultUser = user("default-user", "default", DISABLED_DEFAULT_ACCESS_STRING, redisPassword(`${name}-default-user`, 1, opts.parent));
   const group = new aws.elasticache.UserGroup(
     `${name}-users`,
     { userGroupId: elasticacheId(args.idPrefix, "users"), engine: "redis", userIds: [defaultUser.userId] },
     { ...opts, ignoreChanges: ["userIds"] },
   );
   const platformPassword = redisPassword(`${name}-platform-user`, args.platformUserGeneration, opts.parent);
-  const platformUser = new aws.elasticache.User(
-    `${name}-platform-user`,
-    {
-      userId: elasticacheId(args.idPrefix, "platform"),
-      userName: "platform",
-      engine: "redis",
-      accessString: PLATFORM_ACCESS_STRING,
-      noPasswordRequired: false,
-      authenticationMode: { type: "password", passwords: [platformPassword] },
-    },
-    opts,
-  );
+  const platformUser = user("platform-user", "platform", PLATFORM_ACCESS_STRING, platformPassword);
   const membership = new aws.elasticache.UserGroupAssociation(`${name}-platform-user-membership`, { userGroupId: group.userGroupId, userId: platformUser.userId }, opts);
   return { group, defaultUser, platformUser, platformPassword, membership };
 }
