@@ -3,7 +3,10 @@ import { expectProblem, parseStack } from "./helpers/config";
 
 describe("platform:database config", () => {
   it("accepts the prod and staging stacks and applies environment defaults", () => {
-    const prod = parseStack("prod");
+    const prod = parseStack("prod", (raw) => {
+      for (const key of ["multiAz", "backupRetentionDays", "deletionProtection", "replicateBackupsToDr", "monitoringIntervalSeconds"]) delete raw.database[key];
+    });
+    expect(prod.database.monitoringIntervalSeconds).toBe(60);
     expect(prod.database).toMatchObject({ multiAz: true, backupRetentionDays: 30, deletionProtection: true, skipFinalSnapshot: false, replicateBackupsToDr: true });
     const staging = parseStack("staging");
     expect(staging.database).toMatchObject({ multiAz: false, backupRetentionDays: 7, deletionProtection: false, replicateBackupsToDr: false, monitoringIntervalSeconds: 0 });

@@ -124,26 +124,28 @@ describe("database in production", () => {
       "freeable-memory-warning": ["FreeableMemory", "LessThanThreshold", Math.round(32 * GIB * 0.15), 10],
       "connections-warning": ["DatabaseConnections", "GreaterThanThreshold", Math.floor(maxConnections * 0.8), 5],
       "connections-critical": ["DatabaseConnections", "GreaterThanThreshold", Math.floor(maxConnections * 0.95), 5],
-      "replica-1-lag-warning": ["ReplicaLag", "GreaterThanThreshold", 60, 5],
-      "replica-1-lag-critical": ["ReplicaLag", "GreaterThanThreshold", 300, 5],
     };
     for (const [role, [metricName, comparisonOperator, threshold, evaluationPeriods]] of Object.entries(expected)) {
       expect(alarms.get(role)?.inputs, role).toMatchObject({ namespace: "AWS/RDS", metricName, comparisonOperator, threshold, evaluationPeriods, period: 60 });
     }
-    const replica = prod.find(INSTANCE, "platform-db-replica-1");
-    expect(replica.inputs).toMatchObject({ replicateSourceDb: expect.stringMatching(/^platform-db-instance-/), storageEncrypted: true, publiclyAccessible: false });
-    expect(alarms.get("replica-1-lag-warning")?.inputs.dimensions).toEqual({ DBInstanceIdentifier: expect.stringMatching(/^platform-db-replica-1-/) });
+    expect([...alarms.keys()].filter((role) => role.includes("replica"))).toEqual([]);
     expect(alarms.get("cpu")?.inputs.dimensions).toEqual({ DBInstanceIdentifier: expect.stringMatching(/^platform-db-instance-/) });
   });
 
-  it("takes alarm thresholds from platform:alerts", async () => {
+  it("takes alarm thresholds from platform:alerts, and alarms on each read replica's lag", async () => {
     const changed = loadStackConfig("prod");
+    (changed["platform:database"] as Record<string, unknown>).readReplicas = 1;
     changed["platform:alerts"] = { ...(changed["platform:alerts"] as object), cpuPercent: { warning: 70, forMinutes: 15 }, dbConnectionsPercent: { warning: 60, critical: 90 } };
     const stack = await renderStack(changed);
     const alarms = alarmsByRole(stack, stack.find("platform:database:Database", "platform-db"), "platform-db");
     expect(alarms.get("cpu")?.inputs).toMatchObject({ threshold: 70, evaluationPeriods: 15, datapointsToAlarm: 15 });
     expect(alarms.get("connections-warning")?.inputs.threshold).toBe(Math.floor(defaultMaxConnections("db.r6g.xlarge")! * 0.6));
-    expect(stack.ofType(ALARM).length).toBeGreaterThan(0);
+    const replica = stack.find(INSTANCE, "platform-db-replica-1");
+    expect(replica.inputs).toMatchObject({ replicateSourceDb: expect.stringMatching(/^platform-db-instance-/), storageEncrypted: true, publiclyAccessible: false });
+    for (const [severity, seconds] of [["warning", 60], ["critical", 300]] as const) {
+      expect(alarms.get(`replica-1-lag-${severity}`)?.inputs).toMatchObject({ metricName: "ReplicaLag", threshold: seconds, dimensions: { DBInstanceIdentifier: expect.stringMatching(/^platform-db-replica-1-/) } });
+    }
+    expect(stack.ofType(ALARM).filter((a) => a.name.startsWith("platform-db-alarm-replica")).length).toBe(2);
   });
 
   it("connects through a tunnel when adminHost/adminPort are set", async () => {
