@@ -26,3 +26,13 @@ export function defaultMaxConnections(instanceClass: string): number | undefined
   if (gib === undefined) return undefined;
   return Math.min(Math.floor((gib * 0.9 * 1024 ** 3) / 9531392), 5000);
 }
+
+/**
+ * The `max_connections` the instance runs with: the parameter when config sets it, else `database.maxConnections`,
+ * else RDS's default for the class; undefined when none is known.
+ */
+export function effectiveMaxConnections(database: { instanceClass: string; maxConnections?: number; parameters: Record<string, string | number> }): number | undefined {
+  const fromParameter = database.parameters.max_connections;
+  if (fromParameter !== undefined && Number.isFinite(Number(fromParameter))) return Number(fromParameter);
+  return database.maxConnections ?? defaultMaxConnections(database.instanceClass);
+}

@@ -51,7 +51,12 @@ export function databaseSchema(env: Environment) {
     backupWindow: dailyWindow.default("03:00-04:00"),
     maintenanceWindow: weeklyWindow.default("sun:04:30-sun:05:30"),
     deletionProtection: z.boolean().default(prod(env)),
+    /** Delete without a final snapshot. Never allowed in production; defaults to true only in development. */
+    skipFinalSnapshot: z.boolean().default(env === "development"),
+    /** Read replicas in the same region (each gets a replica-lag alarm). */
+    readReplicas: z.number().int().min(0).max(5).default(0),
     performanceInsights: z.boolean().default(prod(env)),
+    performanceInsightsRetentionDays: z.union([7, 31, 62, 93, 186, 372, 731].map((n) => z.literal(n))).default(7),
     monitoringIntervalSeconds: z.union([0, 1, 5, 10, 15, 30, 60].map((n) => z.literal(n))).default(prod(env) ? 60 : 0),
     replicateBackupsToDr: z.boolean().default(prod(env)),
     parameters: z.record(z.string().regex(/^[a-z_.]+$/, "a PostgreSQL parameter name"), z.union([z.string(), z.number()])).default({}),
@@ -76,6 +81,7 @@ export function redisSchema(env: Environment) {
     snapshotRetentionDays: z.number().int().min(0).max(35).default(prod(env) ? 7 : 1),
     snapshotWindow: dailyWindow.default("05:00-06:00"),
     maintenanceWindow: weeklyWindow.default("sun:06:30-sun:07:30"),
+    /** Connection ceiling the connections alarm measures against (ElastiCache fixes maxclients at 65000). */
     maxClients: z.number().int().min(100).max(65000).default(65000),
     platformUserGeneration: z.number().int().min(1).default(1),
     tenantUserTiers: z.array(z.enum(["free", "standard", "enterprise"])).default(["enterprise"]),

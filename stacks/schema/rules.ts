@@ -1,6 +1,6 @@
 import type { PlatformConfig } from "../config";
 import { Environment } from "./common";
-import { defaultMaxConnections } from "./capacity";
+import { effectiveMaxConnections } from "./capacity";
 import { ConfigProblem, keyName, showValue } from "./errors";
 import { TIER_PROFILES } from "./tenants";
 
@@ -76,6 +76,16 @@ function dataProblems({ database, redis, dr, environment, region }: Partial_): C
     if (database.adminPort !== undefined && database.adminHost === undefined) {
       problems.push({ key: key("database", "adminPort"), value: String(database.adminPort), message: "only together with adminHost (the tunnel address)" });
     }
+    if (environment === "production" && database.skipFinalSnapshot) {
+      problems.push({ key: key("database", "skipFinalSnapshot"), value: "true", message: "production always takes a final snapshot before the instance is deleted; remove this key" });
+    }
+    if (environment === "production" && database.backupRetentionDays < 7) {
+      problems.push({ key: key("database", "backupRetentionDays"), value: String(database.backupRetentionDays), message: "production keeps at least 7 days of automated backups (point-in-time recovery window); allowed: 7–35" });
+    }
+    if (database.replicateBackupsToDr && !dr) {
+      problems.push({ key: key("database", "replicateBackupsToDr"), value: "true", message: 'needs a "platform:dr" section naming the region to replicate automated backups to' });
+    }
+    problems.push(...parameterProblems(database.parameters));
     const pit = database.restore && "pointInTime" in database.restore ? database.restore.pointInTime : undefined;
     if (pit && (pit.time === undefined) === (pit.useLatestRestorableTime !== true)) {
       problems.push({ key: key("database", "restore", "pointInTime"), value: showValue(pit), message: "give exactly one of time or useLatestRestorableTime: true" });
@@ -84,8 +94,25 @@ function dataProblems({ database, redis, dr, environment, region }: Partial_): C
   if (redis && environment === "production" && redis.replicasPerShard < 1) {
     problems.push({ key: key("redis", "replicasPerShard"), value: String(redis.replicasPerShard), message: "production needs at least 1 replica for automatic failover and Multi-AZ" });
   }
+  if (redis && environment === "production" && redis.snapshotRetentionDays < 1) {
+    problems.push({ key: key("redis", "snapshotRetentionDays"), value: String(redis.snapshotRetentionDays), message: "production keeps at least 1 daily snapshot of the job queues; allowed: 1–35" });
+  }
   if (dr && region && dr.region === region) {
     problems.push({ key: key("dr", "region"), value: showValue(dr.region), message: `must differ from the stack's region aws:region (${region}): a disaster takes out the whole region` });
+  }
+  return problems;
+}
+
+/** Config-given PostgreSQL parameters may add to the guarantees of the parameter group, never weaken them. */
+function parameterProblems(parameters: Record<string, string | number>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const forceSsl = parameters["rds.force_ssl"];
+  if (forceSsl !== undefined && String(forceSsl) !== "1") {
+    problems.push({ key: key("database", "parameters", "rds.force_ssl"), value: showValue(forceSsl), message: "the platform requires TLS for every connection; remove this parameter (it is always 1)" });
+  }
+  const preload = parameters.shared_preload_libraries;
+  if (preload !== undefined && !String(preload).split(",").map((s) => s.trim()).includes("pg_stat_statements")) {
+    problems.push({ key: key("database", "parameters", "shared_preload_libraries"), value: showValue(preload), message: 'must include "pg_stat_statements" (slow-query analysis depends on it), e.g. "pg_stat_statements,auto_explain"' });
   }
   return problems;
 }
@@ -106,7 +133,7 @@ function alertProblems({ alerts }: Partial_): ConfigProblem[] {
 
 /** Guaranteed connections (dedicated tenants plus the platform pool) must fit the instance's max_connections. */
 export function connectionBudget(config: Pick<PlatformConfig, "database" | "tenants">) {
-  const maxConnections = Number(config.database.parameters.max_connections ?? config.database.maxConnections ?? defaultMaxConnections(config.database.instanceClass) ?? NaN);
+  const maxConnections = effectiveMaxConnections(config.database) ?? NaN;
   const live = config.tenants.filter((t) => t.state !== "deleted");
   const limit = (t: (typeof live)[number]) => t.connectionLimit ?? TIER_PROFILES[t.tier].connectionLimit;
   const guaranteedTenants = live.filter((t) => TIER_PROFILES[t.tier].guaranteedConnections);

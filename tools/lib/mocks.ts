@@ -10,6 +10,12 @@ type Computed = (name: string, inputs: Props, region: string) => { id: string; o
 
 const arn = (service: string, region: string, resource: string) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
 
+/** Parameter and subnet groups: autonamed `name` (the id) and an ARN `<kind>:<name>`. */
+const namedGroup = (service: string, kind: string): Computed => (name, inputs, region) => {
+  const id = String(inputs.name ?? `${name}-${hex(name, 7)}`);
+  return { id, outputs: { name: id, arn: arn(service, region, `${kind}:${id}`) } };
+};
+
 /**
  * Realistic computed outputs for the resource types the program reads back (ids, ARNs, endpoints), so code that
  * builds connection strings, policies or alarms from them renders what the real providers would produce.
@@ -28,14 +34,10 @@ const COMPUTED: Record<string, Computed> = {
       outputs: { identifier, address, endpoint: `${address}:5432`, port: 5432, arn: arn("rds", region, `db:${identifier}`), resourceId: `db-${hex(name, 26).toUpperCase()}`, hostedZoneId: "Z2R2ITUGPM61AM" },
     };
   },
-  "aws:rds/parameterGroup:ParameterGroup": (name, inputs, region) => {
-    const id = String(inputs.name ?? `${name}-${hex(name, 7)}`);
-    return { id, outputs: { name: id, arn: arn("rds", region, `pg:${id}`) } };
-  },
-  "aws:rds/subnetGroup:SubnetGroup": (name, inputs, region) => {
-    const id = String(inputs.name ?? `${name}-${hex(name, 7)}`);
-    return { id, outputs: { name: id, arn: arn("rds", region, `subgrp:${id}`) } };
-  },
+  "aws:rds/parameterGroup:ParameterGroup": namedGroup("rds", "pg"),
+  "aws:rds/subnetGroup:SubnetGroup": namedGroup("rds", "subgrp"),
+  "aws:elasticache/parameterGroup:ParameterGroup": namedGroup("elasticache", "parametergroup"),
+  "aws:elasticache/subnetGroup:SubnetGroup": namedGroup("elasticache", "subnetgroup"),
   "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, region) => {
     const id = String(inputs.replicationGroupId ?? `${name}-${hex(name, 6)}`);
     const zone = `${hex(name, 6)}.${region.replace(/-(\w)\w+-(\d)$/, "$1$2")}.cache.amazonaws.com`;

@@ -115,7 +115,7 @@ class RecordingMonitor extends MockMonitor {
 /** Outputs a resource declares secret (`additionalSecretOutputs`) come back secret, as the engine makes them. */
 function markSecretOutputs(response: any, keys: string[]) {
   const state = response.getObject()?.toJavaScript() ?? {};
-  for (const key of keys) {
+  for (const key of new Set(keys)) {
     if (key in state) state[key] = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: state[key] };
   }
   const { Struct } = require("google-protobuf/google/protobuf/struct_pb");

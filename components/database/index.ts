@@ -1,0 +1,253 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as postgresql from "@pulumi/postgresql";
+import type { PlatformConfig } from "../../stacks/config";
+import type { Environment } from "../../stacks/schema/common";
+import { effectiveMaxConnections, instanceClassMemoryGib } from "../../stacks/schema/capacity";
+import { createDataKey } from "../aws/kms-key";
+import { clusterOnlySecurityGroup } from "../aws/security-group";
+import { createAlarms } from "../monitoring/alarms";
+import { databaseAlarmSpecs } from "./alarms";
+import { masterPassword, storeCredentials } from "./credentials";
+import { databaseParameters, parameterGroupFamily } from "./parameters";
+import { finalSnapshotIdentifier } from "../aws/names";
+import { CA_CERT_IDENTIFIER, CLOUDWATCH_LOG_EXPORTS, DatabaseConfig, MASTER_USERNAME, restoreInputs } from "./settings";
+
+export { databaseParameters, parameterGroupFamily, PLATFORM_PARAMETERS } from "./parameters";
+export { databaseAlarmSpecs } from "./alarms";
+export { finalSnapshotIdentifier, restoreInputs, MASTER_USERNAME } from "./settings";
+
+export const POSTGRES_PORT = 5432;
+
+export interface DatabaseArgs {
+  /** The validated `platform:database` section (environment defaults already applied). */
+  config: DatabaseConfig;
+  /** Production protects the instance, its keys and the application database (`protect: true`). */
+  environment: Environment;
+  /** Private subnets for the subnet group and the cluster security group admitted on 5432. */
+  network: PlatformConfig["network"];
+  /** Alarm thresholds (`platform:alerts`). */
+  alerts: PlatformConfig["alerts"];
+  /** SNS topic every alarm and RDS event notification publishes to. */
+  alertsTopicArn: pulumi.Input<string>;
+  /** AWS provider of the stack's region. */
+  provider: aws.Provider;
+  /**
+   * AWS provider of the DR region. Automated backups are replicated there when set and
+   * `config.replicateBackupsToDr` is true. Defaults to none (no replication).
+   */
+  drProvider?: aws.Provider;
+  /** Scopes account-wide names (KMS alias, final snapshot). Defaults to the Pulumi stack name. */
+  stackName?: string;
+}
+
+/**
+ * The platform's PostgreSQL on RDS, safe by construction: encrypted with its own rotating KMS key, private (subnet
+ * group from private subnets, 5432 from the cluster only, never public), TLS enforced, slow queries logged,
+ * storage autoscaling, PITR backups (replicated to the DR region), a final snapshot, and alarms to the alerts topic.
+ */
+export class Database extends pulumi.ComponentResource {
+  readonly instance: aws.rds.Instance;
+  readonly replicas: aws.rds.Instance[];
+  readonly address: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  /** Admin connection for tenant roles, schemas and databases: sslmode=require, not a superuser. */
+  readonly adminProvider: postgresql.Provider;
+  readonly masterUsername = MASTER_USERNAME;
+  /** Always a secret. */
+  readonly masterPassword: pulumi.Output<string>;
+  readonly masterSecretArn: pulumi.Output<string>;
+  readonly kmsKey: aws.kms.Key;
+  /** The shared application database that holds tenants' schemas. */
+  readonly applicationDatabaseName: string;
+  readonly applicationDatabase: postgresql.Database;
+  readonly securityGroupId: pulumi.Output<string>;
+  readonly alarms: aws.cloudwatch.MetricAlarm[];
+
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:database:Database", name, {}, opts);
+    const { config, provider } = args;
+    const production = args.environment === "production";
+    const stack = args.stackName ?? pulumi.getStack();
+    const child = { parent: this, provider };
+    const maxConnections = effectiveMaxConnections(config);
+    if (maxConnections === undefined) {
+      throw new pulumi.ResourceError(`unknown instance class ${config.instanceClass}: set platform:database.maxConnections`, this);
+    }
+
+    const { key } = createDataKey(name, { description: `PostgreSQL storage, snapshots and secrets (${stack})`, alias: `platform/${stack}/database`, protect: production }, child);
+    this.kmsKey = key;
+    const securityGroup = clusterOnlySecurityGroup(
+      name,
+      { vpcId: args.network.vpcId, port: POSTGRES_PORT, clusterSecurityGroupId: args.network.clusterSecurityGroupId, description: "PostgreSQL: 5432 from the Kubernetes cluster only" },
+      child,
+    );
+    this.securityGroupId = securityGroup.id;
+    const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.network.privateSubnetIds, description: "private subnets of the platform database" }, child);
+    const parameterGroup = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      { family: parameterGroupFamily(config.engineVersion), description: "platform PostgreSQL: TLS only, slow-query log, pg_stat_statements", parameters: databaseParameters(config.parameters) },
+      child,
+    );
+    const monitoringRole = config.monitoringIntervalSeconds > 0 ? this.enhancedMonitoringRole(name, child) : undefined;
+    this.masterPassword = masterPassword(name, config.passwordGeneration, child);
+
+    this.instance = new aws.rds.Instance(
+      `${name}-instance`,
+      {
+        engine: "postgres",
+        engineVersion: config.engineVersion,
+        allowMajorVersionUpgrade: false,
+        autoMinorVersionUpgrade: true,
+        instanceClass: config.instanceClass,
+        username: MASTER_USERNAME,
+        password: this.masterPassword,
+        port: POSTGRES_PORT,
+        // Storage: gp3, encrypted with the stack's key, grows on its own up to the ceiling.
+        storageType: "gp3",
+        allocatedStorage: config.allocatedStorageGb,
+        maxAllocatedStorage: config.maxAllocatedStorageGb,
+        storageEncrypted: true,
+        kmsKeyId: key.arn,
+        // Network: private only.
+        dbSubnetGroupName: subnetGroup.name,
+        vpcSecurityGroupIds: [securityGroup.id],
+        publiclyAccessible: false,
+        caCertIdentifier: CA_CERT_IDENTIFIER,
+        parameterGroupName: parameterGroup.name,
+        // Availability and recovery.
+        multiAz: config.multiAz,
+        backupRetentionPeriod: config.backupRetentionDays,
+        backupWindow: config.backupWindow,
+        maintenanceWindow: config.maintenanceWindow,
+        copyTagsToSnapshot: true,
+        deleteAutomatedBackups: !production,
+        deletionProtection: config.deletionProtection,
+        skipFinalSnapshot: config.skipFinalSnapshot,
+        finalSnapshotIdentifier: config.skipFinalSnapshot ? undefined : finalSnapshotIdentifier(name, stack),
+        applyImmediately: false,
+        ...restoreInputs(config.restore),
+        // Observability.
+        performanceInsightsEnabled: config.performanceInsights,
+        performanceInsightsKmsKeyId: config.performanceInsights ? key.arn : undefined,
+        performanceInsightsRetentionPeriod: config.performanceInsights ? config.performanceInsightsRetentionDays : undefined,
+        monitoringInterval: config.monitoringIntervalSeconds,
+        monitoringRoleArn: monitoringRole?.arn,
+        enabledCloudwatchLogsExports: CLOUDWATCH_LOG_EXPORTS,
+        iamDatabaseAuthenticationEnabled: true,
+      },
+      {
+        ...child,
+        protect: production,
+        additionalSecretOutputs: ["password"],
+        // Storage autoscaling changes the allocation outside Pulumi; do not shrink it back on the next `up`.
+        ignoreChanges: config.maxAllocatedStorageGb !== undefined ? ["allocatedStorage"] : [],
+      },
+    );
+    this.address = this.instance.address;
+    this.port = this.instance.port;
+
+    this.replicas = Array.from({ length: config.readReplicas }, (_, i) =>
+      new aws.rds.Instance(
+        `${name}-replica-${i + 1}`,
+        {
+          replicateSourceDb: this.instance.identifier,
+          instanceClass: config.instanceClass,
+          storageEncrypted: true,
+          kmsKeyId: key.arn,
+          vpcSecurityGroupIds: [securityGroup.id],
+          publiclyAccessible: false,
+          parameterGroupName: parameterGroup.name,
+          caCertIdentifier: CA_CERT_IDENTIFIER,
+          skipFinalSnapshot: true,
+          backupRetentionPeriod: 0,
+          performanceInsightsEnabled: config.performanceInsights,
+          performanceInsightsKmsKeyId: config.performanceInsights ? key.arn : undefined,
+          monitoringInterval: config.monitoringIntervalSeconds,
+          monitoringRoleArn: monitoringRole?.arn,
+          autoMinorVersionUpgrade: true,
+        },
+        child,
+      ),
+    );
+
+    if (config.replicateBackupsToDr && args.drProvider) this.replicateBackups(name, args.drProvider, config, stack, production);
+
+    this.masterSecretArn = storeCredentials(
+      name,
+      { username: MASTER_USERNAME, password: this.masterPassword, host: this.address, port: this.port, dbname: config.applicationDatabase, kmsKeyArn: key.arn },
+      child,
+    ).arn;
+
+    this.adminProvider = new postgresql.Provider(
+      `${name}-admin`,
+      {
+        host: config.adminHost ?? this.address,
+        port: config.adminPort ?? this.port,
+        username: MASTER_USERNAME,
+        password: this.masterPassword,
+        database: "postgres",
+        sslmode: "require",
+        superuser: false,
+        connectTimeout: 15,
+        expectedVersion: config.engineVersion,
+      },
+      { parent: this },
+    );
+    this.applicationDatabaseName = config.applicationDatabase;
+    this.applicationDatabase = new postgresql.Database(
+      `${name}-app-db`,
+      { name: config.applicationDatabase, encoding: "UTF8", template: "template0", connectionLimit: -1, allowConnections: true },
+      { parent: this, provider: this.adminProvider, protect: production, dependsOn: [this.instance] },
+    );
+
+    new aws.rds.EventSubscription(
+      `${name}-events`,
+      {
+        snsTopic: args.alertsTopicArn,
+        sourceType: "db-instance",
+        sourceIds: [this.instance.identifier],
+        eventCategories: ["availability", "failover", "failure", "low storage", "maintenance", "recovery", "restoration"],
+      },
+      child,
+    );
+    const specs = databaseAlarmSpecs({
+      identifier: this.instance.identifier,
+      replicaIdentifiers: this.replicas.map((r) => r.identifier),
+      allocatedStorageGb: config.allocatedStorageGb,
+      memoryGib: instanceClassMemoryGib(config.instanceClass),
+      maxConnections,
+      alerts: args.alerts,
+    });
+    this.alarms = createAlarms(name, specs, args.alertsTopicArn, child);
+
+    this.registerOutputs({ address: this.address, port: this.port, applicationDatabase: this.applicationDatabaseName, masterSecretArn: this.masterSecretArn });
+  }
+
+  private enhancedMonitoringRole(name: string, child: { parent: pulumi.Resource; provider: aws.Provider }) {
+    const role = new aws.iam.Role(
+      `${name}-monitoring-role`,
+      {
+        description: "RDS enhanced monitoring of the platform database",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      },
+      child,
+    );
+    new aws.iam.RolePolicyAttachment(`${name}-monitoring-policy`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" }, child);
+    return role;
+  }
+
+  /** Automated backups (and their PITR log) copied continuously to the DR region, encrypted with a key there. */
+  private replicateBackups(name: string, drProvider: aws.Provider, config: DatabaseConfig, stack: string, production: boolean) {
+    const dr = { parent: this, provider: drProvider };
+    const { key } = createDataKey(`${name}-dr`, { description: `Replicated PostgreSQL backups (${stack})`, alias: `platform/${stack}/database-dr`, protect: production }, dr);
+    new aws.rds.InstanceAutomatedBackupsReplication(
+      `${name}-dr-backups`,
+      { sourceDbInstanceArn: this.instance.arn, kmsKeyId: key.arn, retentionPeriod: config.backupRetentionDays },
+      dr,
+    );
+  }
+}

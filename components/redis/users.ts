@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+
+/** ElastiCache allows at most this many users in one user group (the `default` user counts). */
+export const MAX_USERS_PER_GROUP = 100;
+
+/** The `default` user every group must contain, switched off: a client that does not AUTH gets nothing. */
+export const DISABLED_DEFAULT_ACCESS_STRING = "off -@all";
+
+/**
+ * Full key and channel access for the platform's own services (queues, caches, locks), without the commands that
+ * can wipe or stall the whole cache (FLUSHALL, KEYS, DEBUG, ...: `@dangerous`). INFO, which queue libraries call
+ * to check the server version, is given back.
+ */
+export const PLATFORM_ACCESS_STRING = "on ~* &* +@all -@dangerous +info";
+
+/**
+ * ElastiCache user and group ids: 1–40 characters, a letter first, letters, digits and single hyphens, unique in
+ * the account and region, so they carry the stack name.
+ */
+export function elasticacheId(...parts: string[]): string {
+  const id = parts.join("-").toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
+  if (id.length <= 40) return id;
+  // Too long: keep a readable prefix and add a hash of the whole id, so different roles never collide.
+  return `${id.slice(0, 31).replace(/-+$/, "")}-${createHash("sha256").update(id).digest("hex").slice(0, 8)}`;
+}
+
+type ChildOpts = { parent: pulumi.Resource; provider: aws.Provider };
+
+/** A generated ElastiCache password: 32 letters and digits (ElastiCache takes 16–128 printable characters). */
+function redisPassword(name: string, generation: number, parent: pulumi.Resource) {
+  const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false, keepers: { generation: String(generation) } }, { parent });
+  return pulumi.secret(password.result);
+}
+
+export interface RedisUsersArgs {
+  /** Account-unique prefix of user and group ids (e.g. `platform-prod`). */
+  idPrefix: string;
+  /** Bump to rotate the platform user's password (`platform:redis.platformUserGeneration`). */
+  platformUserGeneration: number;
+}
+
+/**
+ * The RBAC user group: created with a disabled `default` user (a user named "default" is mandatory in every group),
+ * the platform user joined by a UserGroupAssociation exactly as tenant users are later, so the group's member list
+ * is owned by associations (`ignoreChanges: ["userIds"]` keeps the group from removing them).
+ */
+export function redisUsers(name: string, args: RedisUsersArgs, opts: ChildOpts) {
+  const user = (role: string, userName: string, accessString: string, password: pulumi.Input<string>) =>
+    new aws.elasticache.User(
+      `${name}-${role}`,
+      { userId: elasticacheId(args.idPrefix, userName === "default" ? "default-off" : userName), userName, engine: "redis", accessString, noPasswordRequired: false, authenticationMode: { type: "password", passwords: [password] } },
+      opts,
+    );
+  // The default user's password is never used (the user is off); ElastiCache still wants a way to authenticate.
+  const defaultUser = user("default-user", "default", DISABLED_DEFAULT_ACCESS_STRING, redisPassword(`${name}-default-user`, 1, opts.parent));
+  const group = new aws.elasticache.UserGroup(
+    `${name}-users`,
+    { userGroupId: elasticacheId(args.idPrefix, "users"), engine: "redis", userIds: [defaultUser.userId] },
+    { ...opts, ignoreChanges: ["userIds"] },
+  );
+  const platformPassword = redisPassword(`${name}-platform-user`, args.platformUserGeneration, opts.parent);
+  const platformUser = user("platform-user", "platform", PLATFORM_ACCESS_STRING, platformPassword);
+  const membership = new aws.elasticache.UserGroupAssociation(`${name}-platform-user-membership`, { userGroupId: group.userGroupId, userId: platformUser.userId }, opts);
+  return { group, defaultUser, platformUser, platformPassword, membership };
+}
