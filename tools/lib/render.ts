@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { getStore } from "@pulumi/pulumi/runtime/state";
+import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { createMocks } from "./mocks";
 import { REDACTED, normalizeValue } from "./serialized";
@@ -114,7 +114,8 @@ function markSecretOutputs(response: any, keys: string[]) {
 
 function configureMockRuntime(monitor: RecordingMonitor, options: RenderOptions) {
   settings.setMockOptions(monitor, options.project, options.stack, false);
-  const store = getStore() as any;
+  // getStore is internal: the published typings strip it, the module exports it.
+  const store = (runtimeState as unknown as { getStore(): Record<string, unknown> }).getStore();
   Object.assign(store, {
     supportsSecrets: true,
     supportsResourceReferences: true,
