@@ -15,7 +15,7 @@ export function crossFieldProblems(config: Partial_): ConfigProblem[] {
   return [...tenantProblems(config), ...workerProblems(config), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config), ...backupProblems(config)];
 }
 
-function tenantProblems({ tenants, redis }: Partial_): ConfigProblem[] {
+function tenantProblems({ tenants, redis, workers }: Partial_): ConfigProblem[] {
   if (!tenants) return [];
   const problems: ConfigProblem[] = [];
   const firstIndex = new Map<string, number>();
@@ -29,6 +29,8 @@ function tenantProblems({ tenants, redis }: Partial_): ConfigProblem[] {
     }
     if (tenant.dedicatedWorkers && tenant.tier !== "enterprise") {
       problems.push({ key: key("tenants", i, "dedicatedWorkers"), value: "true", message: `allowed only for tier "enterprise" (the tier is "${tenant.tier}")` });
+    } else if (tenant.dedicatedWorkers && workers && Object.keys(workers).length === 0) {
+      problems.push({ key: key("tenants", i, "dedicatedWorkers"), value: "true", message: 'needs a worker pool in platform:workers to copy (the pool named "default", else the first)' });
     }
   });
   if (redis) {

@@ -72,7 +72,7 @@ export function backupsSchema(env: Environment) {
     postgresImage: imageReference.default("postgres:16.4"),
     awsCliImage: imageReference.default("amazon/aws-cli:2.17.50"),
     /** Pushgateway the backup and verify jobs push their metrics to (e.g. http://pushgateway.monitoring:9091). */
-    pushgatewayUrl: z.url({ message: 'a URL such as "http://pushgateway.monitoring.svc:9091"' }).optional(),
+    pushgatewayUrl: z.url({ protocol: /^https?$/, message: 'a URL such as "http://pushgateway.monitoring.svc:9091"' }).optional(),
     /** Restore verification fails when the newest dump of a database is older than this. */
     verifyMaxDumpAgeHours: z.number().int().min(1).max(24 * 35).default(48),
     /** Restore verification fails when a restored database has fewer user tables than this. */
