@@ -2,10 +2,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as aws from "@pulumi/aws";
 import type { PlatformConfig } from "./config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
+import { tenantLabels, tenantNamespaceName } from "../components/kubernetes/labels";
 import { Tenant } from "../components/tenant";
 import { AlertsTopic } from "../components/monitoring/topic";
 import { Database } from "../components/database";
+import { DatabaseOpsCredentials } from "../components/database/ops-credentials";
 import { Redis } from "../components/redis";
+import { WorkerPool, dedicatedWorkerPool } from "../components/workers/worker-pool";
+import { PlatformJobs } from "../components/jobs/platform-jobs";
+import { BackupBucket } from "../components/backups/backup-bucket";
+import { DatabaseBackups, backupDatabaseNames } from "../components/backups/database-backups";
+import { TIER_PROFILES } from "./schema/tenants";
 
 /** Explicit providers, so every resource states which account, region and cluster it lives in. */
 export interface Providers {
@@ -27,6 +34,7 @@ function createProviders(config: PlatformConfig): Providers {
 /** Wires every component from the validated config. The one place that knows how the parts fit together. */
 export function buildPlatform(config: PlatformConfig) {
   const providers = createProviders(config);
+  const production = config.environment === "production";
   const namespace = new PlatformNamespace("platform", {
     namespace: config.kubernetes.namespace,
     environment: config.environment,
@@ -37,8 +45,66 @@ export function buildPlatform(config: PlatformConfig) {
   const data = { environment: config.environment, network: config.network, alerts: config.alerts, alertsTopicArn: alerts.arn, provider: providers.aws };
   const database = new Database("platform-db", { ...data, config: config.database, drProvider: providers.awsDr });
   const redis = new Redis("platform-redis", { ...data, config: config.redis });
+  const opsDatabase = new DatabaseOpsCredentials("database-ops", {
+    namespace: namespace.name,
+    host: database.address,
+    port: database.port,
+    username: database.masterUsername,
+    password: database.masterPassword,
+    provider: providers.kubernetes,
+  }).access;
 
   const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant }));
+
+  const workerPools = Object.entries(config.workers).map(
+    ([pool, poolConfig]) => new WorkerPool(`workers-${pool}`, { pool: poolConfig, objectName: `worker-${pool}`, namespace: namespace.name, provider: providers.kubernetes }),
+  );
+  const template = config.workers.default ?? Object.values(config.workers)[0];
+  config.tenants.forEach((tenant, i) => {
+    if (!tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted") return;
+    new WorkerPool(
+      `tenant-${tenant.id}-workers`,
+      { pool: dedicatedWorkerPool(template, tenant.id), objectName: "worker", namespace: tenantNamespaceName(tenant.id), labels: tenantLabels(tenant.id, tenant.tier), paused: tenant.state === "suspended", provider: providers.kubernetes },
+      { parent: tenants[i] },
+    );
+  });
+
+  const databases = backupDatabaseNames(config.database.applicationDatabase, config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state })));
+  if (template) {
+    new PlatformJobs("jobs", { jobs: config.jobs, namespace: namespace.name, appImage: template.image, appEnv: template.env, postgresImage: config.backups.postgresImage, database: opsDatabase, databases, provider: providers.kubernetes });
+  }
+
+  const backups = config.backups;
+  const backupBucket = new BackupBucket("backups", {
+    prefix: config.environment,
+    retentionDays: backups.retentionDays,
+    noncurrentVersionRetentionDays: backups.noncurrentVersionRetentionDays,
+    coldTransitionDays: backups.coldTransitionDays,
+    objectLock: backups.objectLock,
+    replicaRegion: backups.replicateToDr ? config.dr?.region : undefined,
+    protect: production,
+    provider: providers.aws,
+  });
+  if (config.kubernetes.oidcProviderArn) {
+    new DatabaseBackups("database-backups", {
+      namespace: namespace.name,
+      prefix: config.environment,
+      database: opsDatabase,
+      databases,
+      bucket: { name: backupBucket.bucketName, arn: backupBucket.bucketArn, kmsKeyArn: backupBucket.kmsKeyArn },
+      bucketRegion: config.region,
+      schedule: backups.schedule,
+      verifySchedule: backups.verifySchedule,
+      postgresImage: backups.postgresImage,
+      awsCliImage: backups.awsCliImage,
+      oidcProviderArn: config.kubernetes.oidcProviderArn,
+      pushgatewayUrl: backups.pushgatewayUrl,
+      verifyMaxDumpAgeHours: backups.verifyMaxDumpAgeHours,
+      verifyMinTables: backups.verifyMinTables,
+      awsProvider: providers.aws,
+      k8sProvider: providers.kubernetes,
+    });
+  }
 
   return {
     environment: config.environment,
@@ -46,6 +112,8 @@ export function buildPlatform(config: PlatformConfig) {
     alertsTopicArn: alerts.arn,
     database: { address: database.address, port: database.port, applicationDatabase: database.applicationDatabaseName, masterSecretArn: database.masterSecretArn },
     redis: { primaryEndpoint: redis.primaryEndpoint, port: redis.port, userGroupId: redis.userGroupId },
+    workerPools: workerPools.map((p) => p.deploymentName),
+    backupBucket: backupBucket.bucketName,
     tenants: Object.fromEntries(tenants.map((t) => [t.tenantId, { tier: t.tier, state: t.state, namespace: t.namespaceName }])),
   };
 }

@@ -22,6 +22,14 @@ export const kubernetesSchema = z.strictObject({
   namespace: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "a DNS label").max(63).default("platform"),
   /** kubeconfig context to use; the ambient kubeconfig's current context when unset. */
   context: z.string().optional(),
+  /**
+   * ARN of the cluster's IAM OIDC provider (`arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>`),
+   * used to give service accounts IAM roles (IRSA). Required in production; without it no IRSA roles are made.
+   */
+  oidcProviderArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/, 'an IAM OIDC provider ARN such as "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF"')
+    .optional(),
 });
 
 const restoreSchema = z.union([

@@ -12,10 +12,10 @@ export const MAX_TENANT_REDIS_USERS = 98;
 
 /** Rules that involve more than one field. Each runs only when the sections it reads parsed cleanly. */
 export function crossFieldProblems(config: Partial_): ConfigProblem[] {
-  return [...tenantProblems(config), ...workerProblems(config), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config)];
+  return [...tenantProblems(config), ...workerProblems(config), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config), ...backupProblems(config)];
 }
 
-function tenantProblems({ tenants, redis }: Partial_): ConfigProblem[] {
+function tenantProblems({ tenants, redis, workers }: Partial_): ConfigProblem[] {
   if (!tenants) return [];
   const problems: ConfigProblem[] = [];
   const firstIndex = new Map<string, number>();
@@ -29,6 +29,8 @@ function tenantProblems({ tenants, redis }: Partial_): ConfigProblem[] {
     }
     if (tenant.dedicatedWorkers && tenant.tier !== "enterprise") {
       problems.push({ key: key("tenants", i, "dedicatedWorkers"), value: "true", message: `allowed only for tier "enterprise" (the tier is "${tenant.tier}")` });
+    } else if (tenant.dedicatedWorkers && workers && Object.keys(workers).length === 0) {
+      problems.push({ key: key("tenants", i, "dedicatedWorkers"), value: "true", message: 'needs a worker pool in platform:workers to copy (the pool named "default", else the first)' });
     }
   });
   if (redis) {
@@ -54,7 +56,9 @@ function workerProblems({ workers, environment }: Partial_): ConfigProblem[] {
     if (pool.minReplicas > pool.maxReplicas) {
       problems.push({ key: key("workers", name, "minReplicas"), value: String(pool.minReplicas), message: `must be ≤ maxReplicas (${pool.maxReplicas})` });
     }
-    if (environment === "production" && pool.minReplicas < 2) {
+    if (pool.minReplicas < 1) {
+      problems.push({ key: key("workers", name, "minReplicas"), value: String(pool.minReplicas), message: "must be at least 1: the HPA cannot scale a pool up from 0 (stop a pool with maintenance mode instead)" });
+    } else if (environment === "production" && pool.minReplicas < 2) {
       problems.push({ key: key("workers", name, "minReplicas"), value: String(pool.minReplicas), message: "production keeps at least 2 replicas so one node loss or rollout does not stop the pool" });
     }
   }
@@ -158,4 +162,22 @@ function capacityProblems({ database, tenants }: Partial_): ConfigProblem[] {
     }];
   }
   return [];
+}
+
+function backupProblems({ backups, kubernetes, dr, environment }: Partial_): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (environment === "production" && kubernetes && !kubernetes.oidcProviderArn) {
+    problems.push({ key: key("kubernetes", "oidcProviderArn"), message: "required in production: the backup jobs reach S3 through IAM roles for service accounts (IRSA) trusted by this OIDC provider" });
+  }
+  if (!backups) return problems;
+  if (backups.coldTransitionDays !== undefined && backups.coldTransitionDays >= backups.retentionDays) {
+    problems.push({ key: key("backups", "coldTransitionDays"), value: String(backups.coldTransitionDays), message: `must be below retentionDays (${backups.retentionDays}): dumps expire before they would move to the colder class` });
+  }
+  if (backups.objectLock && backups.objectLock.days > backups.retentionDays) {
+    problems.push({ key: key("backups", "objectLock", "days"), value: String(backups.objectLock.days), message: `must be ≤ retentionDays (${backups.retentionDays}): locked versions cannot expire when the lifecycle rule removes them` });
+  }
+  if (backups.replicateToDr && !dr) {
+    problems.push({ key: key("backups", "replicateToDr"), value: "true", message: 'needs a "platform:dr" section with the region to replicate to (or set replicateToDr: false)' });
+  }
+  return problems;
 }

@@ -15,6 +15,8 @@ export const workerPoolSchema = z.strictObject({
     .strictObject({
       metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a Prometheus metric name"),
       targetPerPod: z.number().int().min(1).default(100),
+      /** Label matchers selecting this pool's queue in the metric (e.g. `{ queue: reports }`). Defaults to none. */
+      labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name"), z.string()).optional(),
     })
     .optional(),
   command: z.array(z.string()).optional(),
@@ -69,5 +71,11 @@ export function backupsSchema(env: Environment) {
     replicateToDr: z.boolean().default(production),
     postgresImage: imageReference.default("postgres:16.4"),
     awsCliImage: imageReference.default("amazon/aws-cli:2.17.50"),
+    /** Pushgateway the backup and verify jobs push their metrics to (e.g. http://pushgateway.monitoring:9091). */
+    pushgatewayUrl: z.url({ protocol: /^https?$/, message: 'a URL such as "http://pushgateway.monitoring.svc:9091"' }).optional(),
+    /** Restore verification fails when the newest dump of a database is older than this. */
+    verifyMaxDumpAgeHours: z.number().int().min(1).max(24 * 35).default(48),
+    /** Restore verification fails when a restored database has fewer user tables than this. */
+    verifyMinTables: z.number().int().min(0).default(1),
   });
 }

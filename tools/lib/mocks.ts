@@ -134,7 +134,8 @@ export function createMocks(context: MockContext): pulumi.runtime.Mocks {
       }
       const random = randomOutputs(args.type, args.name, inputs);
       if (random) return { id: args.name, state: { ...inputs, ...random } };
-      const computed = COMPUTED[args.type]?.(args.name, inputs, context.region);
+      // AWS provider v7 resources may name their own region (e.g. the DR copy of a bucket).
+      const computed = COMPUTED[args.type]?.(args.name, inputs, typeof inputs.region === "string" ? inputs.region : context.region);
       if (computed) return { id: computed.id, state: { ...inputs, ...computed.outputs } };
       const service = args.type.split(":")[1]?.split("/")[0] ?? "unknown";
       const id = `${args.name}-${hex(args.type + args.name, 8)}`;

@@ -25,13 +25,13 @@ export function normalizeValue(value: unknown, path: string, secretPaths: string
   switch (record[SIG_KEY]) {
     case SIG.secret:
       secretPaths.push(path);
-      return reveal ? normalizeValue(record.value, path, [], reveal) : REDACTED;
+      return reveal ? normalizeValue(record.value, path, [], reveal) : redactLeaves(normalizeValue(record.value, path, [], true));
     case SIG.resourceReference:
       return record.urn;
     case SIG.outputValue:
       if (record.secret) {
         secretPaths.push(path);
-        if (!reveal) return REDACTED;
+        if (!reveal) return "value" in record ? redactLeaves(normalizeValue(record.value, path, [], true)) : REDACTED;
       }
       return "value" in record ? normalizeValue(record.value, path, secretPaths, reveal) : "[unknown]";
     case SIG.asset:
@@ -40,4 +40,14 @@ export function normalizeValue(value: unknown, path: string, secretPaths: string
     default:
       return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, normalizeValue(v, child(path, k), secretPaths, reveal)]));
   }
+}
+
+/**
+ * A secret object keeps its shape (keys are names, not secrets) with every leaf value replaced, so redacted
+ * manifests still validate against their schema (a Secret's `stringData` stays a mapping).
+ */
+function redactLeaves(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactLeaves);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactLeaves(v)]));
+  return REDACTED;
 }

@@ -1,0 +1,247 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "../jobs/database-access";
+import { ScheduledJob } from "../jobs/scheduled-job";
+import { standardLabels } from "../kubernetes/labels";
+import Input = k8s.types.input;
+
+/** The scripts the backup jobs run, embedded in their ConfigMap: the same files the integration test runs. */
+export const BACKUP_SCRIPTS: Record<string, string> = {
+  "backup.sh": readFileSync(join(__dirname, "scripts", "backup.sh"), "utf8"),
+  "verify-restore.sh": readFileSync(join(__dirname, "scripts", "verify-restore.sh"), "utf8"),
+};
+
+export interface DatabaseBackupsArgs {
+  /** Namespace of the jobs. */
+  namespace: pulumi.Input<string>;
+  /** Key prefix of the dumps: `s3://<bucket>/<prefix>/<database>/<timestamp>.dump` (the environment name). */
+  prefix: string;
+  /** The database server and the Secret with a login that may read every database. */
+  database: DatabaseAccess;
+  /** Databases to dump and verify: the application database and every tenant database. */
+  databases: pulumi.Input<string[]>;
+  /** The backup bucket and its KMS key. */
+  bucket: { name: pulumi.Input<string>; arn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
+  /** Region of the bucket (AWS_REGION of the CLI). */
+  bucketRegion: string;
+  /** Schedule of the backup (five-field cron, UTC). */
+  schedule: string;
+  /** Schedule of the restore verification (five-field cron, UTC). */
+  verifySchedule: string;
+  /** Official postgres image (pg_dump, pg_restore, a scratch server); its major version ≥ the server's. */
+  postgresImage: string;
+  /** Official AWS CLI image (upload, download, metrics push). */
+  awsCliImage: string;
+  /** ARN of the cluster's IAM OIDC provider, trusted by the jobs' IAM roles (IRSA). */
+  oidcProviderArn: string;
+  /** Pushgateway for the jobs' metrics. Defaults to none (metrics in the logs only). */
+  pushgatewayUrl?: string;
+  /** Verification fails when the newest dump is older. Defaults to 48. */
+  verifyMaxDumpAgeHours?: number;
+  /** Verification fails when a restored database has fewer user tables. Defaults to 1. */
+  verifyMinTables?: number;
+  /** Scratch space of a job pod (dumps, and the scratch cluster when verifying). Defaults to "50Gi". */
+  workVolumeSize?: string;
+  /** Suspends both schedules (maintenance mode). Defaults to false. */
+  suspend?: boolean;
+  awsProvider: aws.Provider;
+  k8sProvider: k8s.Provider;
+}
+
+/** The issuer host/path of an IAM OIDC provider ARN (`oidc.eks.<region>.amazonaws.com/id/<id>`). */
+export function oidcIssuerOf(oidcProviderArn: string): string {
+  const index = oidcProviderArn.indexOf(":oidc-provider/");
+  if (index < 0) throw new Error(`not an IAM OIDC provider ARN: ${oidcProviderArn}`);
+  return oidcProviderArn.slice(index + ":oidc-provider/".length);
+}
+
+/** Trust policy letting exactly one Kubernetes service account assume a role through the cluster's OIDC provider. */
+export function irsaTrustPolicy(oidcProviderArn: string, namespace: string, serviceAccount: string): string {
+  const issuer = oidcIssuerOf(oidcProviderArn);
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${issuer}:aud`]: "sts.amazonaws.com" } },
+      },
+    ],
+  });
+}
+
+/**
+ * S3 permissions of a backup job, scoped to the bucket prefix. The writer may only put objects (it can neither
+ * read nor delete backups); the verifier may only list the prefix and read objects under it.
+ */
+export function backupAccessPolicy(role: "writer" | "verifier", a: { bucketArn: string; prefix: string; kmsKeyArn: string }): string {
+  const objects = `${a.bucketArn}/${a.prefix}/*`;
+  const statements =
+    role === "writer"
+      ? [
+          { Sid: "PutDumps", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects] },
+          // Multipart uploads of SSE-KMS objects need Decrypt as well as GenerateDataKey.
+          { Sid: "EncryptDumps", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [a.kmsKeyArn] },
+        ]
+      : [
+          { Sid: "ListDumps", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [a.bucketArn], Condition: { StringLike: { "s3:prefix": [`${a.prefix}/*`] } } },
+          { Sid: "ReadDumps", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objects] },
+          { Sid: "DecryptDumps", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [a.kmsKeyArn] },
+        ];
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+const env = (values: Record<string, pulumi.Input<string> | undefined>): Input.core.v1.EnvVar[] =>
+  Object.entries(values)
+    .filter((entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined)
+    .map(([name, value]) => ({ name, value }));
+
+/**
+ * Daily logical backups (`pg_dump -Fc` of every database, uploaded with its SHA-256) and a weekly restore
+ * verification (newest dump → checksum → restore into a scratch server in the pod → sanity queries), as CronJobs
+ * running the repo's scripts from a ConfigMap, with S3 access through IRSA roles scoped to the bucket prefix.
+ */
+export class DatabaseBackups extends pulumi.ComponentResource {
+  readonly backupCronJobName: pulumi.Output<string>;
+  readonly verifyCronJobName: pulumi.Output<string>;
+  readonly writerRoleArn: pulumi.Output<string>;
+  readonly verifierRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DatabaseBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:backups:DatabaseBackups", name, {}, opts);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(args.prefix)) throw new pulumi.ResourceError(`prefix "${args.prefix}" must be lowercase letters, digits and "-"`, this);
+    const awsOpts = { parent: this, provider: args.awsProvider };
+    const k8sOpts = { parent: this, provider: args.k8sProvider };
+    const labels = (component: string) => standardLabels({ name: "database-backup", component });
+
+    const scripts = new k8s.core.v1.ConfigMap(
+      `${name}-scripts`,
+      { metadata: { name: "database-backup-scripts", namespace: args.namespace, labels: labels("scripts") }, data: BACKUP_SCRIPTS },
+      k8sOpts,
+    );
+
+    const irsa = (role: "writer" | "verifier") => {
+      const serviceAccountName = `database-backup-${role}`;
+      const iamRole = new aws.iam.Role(
+        `${name}-${role}-role`,
+        {
+          description: `IRSA role of the database backup ${role} (${args.prefix})`,
+          assumeRolePolicy: pulumi.output(args.namespace).apply((ns) => irsaTrustPolicy(args.oidcProviderArn, ns, serviceAccountName)),
+          maxSessionDuration: 3600 * 6,
+        },
+        awsOpts,
+      );
+      new aws.iam.RolePolicy(
+        `${name}-${role}-policy`,
+        {
+          role: iamRole.name,
+          policy: pulumi.all([args.bucket.arn, args.bucket.kmsKeyArn]).apply(([bucketArn, kmsKeyArn]) => backupAccessPolicy(role, { bucketArn, prefix: args.prefix, kmsKeyArn })),
+        },
+        awsOpts,
+      );
+      const serviceAccount = new k8s.core.v1.ServiceAccount(
+        `${name}-${role}-service-account`,
+        { metadata: { name: serviceAccountName, namespace: args.namespace, labels: labels(role), annotations: { "eks.amazonaws.com/role-arn": iamRole.arn } } },
+        k8sOpts,
+      );
+      return { iamRole, serviceAccount };
+    };
+    const writer = irsa("writer");
+    const verifier = irsa("verifier");
+    this.writerRoleArn = writer.iamRole.arn;
+    this.verifierRoleArn = verifier.iamRole.arn;
+
+    const databases = pulumi.output(args.databases).apply((list) => {
+      if (list.length === 0) throw new pulumi.ResourceError("databases: at least one database to back up", this);
+      return list.join(" ");
+    });
+    const volumes: Input.core.v1.Volume[] = [
+      { name: "work", emptyDir: { sizeLimit: args.workVolumeSize ?? "50Gi" } },
+      { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+      { name: "scripts", configMap: { name: scripts.metadata.name, defaultMode: 0o555 } },
+    ];
+    const mounts = [
+      { name: "work", mountPath: "/work" },
+      { name: "tmp", mountPath: "/tmp" },
+      { name: "scripts", mountPath: "/scripts", readOnly: true },
+    ];
+    const s3Env = env({ BACKUP_BUCKET: args.bucket.name, BACKUP_PREFIX: args.prefix, AWS_REGION: args.bucketRegion, HOME: "/tmp", PUSHGATEWAY_URL: args.pushgatewayUrl });
+    const small = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } };
+    const postgresWork = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+    const step = (containerName: string, image: string, script: string, mode: string, stepEnv: Input.core.v1.EnvVar[], resources = small): Input.core.v1.Container => ({
+      name: containerName,
+      image,
+      command: ["/bin/bash", `/scripts/${script}`, mode],
+      env: stepEnv,
+      resources,
+      volumeMounts: mounts,
+    });
+
+    // Both pods run as the postgres image's user, so every step can read and write the shared work volume.
+    const jobCommon = (objectName: string, schedule: string, serviceAccount: k8s.core.v1.ServiceAccount) => ({
+      objectName,
+      schedule,
+      serviceAccountName: serviceAccount.metadata.name,
+      namespace: args.namespace,
+      suspend: args.suspend,
+      runAsUser: POSTGRES_IMAGE_UID,
+      volumes,
+      provider: args.k8sProvider,
+    });
+    const backupEnv = env({ BACKUP_DATABASES: databases, BACKUP_WORK_DIR: "/work" });
+    const backup = new ScheduledJob(
+      `${name}-backup`,
+      {
+        ...jobCommon("database-backup", args.schedule, writer.serviceAccount),
+        activeDeadlineSeconds: 4 * 3600,
+        backoffLimit: 1,
+        initContainers: [step("dump", args.postgresImage, "backup.sh", "dump", [...libpqEnv(args.database), ...backupEnv], postgresWork)],
+        containers: [step("upload", args.awsCliImage, "backup.sh", "upload", [...backupEnv, ...s3Env])],
+        labels: labels("backup"),
+      },
+      { parent: this },
+    );
+
+    const verifyEnv = env({
+      VERIFY_DATABASES: databases,
+      VERIFY_WORK_DIR: "/work",
+      VERIFY_MAX_DUMP_AGE_HOURS: String(args.verifyMaxDumpAgeHours ?? 48),
+      VERIFY_MIN_TABLES: String(args.verifyMinTables ?? 1),
+    });
+    const verify = new ScheduledJob(
+      `${name}-verify`,
+      {
+        ...jobCommon("database-restore-verify", args.verifySchedule, verifier.serviceAccount),
+        activeDeadlineSeconds: 6 * 3600,
+        // A failed verification is a finding, not a flake: report it once, do not retry it away.
+        backoffLimit: 0,
+        initContainers: [
+          step("fetch", args.awsCliImage, "verify-restore.sh", "fetch", [...verifyEnv, ...s3Env]),
+          step("restore", args.postgresImage, "verify-restore.sh", "restore", verifyEnv, postgresWork),
+        ],
+        containers: [step("report", args.awsCliImage, "verify-restore.sh", "report", [...verifyEnv, ...s3Env])],
+        labels: labels("restore-verify"),
+      },
+      { parent: this },
+    );
+
+    this.backupCronJobName = backup.cronJobName;
+    this.verifyCronJobName = verify.cronJobName;
+    this.registerOutputs({ backupCronJobName: this.backupCronJobName, verifyCronJobName: this.verifyCronJobName, writerRoleArn: this.writerRoleArn, verifierRoleArn: this.verifierRoleArn });
+  }
+}
+
+/** PostgreSQL name of a tenant's database (ids are DNS labels; "-" becomes "_"). */
+export const tenantDatabaseName = (tenantId: string) => `tenant_${tenantId.replace(/-/g, "_")}`;
+
+/**
+ * The databases to back up: the application database (which also holds the schema-isolated tenants) and the
+ * database of every tenant with a dedicated one that still has data (all states but `deleted`).
+ */
+export function backupDatabaseNames(applicationDatabase: string, tenants: { id: string; isolation: "dedicated" | "schema"; state: string }[]): string[] {
+  return [applicationDatabase, ...tenants.filter((t) => t.isolation === "dedicated" && t.state !== "deleted").map((t) => tenantDatabaseName(t.id))];
+}

@@ -1,0 +1,197 @@
+/**
+ * Starts a real, throw-away PostgreSQL server for integration tests: its own data directory and unix-socket
+ * directory under a temp dir, TCP on 127.0.0.1 at a free port, password (SCRAM) authentication, readiness awaited.
+ *
+ * PostgreSQL refuses to run as root. When the tests run as root (CI does), the server and any command that needs
+ * PostgreSQL's binaries to start a server (e.g. a script running initdb) run as the `postgres` system user (the
+ * Debian package creates it) through `runuser`; the temp dir is handed to that user.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "pg";
+
+export interface PostgresServer {
+  host: string;
+  port: number;
+  /** Name of the superuser role. */
+  superuser: string;
+  /** Its password. */
+  password: string;
+  /** Directory holding the server's unix socket. */
+  socketDir: string;
+  /** The temp dir holding data, socket and log; removed by stop(). */
+  baseDir: string;
+  /** Directory of the PostgreSQL binaries used (initdb, pg_ctl, pg_dump, psql...). */
+  binDir: string;
+  /** A `postgres://` URL for a database (default "postgres"). */
+  url(database?: string): string;
+  /** libpq environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE) for command-line tools. */
+  libpqEnv(): Record<string, string>;
+  /** Runs SQL in a database and returns the rows. */
+  query<T extends Record<string, unknown> = Record<string, unknown>>(database: string, sql: string, params?: unknown[]): Promise<T[]>;
+  /** Stops the server (fast shutdown) and removes its temp dir. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface StartPostgresOptions {
+  /** Superuser name. Defaults to "postgres". */
+  superuser?: string;
+  /** Extra server settings (`-c name=value`). Defaults to none. */
+  settings?: Record<string, string | number>;
+  /** Seconds to wait for the server to accept connections. Defaults to 60. */
+  startTimeoutSeconds?: number;
+}
+
+/** Major versions searched for server binaries, newest first. `PG_BIN_DIR` overrides the search. */
+const MAJOR_VERSIONS = ["17", "16", "15", "14"];
+
+/** The directory with initdb/pg_ctl/postgres; throws a clear error when PostgreSQL is not installed. */
+export function postgresBinDir(): string {
+  const candidates = process.env.PG_BIN_DIR ? [process.env.PG_BIN_DIR] : MAJOR_VERSIONS.map((v) => `/usr/lib/postgresql/${v}/bin`);
+  const found = candidates.find((dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl")) && existsSync(join(dir, "postgres")));
+  if (!found) {
+    throw new Error(`PostgreSQL server binaries (initdb, pg_ctl, postgres) not found in ${candidates.join(", ")}: install the Debian package "postgresql" or set PG_BIN_DIR`);
+  }
+  return found;
+}
+
+export interface ServerUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+/** The user to run PostgreSQL as: undefined when not root (run as ourselves), else the `postgres` system user. */
+export function serverUser(): ServerUser | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => spawnSync("id", [flag, "postgres"], { encoding: "utf8" });
+  const uid = id("-u");
+  const gid = id("-g");
+  if (uid.status !== 0 || gid.status !== 0) {
+    throw new Error('running as root, and PostgreSQL refuses root: no "postgres" system user to run it as (install the Debian package "postgresql", which creates it)');
+  }
+  return { name: "postgres", uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/**
+ * The argv that runs a command as the server user with exactly the given environment (`runuser -u postgres --
+ * env -i K=V... cmd`), or the command itself when not root. Use with spawn/execFile.
+ */
+export function asServerUser(command: string, args: string[], env: Record<string, string>): { command: string; args: string[]; env: Record<string, string> } {
+  const user = serverUser();
+  if (!user) return { command, args, env };
+  const assignments = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const runuser = ["/usr/sbin/runuser", "/sbin/runuser"].find((path) => existsSync(path));
+  if (!runuser) throw new Error('running as root needs runuser (Debian package "util-linux") to run PostgreSQL as the postgres user');
+  return { command: runuser, args: ["-u", user.name, "--", "/usr/bin/env", "-i", ...assignments, command, ...args], env: {} };
+}
+
+/** Hands a path (recursively) to the server user, so it can write there. No-op when not root. */
+export function giveToServerUser(path: string): void {
+  const user = serverUser();
+  if (!user) return;
+  const walk = (p: string) => {
+    chownSync(p, user.uid, user.gid);
+    try {
+      for (const entry of readdirSync(p)) walk(join(p, entry));
+    } catch {
+      /* a file, not a directory */
+    }
+  };
+  walk(path);
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(binDir: string, tool: string, args: string[], what: string): void {
+  const { command, args: argv, env } = asServerUser(join(binDir, tool), args, { PATH: `${binDir}:/usr/bin:/bin`, LANG: "C", LC_ALL: "C" });
+  const result = spawnSync(command, argv, { env, encoding: "utf8", timeout: 120_000 });
+  if (result.error) throw new Error(`${what}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+}
+
+/** Starts a PostgreSQL server; call `stop()` in afterAll. */
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
+  const binDir = postgresBinDir();
+  const superuser = options.superuser ?? "postgres";
+  const password = `test-${Math.random().toString(36).slice(2, 12)}`;
+  const baseDir = mkdtempSync(join(tmpdir(), "platform-pg-"));
+  const dataDir = join(baseDir, "data");
+  const socketDir = join(baseDir, "socket");
+  const logFile = join(baseDir, "postgres.log");
+  const pwFile = join(baseDir, "pwfile");
+  execFileSync("mkdir", ["-p", socketDir]);
+  writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  giveToServerUser(baseDir);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      if (existsSync(join(dataDir, "postmaster.pid"))) run(binDir, "pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"], "pg_ctl stop");
+    } finally {
+      rmSync(baseDir, { recursive: true, force: true });
+    }
+  };
+
+  try {
+    run(binDir, "initdb", ["-D", dataDir, "-U", superuser, "--pwfile", pwFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C"], "initdb");
+    const port = await freePort();
+    const settings: Record<string, string | number> = {
+      listen_addresses: "127.0.0.1",
+      port,
+      unix_socket_directories: socketDir,
+      fsync: "off",
+      full_page_writes: "off",
+      ...options.settings,
+    };
+    const serverOptions = Object.entries(settings).map(([k, v]) => `-c ${k}=${String(v)}`).join(" ");
+    const timeout = String(options.startTimeoutSeconds ?? 60);
+    run(binDir, "pg_ctl", ["-D", dataDir, "-l", logFile, "-o", serverOptions, "-w", "-t", timeout, "start"], `pg_ctl start (log: ${logFile})`);
+
+    const host = "127.0.0.1";
+    const url = (database = "postgres") => `postgres://${encodeURIComponent(superuser)}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+    const query = async <T extends Record<string, unknown>>(database: string, sql: string, params?: unknown[]) => {
+      const client = new Client({ connectionString: url(database) });
+      await client.connect();
+      try {
+        return (await client.query(sql, params)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    };
+    await query("postgres", "SELECT 1");
+    return {
+      host,
+      port,
+      superuser,
+      password,
+      socketDir,
+      baseDir,
+      binDir,
+      url,
+      libpqEnv: () => ({ PGHOST: host, PGPORT: String(port), PGUSER: superuser, PGPASSWORD: password, PGSSLMODE: "disable" }),
+      query,
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
