@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { getStore } from "@pulumi/pulumi/runtime/state";
+// getStore is internal to the SDK; the mock setup below mirrors what pulumi.runtime.setMocks does.
+const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { createMocks } from "./mocks";
 import { REDACTED, normalizeValue } from "./serialized";
@@ -114,7 +115,7 @@ function markSecretOutputs(response: any, keys: string[]) {
 
 function configureMockRuntime(monitor: RecordingMonitor, options: RenderOptions) {
   settings.setMockOptions(monitor, options.project, options.stack, false);
-  const store = getStore() as any;
+  const store = getStore();
   Object.assign(store, {
     supportsSecrets: true,
     supportsResourceReferences: true,
