@@ -3,6 +3,8 @@ import * as aws from "@pulumi/aws";
 import type { PlatformConfig } from "./config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
 import { Tenant } from "../components/tenant";
+import { AlertReceiverSecrets, AlertRules } from "../components/alerts";
+import { longestIntervalMinutes } from "./schema/common";
 
 /** Explicit providers, so every resource states which account, region and cluster it lives in. */
 export interface Providers {
@@ -17,8 +19,13 @@ function createProviders(config: PlatformConfig): Providers {
   };
 }
 
+/** Secret config values, read by the program as secret Outputs (never part of PlatformConfig). */
+export interface PlatformSecrets {
+  alertReceivers?: AlertReceiverSecrets;
+}
+
 /** Wires every component from the validated config. The one place that knows how the parts fit together. */
-export function buildPlatform(config: PlatformConfig) {
+export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets = {}) {
   const providers = createProviders(config);
   const namespace = new PlatformNamespace("platform", {
     namespace: config.kubernetes.namespace,
@@ -28,9 +35,22 @@ export function buildPlatform(config: PlatformConfig) {
 
   const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant }));
 
+  const alerts = config.alerts.enabled
+    ? new AlertRules("alerts", {
+        alerts: config.alerts,
+        namespace: config.kubernetes.namespace,
+        tenants: config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active"),
+        stuckAfterMinutes: config.jobs.reconcile.stuckAfterMinutes,
+        restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
+        receivers: secrets.alertReceivers,
+        provider: providers.kubernetes,
+      }, { dependsOn: [namespace] })
+    : undefined;
+
   return {
     environment: config.environment,
     platformNamespace: namespace.name,
+    alertGroups: alerts?.groupNames ?? [],
     tenants: Object.fromEntries(tenants.map((t) => [t.tenantId, { tier: t.tier, state: t.state, namespace: t.namespaceName }])),
   };
 }
