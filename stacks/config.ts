@@ -22,7 +22,7 @@ function sectionSchemas(env: Environment) {
     workers: { schema: env === "production" ? workersSchema : workersSchema.default({}), required: env === "production" },
     jobs: { schema: jobsSchema(env).default({} as never), required: false },
     backups: { schema: env === "production" ? backupsSchema(env) : backupsSchema(env).default({} as never), required: env === "production" },
-    alerts: { schema: alertsSchema(env).default({} as never), required: false },
+    alerts: { schema: alertsSchema(env).prefault({}), required: false },
     dr: { schema: env === "production" ? drSchema(env) : drSchema(env).optional(), required: env === "production" },
     maintenance: { schema: maintenanceSchema, required: false },
     tenants: { schema: tenantsSchema, required: false },
