@@ -54,6 +54,75 @@ function leveled(
   return LEVELS.map((level) => ({ ...build(level, thresholds[level]), severity: level, priority: priority[level] }));
 }
 
+/** Whose requests and jobs an alert watches: the whole platform or one tenant. */
+interface Scope {
+  /** Summary prefix ("" or "Tenant acme: "). */
+  prefix: string;
+  requests: string;
+  jobs: string;
+  /** Label matchers of the HTTP metrics. */
+  http: string;
+  /** Selector of the job metrics ("" or `{tenant="acme"}`). */
+  jobSelector: string;
+}
+
+const platformScope = (c: AlertsConfig): Scope => ({ prefix: "", requests: "API requests", jobs: "finished jobs", http: `job="${c.metrics.upJob}"`, jobSelector: "" });
+
+function tenantScope(c: AlertsConfig, tenantId: string): Scope {
+  const tenant = `${c.metrics.tenantLabel}="${tenantId}"`;
+  return {
+    prefix: `Tenant ${tenantId}: `,
+    requests: `tenant ${tenantId}'s API requests`,
+    jobs: `tenant ${tenantId}'s finished jobs`,
+    http: `job="${c.metrics.upJob}",${tenant}`,
+    jobSelector: `{${tenant}}`,
+  };
+}
+
+function errorRateAlerts(c: AlertsConfig, alert: string, scope: Scope): AlertDefinition[] {
+  const m = c.metrics;
+  return leveled(
+    c.errorRate,
+    (_level, threshold) => ({
+      alert,
+      expr: `sum(rate(${m.httpRequests}{${scope.http},${m.httpErrorMatcher}}[5m])) / sum(rate(${m.httpRequests}{${scope.http}}[5m])) > ${num(threshold)}`,
+      for: "5m",
+      summary: `${scope.prefix}API error rate above ${fractionText(threshold)}.`,
+      description: `{{ $value | humanizePercentage }} of ${scope.requests} failed over the last 5 minutes (threshold ${fractionText(threshold)}).`,
+    }),
+    { warning: "P2", critical: "P1" },
+  );
+}
+
+function latencyAlerts(c: AlertsConfig, alert: string, scope: Scope): AlertDefinition[] {
+  return leveled(
+    c.latencyP95Seconds,
+    (_level, threshold) => ({
+      alert,
+      expr: `histogram_quantile(0.95, sum by (le) (rate(${c.metrics.httpDuration}{${scope.http}}[5m]))) > ${num(threshold)}`,
+      for: "10m",
+      summary: `${scope.prefix}API p95 latency above ${num(threshold)}s.`,
+      description: `95th percentile latency of ${scope.requests} is {{ $value | humanizeDuration }} (threshold ${num(threshold)}s).`,
+    }),
+    { warning: "P3", critical: "P2" },
+  );
+}
+
+function jobFailureAlerts(c: AlertsConfig, alert: string, scope: Scope): AlertDefinition[] {
+  const m = c.metrics;
+  return leveled(
+    c.jobFailureRate,
+    (_level, threshold) => ({
+      alert,
+      expr: `sum(rate(${m.jobsFailed}${scope.jobSelector}[15m])) / sum(rate(${m.jobsProcessed}${scope.jobSelector}[15m])) > ${num(threshold)}`,
+      for: "10m",
+      summary: `${scope.prefix}Job failure rate above ${fractionText(threshold)}.`,
+      description: `{{ $value | humanizePercentage }} of ${scope.jobs} failed over the last 15 minutes (threshold ${fractionText(threshold)}).`,
+    }),
+    { warning: "P2", critical: "P1" },
+  );
+}
+
 function availability(c: AlertsConfig): AlertDefinition[] {
   const m = c.metrics;
   const api = `job="${m.upJob}"`;
@@ -67,28 +136,8 @@ function availability(c: AlertsConfig): AlertDefinition[] {
       summary: "The API is down: no instance answers its health check.",
       description: `No target of scrape job "${m.upJob}" has been up for 2 minutes (or none is scraped at all).`,
     },
-    ...leveled(
-      c.errorRate,
-      (_level, threshold) => ({
-        alert: "ApiErrorRateHigh",
-        expr: `sum(rate(${m.httpRequests}{${api},${m.httpErrorMatcher}}[5m])) / sum(rate(${m.httpRequests}{${api}}[5m])) > ${num(threshold)}`,
-        for: "5m",
-        summary: `API error rate above ${fractionText(threshold)}.`,
-        description: `{{ $value | humanizePercentage }} of API requests failed over the last 5 minutes (threshold ${fractionText(threshold)}).`,
-      }),
-      { warning: "P2", critical: "P1" },
-    ),
-    ...leveled(
-      c.latencyP95Seconds,
-      (_level, threshold) => ({
-        alert: "ApiLatencyHigh",
-        expr: `histogram_quantile(0.95, sum by (le) (rate(${m.httpDuration}{${api}}[5m]))) > ${num(threshold)}`,
-        for: "10m",
-        summary: `API p95 latency above ${num(threshold)}s.`,
-        description: `95th percentile API latency is {{ $value | humanizeDuration }} (threshold ${num(threshold)}s).`,
-      }),
-      { warning: "P3", critical: "P2" },
-    ),
+    ...errorRateAlerts(c, "ApiErrorRateHigh", platformScope(c)),
+    ...latencyAlerts(c, "ApiLatencyHigh", platformScope(c)),
     {
       alert: "CertificateExpiringSoon",
       severity: "warning",
@@ -225,17 +274,7 @@ function jobs(c: AlertsConfig, context: AlertContext): AlertDefinition[] {
       summary: "A worker pool has run at its maximum replicas for 15 minutes.",
       description: "HPA {{ $labels.workload_namespace }}/{{ $labels.horizontalpodautoscaler }} has been at its maximum of {{ $value }} replicas for 15 minutes.",
     },
-    ...leveled(
-      c.jobFailureRate,
-      (_level, threshold) => ({
-        alert: "JobFailureRateHigh",
-        expr: `sum(rate(${m.jobsFailed}[15m])) / sum(rate(${m.jobsProcessed}[15m])) > ${num(threshold)}`,
-        for: "10m",
-        summary: `Job failure rate above ${fractionText(threshold)}.`,
-        description: `{{ $value | humanizePercentage }} of finished jobs failed over the last 15 minutes (threshold ${fractionText(threshold)}).`,
-      }),
-      { warning: "P2", critical: "P1" },
-    ),
+    ...jobFailureAlerts(c, "JobFailureRateHigh", platformScope(c)),
     {
       alert: "SemaphoreLeak",
       severity: "critical",
@@ -304,42 +343,11 @@ function backups(c: AlertsConfig, context: AlertContext): AlertDefinition[] {
 
 /** Per-tenant alerts of one tenant: its own error rate, latency and job failures, labelled `tenant`. */
 export function tenantAlertDefinitions(c: AlertsConfig, tenantId: string): AlertDefinition[] {
-  const m = c.metrics;
-  const sel = `job="${m.upJob}",${m.tenantLabel}="${tenantId}"`;
+  const scope = tenantScope(c, tenantId);
   return [
-    ...leveled(
-      c.errorRate,
-      (_level, threshold) => ({
-        alert: "TenantErrorRateHigh",
-        expr: `sum(rate(${m.httpRequests}{${sel},${m.httpErrorMatcher}}[5m])) / sum(rate(${m.httpRequests}{${sel}}[5m])) > ${num(threshold)}`,
-        for: "5m",
-        summary: `Tenant ${tenantId}: API error rate above ${fractionText(threshold)}.`,
-        description: `{{ $value | humanizePercentage }} of tenant ${tenantId}'s API requests failed over the last 5 minutes (threshold ${fractionText(threshold)}).`,
-      }),
-      { warning: "P2", critical: "P1" },
-    ),
-    ...leveled(
-      c.latencyP95Seconds,
-      (_level, threshold) => ({
-        alert: "TenantLatencyHigh",
-        expr: `histogram_quantile(0.95, sum by (le) (rate(${m.httpDuration}{${sel}}[5m]))) > ${num(threshold)}`,
-        for: "10m",
-        summary: `Tenant ${tenantId}: API p95 latency above ${num(threshold)}s.`,
-        description: `95th percentile latency of tenant ${tenantId}'s API requests is {{ $value | humanizeDuration }} (threshold ${num(threshold)}s).`,
-      }),
-      { warning: "P3", critical: "P2" },
-    ),
-    ...leveled(
-      c.jobFailureRate,
-      (_level, threshold) => ({
-        alert: "TenantJobFailureRateHigh",
-        expr: `sum(rate(${m.jobsFailed}{${m.tenantLabel}="${tenantId}"}[15m])) / sum(rate(${m.jobsProcessed}{${m.tenantLabel}="${tenantId}"}[15m])) > ${num(threshold)}`,
-        for: "10m",
-        summary: `Tenant ${tenantId}: job failure rate above ${fractionText(threshold)}.`,
-        description: `{{ $value | humanizePercentage }} of tenant ${tenantId}'s finished jobs failed over the last 15 minutes (threshold ${fractionText(threshold)}).`,
-      }),
-      { warning: "P2", critical: "P1" },
-    ),
+    ...errorRateAlerts(c, "TenantErrorRateHigh", scope),
+    ...latencyAlerts(c, "TenantLatencyHigh", scope),
+    ...jobFailureAlerts(c, "TenantJobFailureRateHigh", scope),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,20 @@ export function promtool(args: string[], cwd: string): { status: number; output:
     throw new Error("promtool not found on PATH: install the Debian package `prometheus` (apt-get install prometheus); the alert rule tests need it");
   }
   return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Runs promtool without blocking, so several unit-test files run side by side. */
+export function promtoolAsync(args: string[], cwd: string): Promise<{ status: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("promtool", args, { cwd });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "ENOENT" ? new Error("promtool not found on PATH: install the Debian package `prometheus` (apt-get install prometheus); the alert rule tests need it") : error),
+    );
+    child.on("close", (status) => resolve({ status: status ?? -1, output }));
+  });
 }
 
 /** The `spec.groups` of every PrometheusRule, merged into one rule file, as the offline plan writes it. */
