@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ENVIRONMENTS, Environment, awsRegion } from "./schema/common";
 import { databaseSchema, kubernetesSchema, networkSchema, redisSchema } from "./schema/data";
 import { backupsSchema, jobsSchema, workersSchema } from "./schema/workloads";
-import { alertsSchema, drSchema, maintenanceSchema } from "./schema/operations";
+import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems, alertsSchema, drSchema, maintenanceSchema } from "./schema/operations";
 import { tenantsSchema } from "./schema/tenants";
 import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./schema/errors";
 import { crossFieldProblems } from "./schema/rules";
@@ -16,13 +16,13 @@ export const NAMESPACE = "platform";
 function sectionSchemas(env: Environment) {
   return {
     network: { schema: networkSchema, required: true },
-    kubernetes: { schema: kubernetesSchema.default({ namespace: "platform" }), required: false },
-    database: { schema: env === "production" ? databaseSchema(env) : databaseSchema(env).default({} as never), required: env === "production" },
-    redis: { schema: env === "production" ? redisSchema(env) : redisSchema(env).default({} as never), required: env === "production" },
+    kubernetes: { schema: kubernetesSchema.prefault({}), required: false },
+    database: { schema: env === "production" ? databaseSchema(env) : databaseSchema(env).prefault({}), required: env === "production" },
+    redis: { schema: env === "production" ? redisSchema(env) : redisSchema(env).prefault({}), required: env === "production" },
     workers: { schema: env === "production" ? workersSchema : workersSchema.default({}), required: env === "production" },
-    jobs: { schema: jobsSchema(env).default({} as never), required: false },
-    backups: { schema: env === "production" ? backupsSchema(env) : backupsSchema(env).default({} as never), required: env === "production" },
-    alerts: { schema: alertsSchema(env).default({} as never), required: false },
+    jobs: { schema: jobsSchema(env).prefault({}), required: false },
+    backups: { schema: env === "production" ? backupsSchema(env) : backupsSchema(env).prefault({}), required: env === "production" },
+    alerts: { schema: alertsSchema(env).prefault({}), required: false },
     dr: { schema: env === "production" ? drSchema(env) : drSchema(env).optional(), required: env === "production" },
     maintenance: { schema: maintenanceSchema, required: false },
     tenants: { schema: tenantsSchema, required: false },
@@ -39,20 +39,28 @@ export type TenantConfig = PlatformConfig["tenants"][number];
 export type WorkerPoolConfig = PlatformConfig["workers"][string];
 
 export const SECTION_KEYS = ["environment", ...Object.keys(sectionSchemas("production"))] as const;
+/** Keys that hold secrets (`secure:` values): validated here, read by the program as secret Outputs. */
+export const SECRET_KEYS = [...ALERT_RECEIVER_SECRET_KEYS] as const;
+const KNOWN_KEYS: readonly string[] = [...SECTION_KEYS, ...SECRET_KEYS];
+
+export interface ParseOptions {
+  /** Full keys (`platform:x`) whose values are secret; when given, secret-only keys must be among them. */
+  secretKeys?: readonly string[];
+}
 
 /**
  * Turns the raw `platform:*` config (values already JSON-decoded, keys without the namespace) and the AWS region
  * into one validated, fully defaulted PlatformConfig. Throws ConfigError listing every problem found.
  */
-export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue?: string): PlatformConfig {
+export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue?: string, options: ParseOptions = {}): PlatformConfig {
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(raw)) {
-    if (!(SECTION_KEYS as readonly string[]).includes(key)) {
-      const suggestion = didYouMean(key, SECTION_KEYS);
+    if (!KNOWN_KEYS.includes(key)) {
+      const suggestion = didYouMean(key, KNOWN_KEYS);
       problems.push({
         key: `${NAMESPACE}:${key}`,
         value: showValue(raw[key]),
-        message: `unknown key${suggestion ? ` — did you mean "${NAMESPACE}:${suggestion}"?` : ""} Allowed keys: ${SECTION_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
+        message: `unknown key${suggestion ? ` — did you mean "${NAMESPACE}:${suggestion}"?` : ""} Allowed keys: ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
       });
     }
   }
@@ -84,6 +92,8 @@ export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue
     else problems.push(...problemsFromIssues(NAMESPACE, section, raw[section], schema as z.ZodType, result.error.issues));
   }
 
+  const alerts = parsed.alerts as PlatformConfig["alerts"] | undefined;
+  problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
   problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed as PlatformConfig;

@@ -12,7 +12,9 @@ import { WorkerPool, dedicatedWorkerPool } from "../components/workers/worker-po
 import { PlatformJobs } from "../components/jobs/platform-jobs";
 import { BackupBucket } from "../components/backups/backup-bucket";
 import { DatabaseBackups, backupDatabaseNames } from "../components/backups/database-backups";
+import { AlertReceiverSecrets, AlertRules } from "../components/alerts";
 import { TIER_PROFILES } from "./schema/tenants";
+import { longestIntervalMinutes } from "./schema/common";
 
 /** Explicit providers, so every resource states which account, region and cluster it lives in. */
 export interface Providers {
@@ -31,8 +33,13 @@ function createProviders(config: PlatformConfig): Providers {
   };
 }
 
+/** Secret config values, read by the program as secret Outputs (never part of PlatformConfig). */
+export interface PlatformSecrets {
+  alertReceivers?: AlertReceiverSecrets;
+}
+
 /** Wires every component from the validated config. The one place that knows how the parts fit together. */
-export function buildPlatform(config: PlatformConfig) {
+export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets = {}) {
   const providers = createProviders(config);
   const production = config.environment === "production";
   const namespace = new PlatformNamespace("platform", {
@@ -41,8 +48,8 @@ export function buildPlatform(config: PlatformConfig) {
     provider: providers.kubernetes,
   });
 
-  const alerts = new AlertsTopic("platform-alerts", { provider: providers.aws });
-  const data = { environment: config.environment, network: config.network, alerts: config.alerts, alertsTopicArn: alerts.arn, provider: providers.aws };
+  const alertsTopic = new AlertsTopic("platform-alerts", { provider: providers.aws });
+  const data = { environment: config.environment, network: config.network, alerts: config.alerts, alertsTopicArn: alertsTopic.arn, provider: providers.aws };
   const database = new Database("platform-db", { ...data, config: config.database, drProvider: providers.awsDr });
   const redis = new Redis("platform-redis", { ...data, config: config.redis });
   const opsDatabase = new DatabaseOpsCredentials("database-ops", {
@@ -106,10 +113,27 @@ export function buildPlatform(config: PlatformConfig) {
     });
   }
 
+  const alertRules = config.alerts.enabled
+    ? new AlertRules(
+        "alerts",
+        {
+          alerts: config.alerts,
+          namespace: config.kubernetes.namespace,
+          tenants: config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active"),
+          stuckAfterMinutes: config.jobs.reconcile.stuckAfterMinutes,
+          restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
+          receivers: secrets.alertReceivers,
+          provider: providers.kubernetes,
+        },
+        { dependsOn: [namespace] },
+      )
+    : undefined;
+
   return {
     environment: config.environment,
     platformNamespace: namespace.name,
-    alertsTopicArn: alerts.arn,
+    alertsTopicArn: alertsTopic.arn,
+    alertGroups: alertRules?.groupNames ?? [],
     database: { address: database.address, port: database.port, applicationDatabase: database.applicationDatabaseName, masterSecretArn: database.masterSecretArn },
     redis: { primaryEndpoint: redis.primaryEndpoint, port: redis.port, userGroupId: redis.userGroupId },
     workerPools: workerPools.map((p) => p.deploymentName),

@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parsePlatformConfig } from "../stacks/config";
-import { loadStackConfig } from "./helpers/render";
+import { ConfigError } from "../stacks/config";
+import { parseStack } from "./helpers/config";
 
 type Obj = Record<string, any>;
 
 /** The prod stack's `platform:*` config as the program sees it, mutated by `change`. */
 function prodWith(change: (raw: Obj) => void): () => unknown {
-  const stack = loadStackConfig("prod");
-  const raw: Obj = {};
-  for (const [key, value] of Object.entries(stack)) if (key.startsWith("platform:")) raw[key.slice("platform:".length)] = value;
-  change(raw);
-  return () => parsePlatformConfig(raw, String(stack["aws:region"]));
+  return () => parseStack("prod", change);
 }
 
 function problems(parse: () => unknown): string[] {

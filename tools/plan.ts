@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     stackConfig = readStackFile(cli.configFile, project);
     const { raw, awsRegion } = rawPlatformConfig(stackConfig.config);
-    config = parsePlatformConfig(raw, awsRegion);
+    config = parsePlatformConfig(raw, awsRegion, { secretKeys: stackConfig.secretKeys });
   } catch (error) {
     console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
     if (!(error instanceof ConfigError)) console.error("plan: the file is not valid YAML in the Pulumi.<stack>.yaml format");

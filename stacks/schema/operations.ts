@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Environment, awsRegion, dnsLabel } from "./common";
 
 const fraction = z.number().gt(0, "a fraction above 0").max(1, "a fraction of at most 1 (0.05 = 5 %)");
+const promDuration = z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, 'a Prometheus duration such as "30s", "5m" or "4h"');
 const pct = z.number().gt(0, "a percentage above 0").max(100, "a percentage of at most 100");
 
 /** Warning/critical pairs; the cross-field check that warning < critical lives in the top-level schema. */
@@ -9,20 +10,40 @@ function levels(value: z.ZodNumber, warning: number, critical: number) {
   return z.strictObject({ warning: value.default(warning), critical: value.default(critical) }).default({ warning, critical });
 }
 
-/** Metric names the alert rules query; applications name their metrics differently. */
+/**
+ * Metric names and label values the alert rules query; applications and exporters name them differently.
+ * Defaults: node-exporter, kube-state-metrics, postgres_exporter, redis_exporter, blackbox_exporter and the
+ * application's own `app_*` / `platform_*` metrics. Documented key by key in docs/alerts.md.
+ */
 export const DEFAULT_METRICS = {
-  httpRequests: "http_requests_total",
-  httpDuration: "http_request_duration_seconds_bucket",
+  /** `job` label of the API's scrape target (used by `up` and the HTTP metrics). */
   upJob: "api",
+  httpRequests: "http_requests_total",
+  /** Label matcher that selects failed requests among `httpRequests`. */
+  httpErrorMatcher: 'code=~"5.."',
+  httpDuration: "http_request_duration_seconds_bucket",
+  /** Label that carries the tenant id on application metrics. */
+  tenantLabel: "tenant",
+  nodeCpuSeconds: "node_cpu_seconds_total",
+  nodeMemoryAvailable: "node_memory_MemAvailable_bytes",
+  nodeMemoryTotal: "node_memory_MemTotal_bytes",
+  nodeFilesystemAvailable: "node_filesystem_avail_bytes",
+  nodeFilesystemSize: "node_filesystem_size_bytes",
   queueDepth: "app_queue_depth",
-  jobsFailed: "app_jobs_failed_total",
+  hpaCurrentReplicas: "kube_horizontalpodautoscaler_status_current_replicas",
+  hpaMaxReplicas: "kube_horizontalpodautoscaler_spec_max_replicas",
+  /** Finished jobs (succeeded and failed). */
   jobsProcessed: "app_jobs_processed_total",
+  jobsFailed: "app_jobs_failed_total",
+  /** Jobs in state "running" for longer than platform:jobs.reconcile.stuckAfterMinutes. */
   jobsStuck: "app_jobs_stuck",
+  jobsRunning: "app_jobs_running",
   semaphoreInUse: "app_semaphore_in_use",
-  semaphoreCapacity: "app_semaphore_capacity",
+  kubeJobFailed: "kube_job_status_failed",
+  kubeJobOwner: "kube_job_owner",
+  dbUp: "pg_up",
   dbConnections: "pg_stat_activity_count",
   dbMaxConnections: "pg_settings_max_connections",
-  dbUp: "pg_up",
   dbReplicationLagSeconds: "pg_replication_lag_seconds",
   redisConnections: "redis_connected_clients",
   redisMaxClients: "redis_config_maxclients",
@@ -34,11 +55,30 @@ export const DEFAULT_METRICS = {
   certificateExpiry: "probe_ssl_earliest_cert_expiry",
 } as const;
 
+export type AlertMetrics = { [K in keyof typeof DEFAULT_METRICS]: string };
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function metricSetting(key: keyof typeof DEFAULT_METRICS) {
+  const base = z.string().min(1);
+  if (key === "upJob") return base.regex(/^[^"\\]+$/, "a job label value without quotes or backslashes").default(DEFAULT_METRICS[key]);
+  if (key === "httpErrorMatcher") {
+    return base.regex(/^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"[^"]*"$/, 'one PromQL label matcher, such as code=~"5.."').default(DEFAULT_METRICS[key]);
+  }
+  if (key === "tenantLabel") return base.regex(LABEL_NAME, "a Prometheus label name").default(DEFAULT_METRICS[key]);
+  return base.regex(METRIC_NAME, "a Prometheus metric name").default(DEFAULT_METRICS[key]);
+}
+
+const labelMap = z.record(z.string().regex(/^([a-z0-9.-]+\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/, "a Kubernetes label key"), z.string().max(63));
+
 export function alertsSchema(_env: Environment) {
   const metrics = Object.fromEntries(
-    Object.entries(DEFAULT_METRICS).map(([key, value]) => [key, z.string().min(1).default(value)]),
+    (Object.keys(DEFAULT_METRICS) as (keyof typeof DEFAULT_METRICS)[]).map((key) => [key, metricSetting(key)]),
   ) as { [K in keyof typeof DEFAULT_METRICS]: z.ZodDefault<z.ZodString> };
   return z.strictObject({
+    /** Whether the PrometheusRule and AlertmanagerConfig objects are created at all. */
+    enabled: z.boolean().default(true),
     errorRate: levels(fraction, 0.05, 0.1),
     latencyP95Seconds: levels(z.number().positive(), 5, 10),
     cpuPercent: z.strictObject({ warning: pct.default(80), forMinutes: z.number().int().min(1).max(120).default(10) }).default({ warning: 80, forMinutes: 10 }),
@@ -53,14 +93,20 @@ export function alertsSchema(_env: Environment) {
     certificateExpiryDays: z.number().int().min(1).max(365).default(30),
     replicationLagSeconds: levels(z.number().positive(), 60, 300),
     runbookBaseUrl: z.url().default("https://github.com/acme/platform/blob/main/docs/runbooks"),
+    /** Per-tenant error-rate, latency and job-failure alerts (label `tenant`) for active enterprise tenants. */
     tenantAlerts: z.boolean().default(true),
+    /** Labels the Prometheus operator selects PrometheusRule / AlertmanagerConfig objects by. */
+    selectorLabels: labelMap.default({ release: "prometheus" }),
     routing: z
       .strictObject({
         pagingReceiver: dnsLabel(1, 40, "a receiver name").default("pager"),
         chatReceiver: dnsLabel(1, 40, "a receiver name").default("chat"),
         chatChannel: z.string().default("#platform-alerts"),
+        groupWait: promDuration.default("30s"),
+        groupInterval: promDuration.default("5m"),
+        repeatInterval: promDuration.default("4h"),
       })
-      .default({ pagingReceiver: "pager", chatReceiver: "chat", chatChannel: "#platform-alerts" }),
+      .default({ pagingReceiver: "pager", chatReceiver: "chat", chatChannel: "#platform-alerts", groupWait: "30s", groupInterval: "5m", repeatInterval: "4h" }),
     metrics: z.strictObject(metrics).default({ ...DEFAULT_METRICS } as never),
   });
 }
@@ -86,3 +132,43 @@ export const maintenanceSchema = z
     reason: z.string().optional(),
   })
   .default({ enabled: false });
+
+/**
+ * Secret config keys of the alert receivers. They are set with `pulumi config set --secret` (a `secure:` value in
+ * the stack file), read by the program as secret Outputs, and never become part of PlatformConfig.
+ */
+export const ALERT_RECEIVER_SECRETS = {
+  pagerdutyRoutingKey: "the PagerDuty Events API v2 routing key critical alerts page with",
+  slackWebhookUrl: "the Slack incoming-webhook URL warning alerts are posted to",
+} as const;
+export type AlertReceiverSecret = keyof typeof ALERT_RECEIVER_SECRETS;
+export const ALERT_RECEIVER_SECRET_KEYS = Object.keys(ALERT_RECEIVER_SECRETS) as AlertReceiverSecret[];
+
+/**
+ * Checks the receiver secrets: a non-empty string each, stored encrypted (when the caller knows which keys are
+ * secret), and both present in production while alerts are enabled, so a critical alert always reaches someone.
+ */
+export function alertReceiverProblems(
+  raw: Record<string, unknown>,
+  env: Environment,
+  alertsEnabled: boolean,
+  secretKeys: readonly string[] | undefined,
+  namespace: string,
+): { key: string; value?: string; message: string }[] {
+  const problems: { key: string; value?: string; message: string }[] = [];
+  for (const name of ALERT_RECEIVER_SECRET_KEYS) {
+    const key = `${namespace}:${name}`;
+    const how = `set it with \`pulumi config set --secret ${key} <value>\``;
+    const value = raw[name];
+    if (value === undefined) {
+      if (env === "production" && alertsEnabled) problems.push({ key, message: `required in production while platform:alerts.enabled is true: ${ALERT_RECEIVER_SECRETS[name]}; ${how}` });
+      continue;
+    }
+    if (typeof value !== "string" || value.trim() === "") {
+      problems.push({ key, value: "[secret]", message: `must be a non-empty string: ${ALERT_RECEIVER_SECRETS[name]}` });
+    } else if (secretKeys && !secretKeys.includes(key)) {
+      problems.push({ key, value: "[not shown]", message: `must be a secret: a plain value sits readable in Pulumi.<stack>.yaml; ${how}` });
+    }
+  }
+  return problems;
+}

@@ -1,22 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parsePlatformConfig } from "../../stacks/config";
-import { stackConfigFromObject } from "../../tools/lib/stack-file";
-import { rawPlatformConfig } from "../../stacks/config";
 import { loadStackConfig } from "../helpers/render";
+import { parseStackConfig, problemsOf } from "../helpers/config";
 
 type Mutation = (config: Record<string, any>) => void;
-
-/** Parses a stack `config:` mapping the way the program does, returning the problems (empty when valid). */
-export function problemsOf(config: Record<string, unknown>) {
-  const { raw, awsRegion } = rawPlatformConfig(stackConfigFromObject(config, "platform").config);
-  try {
-    parsePlatformConfig(raw, awsRegion);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 function mutated(mutation: Mutation, stack = "prod") {
   const config = loadStackConfig(stack);
@@ -98,5 +84,28 @@ describe("bad stack config is rejected with a message that names the key", () =>
     expect(problems.map((p) => p.key).sort()).toEqual(
       ["platform:backups.schedule", "platform:database.backupRetentionDays", "platform:tenants[3].tier", "platform:workers.default.minReplicas"].sort(),
     );
+  });
+});
+
+describe("environment defaults", () => {
+  it("a staging stack may leave out every optional section and gets staging defaults", () => {
+    const config = parseStackConfig({
+      "aws:region": "eu-west-1",
+      "platform:environment": "staging",
+      "platform:network": { vpcId: "vpc-1", privateSubnetIds: ["subnet-1", "subnet-2"], clusterSecurityGroupId: "sg-1" },
+    });
+    expect(config.kubernetes.namespace).toBe("platform");
+    expect(config.database).toMatchObject({ instanceClass: "db.t4g.medium", multiAz: false, backupRetentionDays: 7, deletionProtection: false, engineVersion: "16" });
+    expect(config.redis).toMatchObject({ replicasPerShard: 0, nodeType: "cache.t4g.small" });
+    expect(config.backups).toMatchObject({ schedule: "0 2 * * *", retentionDays: 7 });
+    expect(config.jobs.reconcile).toMatchObject({ stuckAfterMinutes: 60 });
+    expect(config.alerts.errorRate).toEqual({ warning: 0.05, critical: 0.1 });
+  });
+
+  it("production defaults are the runbooks' numbers", () => {
+    const config = parseStackConfig(loadStackConfig("prod"));
+    expect(config.alerts).toMatchObject({ errorRate: { warning: 0.05, critical: 0.1 }, latencyP95Seconds: { warning: 5 }, backupStaleHours: 26 });
+    expect(config.dr).toMatchObject({ rpoMinutes: 15, rtoHours: 4 });
+    expect(config.jobs.reconcile.stuckAfterMinutes).toBe(60);
   });
 });

@@ -1,19 +1,35 @@
 import { expect } from "vitest";
-import { ConfigError, parsePlatformConfig, type PlatformConfig } from "../../stacks/config";
+import { ConfigError, parsePlatformConfig, rawPlatformConfig, type ConfigProblem, type PlatformConfig } from "../../stacks/config";
+import { stackConfigFromObject } from "../../tools/lib/stack-file";
 import { loadStackConfig } from "./render";
 
-/** A stack file's config (`platform:` keys) as the raw section map parsePlatformConfig takes, plus the region. */
-export function rawFromStack(stackConfig: Record<string, unknown>): { raw: Record<string, unknown>; region?: string } {
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(stackConfig)) if (key.startsWith("platform:")) raw[key.slice("platform:".length)] = value;
-  return { raw, region: stackConfig["aws:region"] as string | undefined };
+/** Parses a stack `config:` mapping exactly as the program sees it (flat, JSON-encoded, secret keys marked). */
+export function parseStackConfig(config: Record<string, unknown>): PlatformConfig {
+  const stack = stackConfigFromObject(config, "platform");
+  const { raw, awsRegion } = rawPlatformConfig(stack.config);
+  return parsePlatformConfig(raw, awsRegion, { secretKeys: stack.secretKeys });
 }
 
-/** Parses a stack file's config after `mutate` changed it (the mutation gets the raw sections). */
+/** The problems of a stack `config:` mapping (empty when it is valid). */
+export function problemsOf(config: Record<string, unknown>): ConfigProblem[] {
+  try {
+    parseStackConfig(config);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+/** Parses a repo stack file's config after `mutate` changed it (the mutation gets the sections without "platform:"). */
 export function parseStack(stack: string, mutate: (raw: Record<string, any>) => void = () => {}): PlatformConfig {
-  const { raw, region } = rawFromStack(loadStackConfig(stack));
-  mutate(raw);
-  return parsePlatformConfig(raw, region);
+  const config = loadStackConfig(stack);
+  const sections: Record<string, any> = {};
+  for (const [key, value] of Object.entries(config)) if (key.startsWith("platform:")) sections[key.slice("platform:".length)] = value;
+  mutate(sections);
+  const rebuilt: Record<string, unknown> = Object.fromEntries(Object.entries(config).filter(([key]) => !key.startsWith("platform:")));
+  for (const [key, value] of Object.entries(sections)) rebuilt[`platform:${key}`] = value;
+  return parseStackConfig(rebuilt);
 }
 
 /** Asserts that parsing fails with a problem naming `key` whose message contains `message`. */
