@@ -38,8 +38,8 @@ export const statefulResourcesProtected: ResourceValidationPolicy = {
   },
 };
 
-/** Names of environment variables and config keys that hold credentials. */
-export const CREDENTIAL_NAME = /(^|[_.-])(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)([_.-]|$)/i;
+/** Names of environment variables and config keys that hold credentials (the credential word ends the name). */
+export const CREDENTIAL_NAME = /(^|[_.-])(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|SECRET_ACCESS_KEY)$/i;
 /** A URL with a password in it (`postgres://user:pass@host`). */
 export const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
 

@@ -115,25 +115,25 @@ describe("backup policies", () => {
 
     it("accepts a daily backup while point-in-time recovery is on, and a 15-minute one without it", async () => {
       expect(await violationsOf(backupPolicies, healthy())).toEqual([]);
-      const frequent = mutate(withoutPitr(), "platform-backup", (i) => (i.spec.schedule = "*/15 * * * *"));
+      const frequent = mutate(withoutPitr(), "platform-cronjob-backup", (i) => (i.spec.schedule = "*/15 * * * *"));
       expect(await violationsOf(backupPolicies, frequent)).toEqual([]);
     });
 
     it("fails a daily backup without point-in-time recovery against a 15-minute RPO", async () => {
       expect(await violationsOf(backupPolicies, withoutPitr())).toEqual([
-        violation("backup-schedule-within-rpo", urnOf("kubernetes:batch/v1:CronJob", "platform-backup"), `CronJob "platform/backup" runs "0 2 * * *", up to 1440 minutes apart, but ${pitrOff} and the RPO is 15 minutes. ${fix}`),
+        violation("backup-schedule-within-rpo", urnOf("kubernetes:batch/v1:CronJob", "platform-cronjob-backup"), `CronJob "platform/backup" runs "0 2 * * *", up to 1440 minutes apart, but ${pitrOff} and the RPO is 15 minutes. ${fix}`),
       ]);
     });
 
     it("fails when point-in-time recovery is off and there is no backup CronJob", async () => {
-      const none = withoutPitr().filter((r) => r.name !== "platform-backup");
+      const none = withoutPitr().filter((r) => r.name !== "platform-cronjob-backup");
       expect(await violationsOf(backupPolicies, none)).toEqual([
         violation("backup-schedule-within-rpo", urnOf("aws:rds/instance:Instance", "platform-db"), `Point-in-time recovery is off (RDS instance "platform-db" has backupRetentionPeriod 0) and no backup CronJob (label app.kubernetes.io/component=backup) exists, so the RPO of 15 minutes cannot be met. ${fix}`),
       ]);
     });
 
     it("takes the RPO from the pack config", async () => {
-      const hourly = mutate(withoutPitr(), "platform-backup", (i) => (i.spec.schedule = "0 * * * *"));
+      const hourly = mutate(withoutPitr(), "platform-cronjob-backup", (i) => (i.spec.schedule = "0 * * * *"));
       const { runPolicies } = await import("../../tools/lib/policy-runner");
       const report = await runPolicies(backupPolicies, hourly, { config: { "backup-schedule-within-rpo": { rpoMinutes: 60 } } });
       expect(report.violations).toEqual([]);

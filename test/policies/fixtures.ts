@@ -16,9 +16,10 @@ export function resource(type: string, name: string, inputs: Record<string, unkn
   return { urn: urnOf(type, name), type, name, parent: STACK, custom: true, protect: false, retainOnDelete: false, dependsOn: [], inputs, secretPaths: [], ...extra };
 }
 
-/** `resource` for a Kubernetes object: name and namespace in metadata, the Pulumi name from them. */
+/** `resource` for a Kubernetes object: name and namespace in metadata; Pulumi name `<namespace>-<kind>-<name>`. */
 export function k8s(type: string, name: string, namespace: string | undefined, body: Record<string, unknown>, labels: Record<string, string> = {}): RecordedResource {
-  return resource(type, `${namespace ?? "cluster"}-${name}`, { ...body, metadata: { name, ...(namespace ? { namespace } : {}), labels } });
+  const kind = type.split(":").pop()!.toLowerCase();
+  return resource(type, `${namespace ?? "cluster"}-${kind}-${name}`, { ...body, metadata: { name, ...(namespace ? { namespace } : {}), labels } });
 }
 
 /** The pack config of an environment, as the plan applies it (policies/config/<environment>.json). */
