@@ -1,8 +1,8 @@
 // Data tier: RDS PostgreSQL and ElastiCache Redis.
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
-import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { ENVIRONMENT_CONFIG, environmentOf, isProduction, linkedResources, parameterMap } from "./util";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { ENVIRONMENT_CONFIG, environmentOf, isProduction, linkedResources, ofType, parameterMap } from "./util";
 
 export const RDS_INSTANCE = "aws:rds/instance:Instance";
 export const RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
@@ -92,7 +92,6 @@ export const rdsMultiAz: ResourceValidationPolicy = {
   }),
 };
 
-const ofType = (resources: readonly PolicyResource[], type: string) => resources.filter((r) => r.type === type);
 
 export const rdsForceSsl: StackValidationPolicy = {
   name: "rds-force-ssl",

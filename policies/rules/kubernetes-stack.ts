@@ -1,6 +1,6 @@
 // Kubernetes rules that join objects: Deployments with their HPA and PDB, tenant namespaces with their guardrails.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { Props, describeObject, labelsOf, selectorMatches } from "./util";
+import { Props, describeObject, labelsOf, ofType, selectorMatches } from "./util";
 
 export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 export const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
@@ -13,7 +13,6 @@ export const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 /** The label that marks a tenant's namespace (value: the tenant id). */
 export const TENANT_LABEL = "platform.io/tenant";
 
-const ofType = (resources: readonly PolicyResource[], type: string) => resources.filter((r) => r.type === type);
 const namespaceOf = (r: PolicyResource): string | undefined => r.props.metadata?.namespace;
 const nameOf = (r: PolicyResource): string => r.props.metadata?.name ?? r.name;
 const what = (r: PolicyResource) => describeObject(r.type, r.props, r.name);

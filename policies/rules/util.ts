@@ -94,6 +94,8 @@ export function selectorMatches(selector: Record<string, string> | undefined, la
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
+export const ofType = (resources: readonly PolicyResource[], type: string) => resources.filter((r) => r.type === type);
+
 /**
  * The resources of `candidates` that `from` refers to through `property`. Under the engine, `propertyDependencies`
  * says exactly which resource fed the property; otherwise the property's value is matched against each candidate's

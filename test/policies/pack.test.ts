@@ -19,6 +19,11 @@ describe("the policy pack", () => {
     }
   });
 
+  it("documents every policy in policies/README.md", () => {
+    const readme = readFileSync(join(__dirname, "../../policies/README.md"), "utf8");
+    for (const name of names) expect(readme).toContain(`| \`${name}\` |`);
+  });
+
   it.each(ENVIRONMENTS)("policies/config/%s.json names real policies, declared properties, and its own environment", (environment) => {
     const config = packConfig(environment);
     for (const [policyName, entry] of Object.entries(config)) {
