@@ -1,7 +1,7 @@
 // Backups: the backup buckets (joined with their separate S3 settings resources) and the backup schedule vs the RPO.
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { RDS_INSTANCE } from "./data";
-import { ENVIRONMENT_CONFIG, Props, describeObject, isProduction, labelsOf, linkedResources, longestIntervalMinutes } from "./util";
+import { ENVIRONMENT_CONFIG, Props, describeObject, isProduction, known, labelsOf, linkedResources, longestIntervalMinutes } from "./util";
 
 /** The tag that marks a bucket as a backup bucket. Components creating backup buckets set it. */
 export const BACKUP_PURPOSE_TAG = "platform:purpose";
@@ -42,9 +42,10 @@ export function backupBuckets(resources: readonly PolicyResource[]): BackupBucke
   const replicaUrns = new Set<string>();
   for (const config of resources.filter((r) => (BUCKET_SETTINGS.replication as readonly string[]).includes(r.type))) {
     const [source] = linkedResources(config, "bucket", buckets, (b) => b.props.bucket);
-    const destinations = ((config.props.rules ?? []) as Props[]).map((rule) => rule.destination?.bucket);
+    const destinations = known(() => ((config.props.rules ?? []) as Props[]).map((rule) => rule.destination?.bucket)) ?? [];
     for (const bucket of buckets) {
-      const named = typeof bucket.props.bucket === "string" && destinations.includes(`arn:aws:s3:::${bucket.props.bucket}`);
+      const name = known(() => bucket.props.bucket);
+      const named = typeof name === "string" && destinations.includes(`arn:aws:s3:::${name}`);
       if (bucket !== source && (named || (source !== undefined && config.dependencies.includes(bucket)))) replicaUrns.add(bucket.urn);
     }
   }

@@ -1,5 +1,6 @@
 // Helpers shared by the rules: environment-aware config, Kubernetes pod templates, and joining resources that refer
 // to each other (a bucket and its settings resources, an instance and its parameter group).
+import { UnknownValueError } from "@pulumi/policy";
 import type { PolicyConfigSchema, PolicyResource, PolicyResourceOptions } from "@pulumi/policy";
 import { Cron } from "croner";
 
@@ -94,6 +95,20 @@ export function selectorMatches(selector: Record<string, string> | undefined, la
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
+/**
+ * Reads a value that a preview may not know yet (the engine's proxy throws on unknowns): undefined instead. Only for
+ * reads that merely narrow a join; a rule's own checks let the error through, so the engine reports the rule as
+ * "can't run during preview" rather than passing it.
+ */
+export function known<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof UnknownValueError) return undefined;
+    throw error;
+  }
+}
+
 export const ofType = (resources: readonly PolicyResource[], type: string) => resources.filter((r) => r.type === type);
 
 /**
@@ -109,9 +124,9 @@ export function linkedResources(
 ): PolicyResource[] {
   const byProperty = (from.propertyDependencies?.[property] ?? []).filter((r) => candidates.includes(r));
   if (byProperty.length > 0) return byProperty;
-  const values = ([] as unknown[]).concat(from.props?.[property] ?? []).filter((v) => typeof v === "string" && v !== "");
+  const values = ([] as unknown[]).concat(known(() => from.props?.[property]) ?? []).filter((v) => typeof v === "string" && v !== "");
   const byValue = candidates.filter((c) => {
-    const key = keyOf(c);
+    const key = known(() => keyOf(c));
     return typeof key === "string" && values.includes(key);
   });
   if (byValue.length > 0) return byValue;

@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { backupPolicies } from "../../policies/rules/backups";
+import { linkedResources } from "../../policies/rules/util";
 import { dataPolicies } from "../../policies/rules/data";
 import { runPolicies } from "../../tools/lib/policy-runner";
 import { renderProgram } from "../../tools/lib/render";
@@ -47,5 +48,16 @@ describe("policies over a recorded program", () => {
 
   it("tell the replicated bucket from its DR copy only through the replication config", async () => {
     expect((await plan(false)).violations.map((v) => `${v.policy} ${v.urn?.split("::").pop()}`)).toEqual(["backup-bucket-replication backups", "backup-bucket-replication backups-dr"]);
+  });
+});
+
+describe("joins in a preview, where the engine's proxy throws on values not known yet", () => {
+  it("link through property dependencies and treat unknown names as no match", async () => {
+    // The analyzer's own proxy and unknown sentinel (internal to @pulumi/policy, hence untyped).
+    const { unknownCheckingProxy, unknownStringValue } = require("@pulumi/policy/proxy") as { unknownCheckingProxy(o: object): object; unknownStringValue: unknown };
+    const bucket = { type: "aws:s3/bucket:Bucket", name: "b", urn: "urn:b", props: unknownCheckingProxy({ bucket: unknownStringValue }), dependencies: [], propertyDependencies: {} } as never;
+    const settings = (propertyDependencies: object) => ({ type: "aws:s3/bucketVersioning:BucketVersioning", name: "v", urn: "urn:v", props: unknownCheckingProxy({ bucket: unknownStringValue }), dependencies: [], propertyDependencies }) as never;
+    expect(linkedResources(settings({ bucket: [bucket] }), "bucket", [bucket], (b: any) => b.props.bucket)).toEqual([bucket]);
+    expect(linkedResources(settings({}), "bucket", [bucket], (b: any) => b.props.bucket)).toEqual([]);
   });
 });
