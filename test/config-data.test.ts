@@ -25,9 +25,8 @@ describe("platform:database config", () => {
     expectProblem("staging", (raw) => (raw.database.backupRetentionDays = days), "platform:database.backupRetentionDays", days === 0 ? "at least 1" : "at most 35");
   });
 
-  it("keeps at least 7 days of point-in-time recovery in production", () => {
-    expectProblem("prod", (raw) => (raw.database.backupRetentionDays = 3), "platform:database.backupRetentionDays", "production keeps at least 7 days");
-    expect(parseStack("staging", (raw) => (raw.database.backupRetentionDays = 3)).database.backupRetentionDays).toBe(3);
+  it("leaves short production retention to the policy pack (valid config, blocked as unsafe)", () => {
+    expect(parseStack("prod", (raw) => (raw.database.backupRetentionDays = 3)).database.backupRetentionDays).toBe(3);
   });
 
   it("requires Multi-AZ in production unless single-AZ is allowed with a reason", () => {

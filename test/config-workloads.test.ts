@@ -35,7 +35,7 @@ describe("workload config knobs", () => {
     ["production without the OIDC provider", (r: Obj) => delete r.kubernetes.oidcProviderArn, "platform:kubernetes.oidcProviderArn: required in production"],
     ["a malformed OIDC provider ARN", (r: Obj) => (r.kubernetes.oidcProviderArn = "oidc.eks.us-east-1.amazonaws.com/id/X"), "platform:kubernetes.oidcProviderArn"],
     ["a Pushgateway that is not a URL", (r: Obj) => (r.backups.pushgatewayUrl = "pushgateway:9091"), "platform:backups.pushgatewayUrl"],
-    ["the backup image tagged latest", (r: Obj) => (r.backups.postgresImage = "postgres:latest"), 'platform:backups.postgresImage = "postgres:latest": the tag "latest" is not allowed'],
+    ["a backup image that is not an image reference", (r: Obj) => (r.backups.postgresImage = "postgres 16"), 'platform:backups.postgresImage = "postgres 16": an image reference such as'],
     ["replication without a DR region", (r: Obj) => delete r.dr, "platform:backups.replicateToDr = true: needs a \"platform:dr\" section"],
   ])("rejects %s, naming the key", (_what, change, expected) => {
     const found = problems(prodWith(change));

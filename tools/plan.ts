@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
 import { connectionBudget } from "../stacks/schema/rules";
-import { ALL_POLICIES, DEFAULT_ENFORCEMENT } from "../policies/rules";
+import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
 import { renderProgram } from "./lib/render";
 import { readProjectName, readStackFile } from "./lib/stack-file";
 import { manifestsOf, prometheusRuleFile, validateManifests } from "./lib/kubernetes";
@@ -122,7 +122,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     diff = diffPlans((JSON.parse(readFileSync(cli.diffBase, "utf8")) as PlanDocument).resources, plan.resources);
   }
-  writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { diff, diffBase: cli.diffBase }), manifests);
+  const readiness = readinessReport(plan.policy, Object.keys(plan.summary.byType));
+  writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { diff, diffBase: cli.diffBase, readiness }), manifests);
   console.log(stdoutPreview(plan, cli.outDir, diff));
   if (diff) console.log(`\n${diffMarkdown(diff, `Changes against ${cli.diffBase}`)}`);
   for (const v of plan.policy.violations.filter((x) => x.enforcementLevel === "mandatory")) {

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
+/** Tag that marks a bucket as holding backups (`platform:purpose = backups`). */
+export const BACKUP_PURPOSE_TAG = "platform:purpose";
+
 export interface BackupBucketArgs {
   /** Key prefix the dumps live under (the environment name); lifecycle rules apply to it. */
   prefix: string;
@@ -148,7 +151,12 @@ export class BackupBucket extends pulumi.ComponentResource {
       { ...inRegion, description: `Encrypts database backups (${name})`, enableKeyRotation: true, deletionWindowInDays: 30 },
       stateful,
     );
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { ...inRegion, forceDestroy: false, objectLockEnabled: args.objectLock !== undefined }, stateful);
+    // The policy pack recognises backup buckets by this tag and checks their separate settings resources.
+    const bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      { ...inRegion, forceDestroy: false, objectLockEnabled: args.objectLock !== undefined, tags: { [BACKUP_PURPOSE_TAG]: "backups" } },
+      stateful,
+    );
     new aws.s3.BucketOwnershipControls(`${name}-ownership`, { ...inRegion, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
     new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access-block`,

@@ -71,11 +71,14 @@ export const memoryQuantity = z
   .string()
   .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'a memory quantity such as "512Mi" or "4Gi"');
 
-/** A container image reference that pins a tag or a digest. */
+/**
+ * A syntactically valid container image reference. Whether it is pinned (a tag other than "latest", or a digest) is
+ * a production-readiness question the policy pack answers (`kubernetes-image-tag`), so a reviewer sees it as a
+ * blocked change rather than a config error.
+ */
 export const imageReference = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, 'an image with an explicit tag or digest, such as "ghcr.io/acme/worker:1.4.2"')
-  .refine((image) => !/:latest$/.test(image), 'the tag "latest" is not allowed: pin a version so rollouts and rollbacks are reviewed');
+  .regex(/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, 'an image reference such as "ghcr.io/acme/worker:1.4.2"');
 
 export const percent = (what: string) => z.number().gt(0, `${what} is a percentage above 0`).max(100, `${what} is at most 100`);
 

@@ -83,9 +83,6 @@ function dataProblems({ database, redis, dr, environment, region }: Partial_): C
     if (environment === "production" && database.skipFinalSnapshot) {
       problems.push({ key: key("database", "skipFinalSnapshot"), value: "true", message: "production always takes a final snapshot before the instance is deleted; remove this key" });
     }
-    if (environment === "production" && database.backupRetentionDays < 7) {
-      problems.push({ key: key("database", "backupRetentionDays"), value: String(database.backupRetentionDays), message: "production keeps at least 7 days of automated backups (point-in-time recovery window); allowed: 7–35" });
-    }
     if (database.replicateBackupsToDr && !dr) {
       problems.push({ key: key("database", "replicateBackupsToDr"), value: "true", message: 'needs a "platform:dr" section naming the region to replicate automated backups to' });
     }

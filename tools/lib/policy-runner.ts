@@ -119,9 +119,11 @@ function toPolicyResources(resources: readonly RecordedResource[]): OfflinePolic
     return resource;
   });
   resources.forEach((r, i) => {
-    const resource = list[i] as { parent?: PolicyResource; dependencies: PolicyResource[] };
+    const resource = list[i] as { parent?: PolicyResource; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
+    const resolve = (urns: readonly string[]) => urns.map((urn) => byUrn.get(urn)).filter((d): d is OfflinePolicyResource => d !== undefined);
     resource.parent = r.parent ? byUrn.get(r.parent) : undefined;
-    resource.dependencies = r.dependsOn.map((urn) => byUrn.get(urn)).filter((d): d is OfflinePolicyResource => d !== undefined);
+    resource.dependencies = resolve(r.dependsOn);
+    resource.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([key, urns]) => [key, resolve(urns)]));
   });
   return list;
 }

@@ -22,6 +22,8 @@ export interface RecordedResource {
   retainOnDelete: boolean;
   /** URNs of explicit and implied dependencies. */
   dependsOn: string[];
+  /** Per input property, the URNs of the resources its value came from (what the engine's analyzer passes on). */
+  propertyDependencies?: Record<string, string[]>;
   /** URN of the explicit provider, when one was passed. */
   provider?: string;
   /** Inputs with secret values replaced by "[secret]" and resource references by their URN. */
@@ -104,12 +106,22 @@ class RecordingMonitor extends MockMonitor {
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
       dependsOn: req.getDependenciesList(),
+      propertyDependencies: propertyDependenciesOf(req),
       provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
       inputs: normalizeValue(object, "", secretPaths) as Record<string, unknown>,
       secretPaths,
       revealedInputs: this.revealSecrets ? (normalizeValue(object, "", [], true) as Record<string, unknown>) : undefined,
     });
   }
+}
+
+function propertyDependenciesOf(req: any): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+    const urns: string[] = deps.getUrnsList();
+    if (urns.length > 0) result[key] = urns;
+  });
+  return result;
 }
 
 /** Outputs a resource declares secret (`additionalSecretOutputs`) come back secret, as the engine makes them. */
