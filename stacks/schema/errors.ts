@@ -118,6 +118,8 @@ function describeExpected(issue: z.core.$ZodIssue): string {
     }
     case "invalid_value":
       return `allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_key":
+      return `invalid name: ${issue.issues.map((inner) => describeExpected(inner)).join("; ")}`;
     case "invalid_union":
       return "does not match any allowed form; see the config reference in the README";
     default:

@@ -121,6 +121,9 @@ function kubernetesOutputs(name: string, inputs: Props): { id: string; outputs: 
   return { id: namespace ? `${namespace}/${metadata.name}` : String(metadata.name), outputs: { metadata } };
 }
 
+/** The SDK reports a failed RPC with the engine's `details` text, so mock failures carry it there too. */
+const engineError = (message: string) => Object.assign(new Error(message), { details: message });
+
 export interface MockContext {
   region: string;
 }
@@ -152,7 +155,7 @@ export function createMocks(context: MockContext): pulumi.runtime.Mocks {
         case "aws:index/getPartition:getPartition":
           return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
         default:
-          throw new Error(`offline plan: data source ${args.token} has no mock; add one to tools/lib/mocks.ts (the plan never calls a cloud API)`);
+          throw engineError(`offline plan: data source ${args.token} has no mock; add one to tools/lib/mocks.ts (the plan never calls a cloud API)`);
       }
     },
   };

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import * as state from "@pulumi/pulumi/runtime/state";
+// getStore is internal to the SDK; the mock setup below mirrors what pulumi.runtime.setMocks does.
+const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { createMocks } from "./mocks";
 import { REDACTED, normalizeValue } from "./serialized";
@@ -46,6 +47,15 @@ export interface RenderResult {
   resources: RecordedResource[];
   /** Stack outputs, secrets redacted. */
   outputs: Record<string, unknown>;
+}
+
+/** A program failure, with what had been registered before it (for checks that nothing was half-created). */
+export class RenderError extends Error {
+  constructor(readonly cause: unknown, readonly resources: RecordedResource[]) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "RenderError";
+    if (cause instanceof Error && cause.stack) this.stack = cause.stack;
+  }
 }
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -114,8 +124,7 @@ function markSecretOutputs(response: any, keys: string[]) {
 
 function configureMockRuntime(monitor: RecordingMonitor, options: RenderOptions) {
   settings.setMockOptions(monitor, options.project, options.stack, false);
-  // getStore is internal (stripped from the typings) but exported at runtime.
-  const store = (state as unknown as { getStore(): Record<string, unknown> }).getStore();
+  const store = getStore();
   Object.assign(store, {
     supportsSecrets: true,
     supportsResourceReferences: true,
@@ -160,7 +169,7 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
     process.off("unhandledRejection", onError);
     process.off("uncaughtException", onError);
   }
-  if (asyncErrors.length > 0) throw asyncErrors[0];
+  if (asyncErrors.length > 0) throw new RenderError(asyncErrors[0], monitor.recorded);
   return { resources: monitor.recorded, outputs: monitor.stackOutputs };
 }
 

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parsePlatformConfig } from "../../stacks/config";
+import { stackConfigFromObject } from "../../tools/lib/stack-file";
+import { rawPlatformConfig } from "../../stacks/config";
+import { loadStackConfig } from "../helpers/render";
+
+type Mutation = (config: Record<string, any>) => void;
+
+/** Parses a stack `config:` mapping the way the program does, returning the problems (empty when valid). */
+export function problemsOf(config: Record<string, unknown>) {
+  const { raw, awsRegion } = rawPlatformConfig(stackConfigFromObject(config, "platform").config);
+  try {
+    parsePlatformConfig(raw, awsRegion);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+function mutated(mutation: Mutation, stack = "prod") {
+  const config = loadStackConfig(stack);
+  mutation(config);
+  return config;
+}
+
+// Each case: a realistic mistake, the key the message must name, and words the message must contain.
+const cases: Array<[string, Mutation, string, RegExp]> = [
+  ["environment missing", (c) => delete c["platform:environment"], "platform:environment", /required; allowed: "production", "staging", "development"/],
+  ["environment unknown", (c) => (c["platform:environment"] = "prod"), "platform:environment", /allowed: "production"/],
+  ["unknown top-level key with a typo", (c) => (c["platform:tennants"] = []), "platform:tennants", /did you mean "platform:tenants"/],
+  ["unknown nested key with a typo", (c) => (c["platform:database"].mulitAz = true), "platform:database.mulitAz", /did you mean "multiAz"/],
+  ["aws region missing", (c) => delete c["aws:region"], "aws:region", /AWS region/],
+  ["network missing in production", (c) => delete c["platform:network"], "platform:network", /required in production/],
+  ["database missing in production", (c) => delete c["platform:database"], "platform:database", /required in production/],
+  ["dr missing in production", (c) => delete c["platform:dr"], "platform:dr", /required in production/],
+  ["bad VPC id", (c) => (c["platform:network"].vpcId = "0a1b"), "platform:network.vpcId", /VPC id such as "vpc-0abc"/],
+  ["one subnet", (c) => (c["platform:network"].privateSubnetIds = ["subnet-0a1"]), "platform:network.privateSubnetIds", /at least two subnets/],
+  ["wrong type for storage", (c) => (c["platform:database"].allocatedStorageGb = "200"), "platform:database.allocatedStorageGb", /expected a number/],
+  ["instance class not db.*", (c) => (c["platform:database"].instanceClass = "r6g.large"), "platform:database.instanceClass", /RDS instance class/],
+  ["unsupported engine version", (c) => (c["platform:database"].engineVersion = "9.6"), "platform:database.engineVersion", /allowed: "14", "15", "16", "17"/],
+  ["retention above 35 days", (c) => (c["platform:database"].backupRetentionDays = 60), "platform:database.backupRetentionDays", /at most 35/],
+  ["retention of 0 days", (c) => (c["platform:database"].backupRetentionDays = 0), "platform:database.backupRetentionDays", /at least 1/],
+  ["single-AZ production without a reason", (c) => (c["platform:database"].multiAz = false), "platform:database.multiAz", /production requires Multi-AZ; set allowSingleAz/],
+  ["max storage below allocated", (c) => (c["platform:database"].maxAllocatedStorageGb = 100), "platform:database.maxAllocatedStorageGb", /≥ allocatedStorageGb \(200\)/],
+  ["node type not cache.*", (c) => (c["platform:redis"].nodeType = "r6g.large"), "platform:redis.nodeType", /ElastiCache node type/],
+  ["production redis without replica", (c) => (c["platform:redis"].replicasPerShard = 0), "platform:redis.replicasPerShard", /at least 1 replica/],
+  ["min above max replicas", (c) => (c["platform:workers"].default.minReplicas = 20), "platform:workers.default.minReplicas", /≤ maxReplicas \(12\)/],
+  ["worker image on latest", (c) => (c["platform:workers"].default.image = "ghcr.io/acme/worker:latest"), "platform:workers.default.image", /"latest" is not allowed/],
+  ["worker image without tag", (c) => (c["platform:workers"].default.image = "ghcr.io/acme/worker"), "platform:workers.default.image", /explicit tag or digest/],
+  ["bad worker pool name", (c) => (c["platform:workers"].Reports_Pool = c["platform:workers"].reports), "platform:workers.Reports_Pool", /DNS label/],
+  ["six-field cron", (c) => (c["platform:backups"].schedule = "0 0 2 * * *"), "platform:backups.schedule", /five fields .* this has 6/],
+  ["invalid cron", (c) => (c["platform:jobs"].reconcile.schedule = "*/10 25 * * *"), "platform:jobs.reconcile.schedule", /not a valid cron schedule/],
+  ["backup window malformed", (c) => (c["platform:database"].backupWindow = "3am-4am"), "platform:database.backupWindow", /hh:mm-hh:mm/],
+  ["error-rate warning above critical", (c) => (c["platform:alerts"].errorRate = { warning: 0.2, critical: 0.1 }), "platform:alerts.errorRate.warning", /below critical \(0.1\)/],
+  ["error rate as a percentage", (c) => (c["platform:alerts"].errorRate = { warning: 5, critical: 10 }), "platform:alerts.errorRate.warning", /fraction of at most 1/],
+  ["dr region equals the stack region", (c) => (c["platform:dr"].region = "us-east-1"), "platform:dr.region", /must differ from the stack's region/],
+  ["unknown tier", (c) => (c["platform:tenants"][3].tier = "gold"), "platform:tenants[3].tier", /allowed: "free", "standard", "enterprise"/],
+  ["unknown state", (c) => (c["platform:tenants"][2].state = "paused"), "platform:tenants[2].state", /allowed: "active", "suspended", "offboarded", "deleted"/],
+  ["duplicate tenant", (c) => c["platform:tenants"].push({ id: "acme", name: "Acme again", tier: "free" }), "platform:tenants[8].id", /duplicate tenant id: already used by platform:tenants\[0\]/],
+  ["tenant id with capitals", (c) => (c["platform:tenants"][1].id = "Globex"), "platform:tenants[1].id", /DNS labels/],
+  ["tenant id too short", (c) => (c["platform:tenants"][1].id = "gx"), "platform:tenants[1].id", /3–32 characters/],
+  ["tenant id too long", (c) => (c["platform:tenants"][1].id = "g".repeat(33)), "platform:tenants[1].id", /3–32 characters/],
+  ["tenant without tier", (c) => delete c["platform:tenants"][4].tier, "platform:tenants[4].tier", /allowed: "free"/],
+  ["deleteData on an active tenant", (c) => (c["platform:tenants"][0].deleteData = true), "platform:tenants[0].deleteData", /only with state "deleted"/],
+  ["dedicated workers on a free tenant", (c) => (c["platform:tenants"][5].dedicatedWorkers = true), "platform:tenants[5].dedicatedWorkers", /only for tier "enterprise"/],
+  ["tenants not a list", (c) => (c["platform:tenants"] = { acme: {} }), "platform:tenants", /expected a list/],
+  ["maintenance snapshot name invalid", (c) => (c["platform:maintenance"] = { enabled: true, snapshot: "pre upgrade!" }), "platform:maintenance.snapshot", /RDS snapshot identifier/],
+];
+
+describe("bad stack config is rejected with a message that names the key", () => {
+  it("the prod stack in the repo is valid", () => {
+    expect(problemsOf(loadStackConfig("prod"))).toEqual([]);
+    expect(problemsOf(loadStackConfig("staging"))).toEqual([]);
+  });
+
+  it.each(cases)("%s", (_title, mutation, key, message) => {
+    const problems = problemsOf(mutated(mutation));
+    const problem = problems.find((p) => p.key === key);
+    expect(problem, `no problem names ${key}; got ${JSON.stringify(problems)}`).toBeDefined();
+    expect(problem!.message).toMatch(message);
+  });
+
+  it("reports the value given next to the key", () => {
+    const problems = problemsOf(mutated((c) => (c["platform:tenants"][3].tier = "gold")));
+    expect(problems).toContainEqual({ key: "platform:tenants[3].tier", value: '"gold"', message: 'allowed: "free", "standard", "enterprise"' });
+  });
+
+  it("reports every problem at once, across sections", () => {
+    const problems = problemsOf(
+      mutated((c) => {
+        c["platform:database"].backupRetentionDays = 60;
+        c["platform:workers"].default.minReplicas = 20;
+        c["platform:tenants"][3].tier = "gold";
+        c["platform:backups"].schedule = "daily";
+      }),
+    );
+    expect(problems.map((p) => p.key).sort()).toEqual(
+      ["platform:backups.schedule", "platform:database.backupRetentionDays", "platform:tenants[3].tier", "platform:workers.default.minReplicas"].sort(),
+    );
+  });
+});

@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as aws from "@pulumi/aws";
+import { describe, expect, it } from "vitest";
+import { RenderError, renderProgram } from "../../tools/lib/render";
+import { loadStackConfig, renderStack } from "../helpers/render";
+
+const options = { project: "platform", stack: "unit", config: { "aws:region": "us-east-1" } };
+
+describe("rendering a program under the mock runtime", () => {
+  it("records parent, protect, retainOnDelete, dependsOn and provider as the program set them", async () => {
+    const { resources } = await renderProgram(async () => {
+      const provider = new aws.Provider("p", { region: "us-east-1" });
+      const key = new aws.kms.Key("key", { enableKeyRotation: true }, { provider, protect: true });
+      new aws.s3.Bucket("bucket", {}, { provider, retainOnDelete: true, dependsOn: [key] });
+    }, options);
+    const key = resources.find((r) => r.name === "key")!;
+    const bucket = resources.find((r) => r.name === "bucket")!;
+    expect(key).toMatchObject({ protect: true, retainOnDelete: false, type: "aws:kms/key:Key" });
+    expect(key.provider).toBe(resources.find((r) => r.name === "p")!.urn);
+    expect(bucket).toMatchObject({ protect: false, retainOnDelete: true, dependsOn: [key.urn] });
+    expect(bucket.parent).toMatch(/pulumi:pulumi:Stack::platform-unit$/);
+  });
+
+  it("replaces secret inputs with [secret] and lists their paths; reveals them only on request", async () => {
+    const program = async () => {
+      new k8s.core.v1.ConfigMap("conn", { metadata: { name: "conn" }, data: { password: pulumi.secret("hunter2") as pulumi.Input<string>, user: "app" } });
+      new k8s.core.v1.Secret("creds", { metadata: { name: "creds" }, stringData: { password: "hunter2" } });
+    };
+    const { resources } = await renderProgram(program, options);
+    const configMap = resources.find((r) => r.name === "conn")!;
+    const secret = resources.find((r) => r.name === "creds")!;
+    expect(configMap.inputs.data).toEqual({ password: "[secret]", user: "app" });
+    expect(configMap.secretPaths).toEqual(["data.password"]);
+    expect(secret.inputs.stringData).toBe("[secret]");
+    expect(JSON.stringify([configMap.inputs, secret.inputs])).not.toContain("hunter2");
+    const revealed = (await renderProgram(program, { ...options, revealSecrets: true })).resources.find((r) => r.name === "conn")!;
+    expect(revealed.revealedInputs?.data).toEqual({ password: "hunter2", user: "app" });
+  });
+
+  it("gives computed outputs a real provider would (endpoints that consumers build on)", async () => {
+    const { resources } = await renderProgram(async () => {
+      const db = new aws.rds.Instance("db", { instanceClass: "db.t4g.micro", engine: "postgres" });
+      new k8s.core.v1.ConfigMap("conn", { metadata: { name: "conn" }, data: { host: db.address, port: db.port.apply(String) } });
+    }, options);
+    const data = resources.find((r) => r.name === "conn")!.inputs.data as Record<string, string>;
+    expect(data.host).toMatch(/^db-[0-9a-f]{7}\.c[0-9a-f]{10}\.us-east-1\.rds\.amazonaws\.com$/);
+    expect(data.port).toBe("5432");
+  });
+
+  it("fails loudly on a data-source call that has no mock", async () => {
+    const run = renderProgram(async () => {
+      await aws.ec2.getVpc({ default: true });
+    }, options);
+    await expect(run).rejects.toThrow(/data source aws:ec2\/getVpc:getVpc has no mock/);
+  });
+
+  it("registers nothing when the stack config is invalid", async () => {
+    const config = loadStackConfig("prod");
+    (config["platform:workers"] as Record<string, Record<string, unknown>>).default.minReplicas = 50;
+    const error = await renderStack(config).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RenderError);
+    expect((error as RenderError).message).toContain("platform:workers.default.minReplicas = 50: must be ≤ maxReplicas (12)");
+    expect((error as RenderError).resources).toEqual([]);
+  });
+
+  it("renders every tenant of the prod stack as a Tenant component under the stack", async () => {
+    const { ofType } = await renderStack(loadStackConfig("prod"));
+    expect(ofType("platform:tenant:Tenant").map((t) => t.name).sort()).toEqual(
+      ["acme", "globex", "hooli", "initech", "piedpiper", "stark-labs", "umbrella", "wayne-ent"].map((id) => `tenant-${id}`),
+    );
+  });
+});

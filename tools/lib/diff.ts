@@ -1,0 +1,95 @@
+import { isDeepStrictEqual } from "node:util";
+
+/** The part of a plan.json resource a diff reads. */
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  protect: boolean;
+  retainOnDelete?: boolean;
+  inputs: Record<string, unknown>;
+}
+
+export interface ResourceChange {
+  urn: string;
+  type: string;
+  /** Input paths that differ (`spec.template.spec.containers[0].image`), plus `(protect)` when protection changed. */
+  paths: string[];
+}
+
+export interface PlanDiff {
+  added: PlannedResource[];
+  removed: PlannedResource[];
+  /** Removed resources that are protected: `pulumi up` refuses to delete them until protection is lifted. */
+  protectedRemoved: PlannedResource[];
+  changed: ResourceChange[];
+  unchanged: number;
+}
+
+/** Paths at which two JSON values differ, descending into objects and arrays. */
+export function changedPaths(before: unknown, after: unknown, path = ""): string[] {
+  if (isDeepStrictEqual(before, after)) return [];
+  const bothObjects = before !== null && after !== null && typeof before === "object" && typeof after === "object";
+  if (!bothObjects || Array.isArray(before) !== Array.isArray(after)) return [path || "(root)"];
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const paths: string[] = [];
+    for (let i = 0; i < Math.max(before.length, after.length); i++) paths.push(...changedPaths(before[i], after[i], `${path}[${i}]`));
+    return paths;
+  }
+  const a = before as Record<string, unknown>;
+  const b = after as Record<string, unknown>;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((key) => changedPaths(a[key], b[key], path ? `${path}.${key}` : key));
+}
+
+/** What changes from the `base` plan to the `head` plan, resource by resource (matched by URN). */
+export function diffPlans(base: readonly PlannedResource[], head: readonly PlannedResource[]): PlanDiff {
+  const before = new Map(base.map((r) => [r.urn, r]));
+  const after = new Map(head.map((r) => [r.urn, r]));
+  const added = head.filter((r) => !before.has(r.urn));
+  const removed = base.filter((r) => !after.has(r.urn));
+  const changed: ResourceChange[] = [];
+  let unchanged = 0;
+  for (const r of head) {
+    const old = before.get(r.urn);
+    if (!old) continue;
+    const paths = changedPaths(old.inputs, r.inputs);
+    if (old.protect !== r.protect) paths.unshift("(protect)");
+    if ((old.retainOnDelete ?? false) !== (r.retainOnDelete ?? false)) paths.unshift("(retainOnDelete)");
+    if (paths.length > 0) changed.push({ urn: r.urn, type: r.type, paths });
+    else unchanged++;
+  }
+  return { added, removed, protectedRemoved: removed.filter((r) => r.protect), changed, unchanged };
+}
+
+const shortUrn = (urn: string) => urn.split("::").slice(2).join("::");
+const MAX_PATHS = 8;
+
+/** The reviewer's view of a diff, as Markdown: protected removals first, then removals, changes and additions. */
+export function diffMarkdown(diff: PlanDiff, title = "Changes"): string {
+  const lines = [`### ${title}`, "", `**+${diff.added.length} to add · ~${diff.changed.length} to change · -${diff.removed.length} to remove** · ${diff.unchanged} unchanged`, ""];
+  if (diff.protectedRemoved.length > 0) {
+    lines.push("#### ⚠️ Protected resources that would be removed", "", "`pulumi up` will refuse until `protect` is lifted in a reviewed change. If this was not intended, restore the config entry.", "");
+    for (const r of diff.protectedRemoved) lines.push(`- \`${r.type}\` \`${shortUrn(r.urn)}\``);
+    lines.push("");
+  }
+  const unprotectedRemoved = diff.removed.filter((r) => !r.protect);
+  if (unprotectedRemoved.length > 0) {
+    lines.push("#### Removed", "");
+    for (const r of unprotectedRemoved) lines.push(`- \`${r.type}\` \`${shortUrn(r.urn)}\``);
+    lines.push("");
+  }
+  if (diff.changed.length > 0) {
+    lines.push("#### Changed", "");
+    for (const c of diff.changed) {
+      const shown = c.paths.slice(0, MAX_PATHS).map((p) => `\`${p}\``).join(", ");
+      lines.push(`- \`${c.type}\` \`${shortUrn(c.urn)}\`: ${shown}${c.paths.length > MAX_PATHS ? ` and ${c.paths.length - MAX_PATHS} more` : ""}`);
+    }
+    lines.push("");
+  }
+  if (diff.added.length > 0) {
+    lines.push("#### Added", "");
+    for (const r of diff.added) lines.push(`- \`${r.type}\` \`${shortUrn(r.urn)}\``);
+    lines.push("");
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,142 @@
+// The offline plan: runs the Pulumi program under the mock runtime with a stack's config, evaluates the policy
+// pack, validates Kubernetes objects, and writes out/<stack>/ (contract: DESIGN.md §3, README "Offline plan").
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
+import { connectionBudget } from "../stacks/schema/rules";
+import { ALL_POLICIES, DEFAULT_ENFORCEMENT } from "../policies/rules";
+import { renderProgram } from "./lib/render";
+import { readProjectName, readStackFile } from "./lib/stack-file";
+import { manifestsOf, prometheusRuleFile, validateManifests } from "./lib/kubernetes";
+import { PolicyPackConfig, runPolicies } from "./lib/policy-runner";
+import { PlanDocument, buildPlanDocument } from "./lib/plan";
+import { PlanDiff, diffMarkdown, diffPlans } from "./lib/diff";
+import { stdoutPreview, summaryMarkdown } from "./lib/summary";
+
+export const EXIT = { planned: 0, mandatoryViolation: 1, invalidConfig: 2, programError: 3 } as const;
+const ROOT = resolve(__dirname, "..");
+
+const USAGE = `usage: npm run plan -- --stack NAME [--config FILE] [--out DIR] [--diff OTHER/plan.json]
+  --stack NAME     stack name; reads Pulumi.NAME.yaml from the project root unless --config is given
+  --config FILE    any stack config file in the Pulumi.<stack>.yaml format
+  --out DIR        output directory (default out/NAME)
+  --diff FILE      a base plan.json: print what changes, as Markdown
+exit: 0 planned · 1 mandatory policy violation(s) · 2 invalid config · 3 program error`;
+
+class UsageError extends Error {}
+
+function parseCli(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, diff: { type: "string" }, help: { type: "boolean" } },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!values.stack) throw new UsageError("--stack is required");
+  return {
+    stack: values.stack,
+    configFile: resolve(values.config ?? join(ROOT, `Pulumi.${values.stack}.yaml`)),
+    outDir: resolve(values.out ?? join(ROOT, "out", values.stack)),
+    diffBase: values.diff ? resolve(values.diff) : undefined,
+  };
+}
+
+/** Policy pack config per environment (`policies/config/<environment>.json`), as passed to --policy-pack-config. */
+function policyConfigFor(environment: string): PolicyPackConfig {
+  const file = join(ROOT, "policies", "config", `${environment}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PolicyPackConfig) : {};
+}
+
+function writeOutputs(outDir: string, plan: PlanDocument, markdown: string, manifests: ReturnType<typeof manifestsOf>) {
+  rmSync(join(outDir, "manifests"), { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
+  writeFileSync(join(outDir, "summary.md"), markdown);
+  writeFileSync(join(outDir, "prometheus-rules.yaml"), stringify(prometheusRuleFile(manifests), { lineWidth: 0 }));
+  for (const manifest of manifests) {
+    const file = join(outDir, "manifests", manifest.file);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, stringify(manifest.object, { lineWidth: 0 }));
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let cli;
+  try {
+    cli = parseCli(argv);
+  } catch (error) {
+    console.error(`plan: ${(error as Error).message}\n${USAGE}`);
+    return EXIT.invalidConfig;
+  }
+  const project = readProjectName(join(ROOT, "Pulumi.yaml"));
+  const dropStalePlan = () => rmSync(join(cli.outDir, "plan.json"), { force: true });
+
+  if (!existsSync(cli.configFile)) {
+    console.error(`plan: no stack config file ${cli.configFile} (create Pulumi.${cli.stack}.yaml or pass --config FILE)`);
+    dropStalePlan();
+    return EXIT.invalidConfig;
+  }
+  let stackConfig;
+  let config;
+  try {
+    stackConfig = readStackFile(cli.configFile, project);
+    const { raw, awsRegion } = rawPlatformConfig(stackConfig.config);
+    config = parsePlatformConfig(raw, awsRegion);
+  } catch (error) {
+    console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
+    if (!(error instanceof ConfigError)) console.error("plan: the file is not valid YAML in the Pulumi.<stack>.yaml format");
+    dropStalePlan();
+    return EXIT.invalidConfig;
+  }
+
+  let rendered;
+  try {
+    const program = require(join(ROOT, "index.ts")) as () => Promise<unknown>;
+    rendered = await renderProgram(program, { project, stack: cli.stack, ...stackConfig });
+  } catch (error) {
+    console.error(`plan: the program failed: ${(error as Error).stack ?? String(error)}`);
+    dropStalePlan();
+    return EXIT.programError;
+  }
+
+  const manifests = manifestsOf(rendered.resources);
+  const schema = { validated: manifests.length, ...validateManifests(manifests) };
+  const policy = await runPolicies(ALL_POLICIES, rendered.resources, { defaultEnforcementLevel: DEFAULT_ENFORCEMENT, config: policyConfigFor(config.environment) });
+  const budget = connectionBudget(config);
+  const notes = [
+    `PostgreSQL connections: ${budget.guaranteed} guaranteed (platform pool + dedicated tenants) and ${budget.pooledCaps} pooled caps against max_connections ${budget.maxConnections}; overcommit ratio ${budget.overcommitRatio.toFixed(2)}`,
+    ...schema.unvalidated.map((u) => `not schema-validated: ${u.object} (${u.message})`),
+  ];
+  const plan = buildPlanDocument({ project, stack: cli.stack, environment: config.environment, resources: rendered.resources, outputs: rendered.outputs, policy, schema, notes });
+
+  let diff: PlanDiff | undefined;
+  if (cli.diffBase) {
+    if (!existsSync(cli.diffBase)) {
+      console.error(`plan: --diff ${cli.diffBase}: no such plan.json (run the plan of the base revision first)`);
+      return EXIT.programError;
+    }
+    diff = diffPlans((JSON.parse(readFileSync(cli.diffBase, "utf8")) as PlanDocument).resources, plan.resources);
+  }
+  writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { diff, diffBase: cli.diffBase }), manifests);
+  console.log(stdoutPreview(plan, cli.outDir, diff));
+  if (diff) console.log(`\n${diffMarkdown(diff, `Changes against ${cli.diffBase}`)}`);
+  for (const v of plan.policy.violations.filter((x) => x.enforcementLevel === "mandatory")) {
+    console.error(`mandatory policy violation [${v.policy}] ${v.urn ?? "stack"}: ${v.message}`);
+  }
+  return plan.summary.mandatoryViolations > 0 ? EXIT.mandatoryViolation : EXIT.planned;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(`plan: ${(error as Error).stack ?? String(error)}`);
+      process.exit(EXIT.programError);
+    },
+  );
+}
