@@ -38,7 +38,13 @@ export function buildPlatform(config: PlatformConfig) {
   const database = new Database("platform-db", { ...data, config: config.database, drProvider: providers.awsDr });
   const redis = new Redis("platform-redis", { ...data, config: config.redis });
 
-  const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant }));
+  const tenantArgs = {
+    environment: config.environment,
+    postgres: { provider: database.adminProvider, applicationDatabase: database.applicationDatabase.name, host: database.address, port: database.port },
+    redis: { provider: providers.aws, userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, idPrefix: redis.userIdPrefix, keyPatterns: config.redis.tenantKeyPatterns, userTiers: config.redis.tenantUserTiers },
+    kubernetes: { provider: providers.kubernetes, platformNamespace: config.kubernetes.namespace },
+  };
+  const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs }));
 
   return {
     environment: config.environment,
@@ -46,7 +52,7 @@ export function buildPlatform(config: PlatformConfig) {
     alertsTopicArn: alerts.arn,
     database: { address: database.address, port: database.port, applicationDatabase: database.applicationDatabaseName, masterSecretArn: database.masterSecretArn },
     redis: { primaryEndpoint: redis.primaryEndpoint, port: redis.port, userGroupId: redis.userGroupId },
-    tenants: Object.fromEntries(tenants.map((t) => [t.tenantId, { tier: t.tier, state: t.state, namespace: t.namespaceName }])),
+    tenants: Object.fromEntries(tenants.map((t) => [t.tenantId, t.outputs()])),
   };
 }
 

@@ -32,7 +32,8 @@ describe("rendering a program under the mock runtime", () => {
     const secret = resources.find((r) => r.name === "creds")!;
     expect(configMap.inputs.data).toEqual({ password: "[secret]", user: "app" });
     expect(configMap.secretPaths).toEqual(["data.password"]);
-    expect(secret.inputs.stringData).toBe("[secret]");
+    expect(secret.inputs.stringData).toEqual({ password: "[secret]" });
+    expect(secret.secretPaths).toEqual(["stringData.password"]);
     expect(JSON.stringify([configMap.inputs, secret.inputs])).not.toContain("hunter2");
     const revealed = (await renderProgram(program, { ...options, revealSecrets: true })).resources.find((r) => r.name === "conn")!;
     expect(revealed.revealedInputs?.data).toEqual({ password: "hunter2", user: "app" });
