@@ -1,6 +1,6 @@
 // Proves tenant isolation on a real PostgreSQL: the roles, databases, schemas and grants the plan records are
 // translated into the provider's SQL (test/helpers/postgres-sql.ts), applied, and probed with real connections.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Client } from "pg";
 import { PostgresServer, startPostgres } from "../helpers/postgres";
 import { postgresSqlSteps } from "../helpers/postgres-sql";
@@ -16,6 +16,7 @@ const TENANTS = [
   { id: "delta", name: "Delta", tier: "standard", state: "suspended" },
 ];
 
+let setupError: unknown;
 let server: PostgresServer;
 let resources: RecordedResource[];
 const open: Client[] = [];
@@ -39,31 +40,40 @@ const failure = (promise: Promise<unknown>) => promise.then(
 );
 
 beforeAll(async () => {
-  const config = loadStackConfig("prod");
-  config["platform:tenants"] = TENANTS;
-  ({ resources } = await renderStack(config, { stack: "it", revealSecrets: true }));
-  server = await startPostgres();
-  const admin = await server.connect();
   try {
-    for (const step of postgresSqlSteps(resources)) {
-      const client = step.database === "postgres" ? admin : await server.connect(step.database);
-      try {
-        for (const sql of step.statements) await client.query(sql);
-        if (step.type === "postgresql:index/database:Database" && step.statements[0].startsWith('CREATE DATABASE "app"')) {
-          // Start the shared database from the defaults before PostgreSQL 15 (and RDS 14): PUBLIC may CREATE in
-          // `public`. The plan's revoke must take it away.
-          const app = await server.connect("app");
-          await app.query("GRANT CREATE ON SCHEMA public TO PUBLIC");
-          await app.end();
+    const config = loadStackConfig("prod");
+    config["platform:tenants"] = TENANTS;
+    ({ resources } = await renderStack(config, { stack: "it", revealSecrets: true }));
+    server = await startPostgres();
+    const admin = await server.connect();
+    try {
+      for (const step of postgresSqlSteps(resources)) {
+        const client = step.database === "postgres" ? admin : await server.connect(step.database);
+        try {
+          for (const sql of step.statements) await client.query(sql);
+          if (step.type === "postgresql:index/database:Database" && step.statements[0].startsWith('CREATE DATABASE "app"')) {
+            // Start the shared database from the defaults before PostgreSQL 15 (and RDS 14): PUBLIC may CREATE in
+            // `public`. The plan's revoke must take it away.
+            const app = await server.connect("app");
+            await app.query("GRANT CREATE ON SCHEMA public TO PUBLIC");
+            await app.end();
+          }
+        } finally {
+          if (client !== admin) await client.end();
         }
-      } finally {
-        if (client !== admin) await client.end();
       }
+    } finally {
+      await admin.end();
     }
-  } finally {
-    await admin.end();
+  } catch (error) {
+    setupError = error;
   }
 }, 120_000);
+
+// A missing server binary (or any setup failure) fails every test with its message; nothing is skipped.
+beforeEach(() => {
+  if (setupError) throw setupError;
+});
 
 afterAll(async () => {
   await Promise.all(open.map((c) => c.end().catch(() => undefined)));
