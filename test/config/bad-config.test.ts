@@ -1,22 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parsePlatformConfig } from "../../stacks/config";
-import { stackConfigFromObject } from "../../tools/lib/stack-file";
-import { rawPlatformConfig } from "../../stacks/config";
 import { loadStackConfig } from "../helpers/render";
+import { problemsOf } from "../helpers/config";
 
 type Mutation = (config: Record<string, any>) => void;
-
-/** Parses a stack `config:` mapping the way the program does, returning the problems (empty when valid). */
-export function problemsOf(config: Record<string, unknown>) {
-  const { raw, awsRegion } = rawPlatformConfig(stackConfigFromObject(config, "platform").config);
-  try {
-    parsePlatformConfig(raw, awsRegion);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 function mutated(mutation: Mutation, stack = "prod") {
   const config = loadStackConfig(stack);
