@@ -115,8 +115,10 @@ class RecordingMonitor extends MockMonitor {
 /** Outputs a resource declares secret (`additionalSecretOutputs`) come back secret, as the engine makes them. */
 function markSecretOutputs(response: any, keys: string[]) {
   const state = response.getObject()?.toJavaScript() ?? {};
-  for (const key of keys) {
-    if (key in state) state[key] = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: state[key] };
+  // The SDK's own list and the program's may both name a key (RandomPassword's `result`): wrap it once.
+  for (const key of new Set(keys)) {
+    const already = state[key]?.["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
+    if (key in state && !already) state[key] = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: state[key] };
   }
   const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
   response.setObject(Struct.fromJavaScript(state));
