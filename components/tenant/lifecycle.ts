@@ -56,3 +56,26 @@ export function tenantLifecycle(tenant: Pick<TenantConfig, "state" | "deleteData
     dropCascade: deleted,
   };
 }
+
+/** Reviewer notes for tenants not `active`: what their state does and what is left to do by hand. */
+export function lifecycleNotes(tenants: ReadonlyArray<Pick<TenantConfig, "id" | "state" | "deleteData">>): string[] {
+  return tenants.flatMap((t) => {
+    switch (t.state) {
+      case "suspended":
+        return [`tenant ${t.id} is suspended: its role cannot log in and its Redis user is off; data and credentials are kept`];
+      case "offboarded":
+        return [
+          `tenant ${t.id} is offboarded: as suspended. No export Job is created yet (the backup bucket does not exist in this stack); ` +
+            `export its data by hand (pg_dump of schema/database tenant_${t.id.replace(/-/g, "_")}) before setting state: deleted`,
+        ];
+      case "deleted":
+        return [
+          t.deleteData
+            ? `tenant ${t.id} is deleted with deleteData: its role, schema and database are dropped by this update`
+            : `tenant ${t.id} is deleted: namespace and Redis user removed, data kept but no longer protected; set deleteData: true to drop it`,
+        ];
+      default:
+        return [];
+    }
+  });
+}

@@ -156,6 +156,11 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
   const monitor = new RecordingMonitor(createMocks({ region }), options.revealSecrets ?? false);
   configureMockRuntime(monitor, options);
 
+  // The SDK captures a stack trace for every resource and every internal promise; with source maps on (tsx turns
+  // them on) each capture is mapped through them, which costs more than the registration itself. Off while the
+  // program runs; back on before anyone reads an error's stack (stacks are formatted when first read).
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
   const asyncErrors: unknown[] = [];
   const onError = (error: unknown) => asyncErrors.push(error);
   process.on("unhandledRejection", onError);
@@ -170,6 +175,7 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
     await new Promise((resolve) => setTimeout(resolve, 10));
     process.off("unhandledRejection", onError);
     process.off("uncaughtException", onError);
+    process.setSourceMapsEnabled(sourceMaps);
   }
   if (asyncErrors.length > 0) throw new RenderError(asyncErrors[0], monitor.recorded);
   return { resources: monitor.recorded, outputs: monitor.stackOutputs };
