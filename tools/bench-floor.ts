@@ -1,7 +1,8 @@
 // The benchmark's floor: the bare Pulumi SDK re-registering exactly the resources of a recorded plan.json (same
-// types, names, parents, providers, dependencies, protect flags and inputs) under the same mocks, with no program,
-// no typed SDK classes, no recording, policies or output files. Usage: tsx tools/bench-floor.ts PLAN.json
-import { readFileSync } from "node:fs";
+// types, names, parents, providers, dependencies, protect flags, inputs and declared output properties) under the
+// same mocks, with no program, no typed SDK classes, no recording, policies or output files. Usage: tsx tools/bench-floor.ts PLAN.json
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { createMocks } from "./lib/mocks";
@@ -15,6 +16,33 @@ class Component extends pulumi.ComponentResource {
 }
 
 class Custom extends pulumi.CustomResource {}
+
+const declared = new Map<string, string[]>();
+
+/**
+ * Every property a typed SDK class declares for a type token (inputs and outputs: `resourceInputs["x"]` in its
+ * generated constructor), read from the package's source without loading it. A registration declares these keys
+ * (unset outputs included), so the floor registers the same property set; empty when the file is not found.
+ */
+export function declaredProperties(type: string): string[] {
+  const cached = declared.get(type);
+  if (cached) return cached;
+  const [pkg, module, kind] = type.split(":");
+  // aws:elasticache/user:User → elasticache/user.js; postgresql:index/role:Role → role.js;
+  // kubernetes:networking.k8s.io/v1:NetworkPolicy → networking/v1/networkPolicy.js.
+  const [first, ...rest] = module.split("/");
+  const candidates = [`${first === "index" ? rest.join("/") : module}.js`, join(first.split(".")[0], ...rest, `${kind[0].toLowerCase()}${kind.slice(1)}.js`)];
+  let keys: string[] = [];
+  try {
+    const root = dirname(require.resolve(`@pulumi/${pkg}`));
+    const path = candidates.map((c) => join(root, c)).find((p) => existsSync(p));
+    if (path) keys = [...new Set([...readFileSync(path, "utf8").matchAll(/resourceInputs\["(\w+)"\]/g)].map((m) => m[1]))];
+  } catch {
+    keys = [];
+  }
+  declared.set(type, keys);
+  return keys;
+}
 class Provider extends pulumi.ProviderResource {}
 
 export async function registerPlan(plan: PlanDocument): Promise<number> {
@@ -34,7 +62,8 @@ export async function registerPlan(plan: PlanDocument): Promise<number> {
       if (r.type.startsWith("pulumi:providers:")) resource = new Provider(r.type.slice("pulumi:providers:".length), r.name, r.inputs, opts);
       else if (r.type.split(":").length === 3 && !r.type.startsWith("platform:")) {
         const provider = r.provider ? (byUrn.get(r.provider) as pulumi.ProviderResource | undefined) : undefined;
-        resource = new Custom(r.type, r.name, r.inputs, { ...opts, provider });
+        const props = { ...Object.fromEntries(declaredProperties(r.type).map((k) => [k, undefined])), ...r.inputs };
+        resource = new Custom(r.type, r.name, props, { ...opts, provider });
       } else resource = new Component(r.type, r.name, opts);
       byUrn.set(r.urn, resource);
     }

@@ -94,7 +94,7 @@ describe("tenant isolation on a real redis-server, with the plan's ACL users", (
 
   it("a tenant gets NOPERM on admin, dangerous and key-listing commands", async () => {
     const alpha = clientOf("tenant-alpha");
-    for (const command of [["flushall"], ["flushdb"], ["config", "get", "maxmemory"], ["keys", "*"], ["scan", "0"], ["randomkey"], ["pubsub", "channels"], ["debug", "sleep", "0"], ["monitor"], ["acl", "list"]]) {
+    for (const command of [["flushall"], ["flushdb"], ["config", "get", "maxmemory"], ["keys", "*"], ["scan", "0"], ["randomkey"], ["pubsub", "channels"], ["info"], ["debug", "sleep", "0"], ["monitor"], ["acl", "list"], ["client", "list"]]) {
       expect(await failure(alpha.call(command[0], ...command.slice(1))), command.join(" ")).toMatch(/^NOPERM/);
     }
     expect(await clientOf("platform").get("tenant:bravo:plan")).toBe("enterprise");
