@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createServer } from "node:net";
@@ -88,3 +89,22 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = "SIGTE
 }
 
 export { spawn };
+
+/**
+ * Runs `setup` once before the file's tests and `teardown` after them. A setup failure (a missing server binary)
+ * fails every test with its message instead of leaving them skipped.
+ */
+export function serverSuite(setup: () => Promise<void>, teardown: () => Promise<void>) {
+  let setupError: unknown;
+  beforeAll(async () => {
+    try {
+      await setup();
+    } catch (error) {
+      setupError = error;
+    }
+  }, 120_000);
+  beforeEach(() => {
+    if (setupError) throw setupError;
+  });
+  afterAll(teardown);
+}

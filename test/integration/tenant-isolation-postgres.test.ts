@@ -1,6 +1,7 @@
 // Proves tenant isolation on a real PostgreSQL: the roles, databases, schemas and grants the plan records are
 // translated into the provider's SQL (test/helpers/postgres-sql.ts), applied, and probed with real connections.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { serverSuite } from "../helpers/servers";
 import type { Client } from "pg";
 import { PostgresServer, startPostgres } from "../helpers/postgres";
 import { postgresSqlSteps } from "../helpers/postgres-sql";
@@ -16,7 +17,6 @@ const TENANTS = [
   { id: "delta", name: "Delta", tier: "standard", state: "suspended" },
 ];
 
-let setupError: unknown;
 let server: PostgresServer;
 let resources: RecordedResource[];
 const open: Client[] = [];
@@ -39,8 +39,8 @@ const failure = (promise: Promise<unknown>) => promise.then(
   (error: { code?: string; message: string }) => `${error.code}: ${error.message}`,
 );
 
-beforeAll(async () => {
-  try {
+serverSuite(
+  async () => {
     const config = loadStackConfig("prod");
     config["platform:tenants"] = TENANTS;
     ({ resources } = await renderStack(config, { stack: "it", revealSecrets: true }));
@@ -65,20 +65,12 @@ beforeAll(async () => {
     } finally {
       await admin.end();
     }
-  } catch (error) {
-    setupError = error;
-  }
-}, 120_000);
-
-// A missing server binary (or any setup failure) fails every test with its message; nothing is skipped.
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  await Promise.all(open.map((c) => c.end().catch(() => undefined)));
-  await server?.stop();
-});
+  },
+  async () => {
+    await Promise.all(open.map((c) => c.end().catch(() => undefined)));
+    await server?.stop();
+  },
+);
 
 describe("tenant isolation on a real PostgreSQL, applied from the plan", () => {
   it("an enterprise tenant works in its own database, in its own schema", async () => {

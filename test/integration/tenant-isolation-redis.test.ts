@@ -1,6 +1,7 @@
 // Proves tenant isolation on a real redis-server: every ElastiCache user the plan records (access string and
 // generated password) becomes an ACL user, then tenants' clients probe what they can reach.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { serverSuite } from "../helpers/servers";
 import type Redis from "ioredis";
 import { AclUser, RedisServer, startRedis } from "../helpers/redis";
 import { loadStackConfig, renderStack } from "../helpers/render";
@@ -13,7 +14,6 @@ const TENANTS = [
   { id: "gamma", name: "Gamma", tier: "standard" },
 ];
 
-let setupError: unknown;
 let server: RedisServer;
 let users: AclUser[];
 const clients: Redis[] = [];
@@ -40,8 +40,8 @@ const clientOf = (name: string) => {
 };
 const failure = (promise: Promise<unknown>) => promise.then(() => "succeeded", (error: Error) => error.message);
 
-beforeAll(async () => {
-  try {
+serverSuite(
+  async () => {
     const config = loadStackConfig("prod");
     config["platform:tenants"] = TENANTS;
     (config["platform:redis"] as Record<string, unknown>).tenantKeyPatterns = ["session:{id}:*"];
@@ -51,20 +51,12 @@ beforeAll(async () => {
     const platform = clientOf("platform");
     await platform.set("tenant:bravo:plan", "enterprise");
     await platform.set("session:bravo:1", "token");
-  } catch (error) {
-    setupError = error;
-  }
-}, 120_000);
-
-// A missing server binary (or any setup failure) fails every test with its message; nothing is skipped.
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await server?.stop();
-});
+  },
+  async () => {
+    for (const c of clients) c.disconnect();
+    await server?.stop();
+  },
+);
 
 describe("tenant isolation on a real redis-server, with the plan's ACL users", () => {
   it("only tenants of Redis-user tiers get a user; the default user is off", () => {

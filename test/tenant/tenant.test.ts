@@ -4,6 +4,7 @@ import { diffPlans } from "../../tools/lib/diff";
 import { tenantResources } from "../../tools/lib/plan";
 import type { RecordedResource, RenderResult } from "../../tools/lib/render";
 import { tenantAccessString, tenantLifecycle, tenantQuota, tenantRedisUserId } from "../../components/tenant";
+import { lifecycleNotes } from "../../components/tenant/lifecycle";
 
 const T = {
   tenant: "platform:tenant:Tenant",
@@ -206,5 +207,16 @@ describe("pure helpers", () => {
     expect(a).not.toBe(b);
     expect(a).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
     expect(tenantRedisUserId("platform-prod", "acme")).toBe("platform-prod-t-acme");
+  });
+
+  it("lifecycleNotes tells reviewers that offboarding exports nothing yet and how deletion proceeds", () => {
+    const notes = lifecycleNotes([
+      { id: "acme", state: "active", deleteData: false },
+      { id: "leaver-co", state: "offboarded", deleteData: false },
+      { id: "oldco", state: "deleted", deleteData: false },
+    ]);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/leaver-co is offboarded: .*No export Job is created yet .*pg_dump of schema\/database tenant_leaver_co/);
+    expect(notes[1]).toMatch(/oldco is deleted: .*set deleteData: true to drop it/);
   });
 });
