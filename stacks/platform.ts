@@ -61,7 +61,13 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     provider: providers.kubernetes,
   }).access;
 
-  const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant }));
+  const tenantArgs = {
+    environment: config.environment,
+    postgres: { provider: database.adminProvider, applicationDatabase: database.applicationDatabase.name, host: database.address, port: database.port },
+    redis: { provider: providers.aws, userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, idPrefix: redis.userIdPrefix, keyPatterns: config.redis.tenantKeyPatterns, userTiers: config.redis.tenantUserTiers },
+    kubernetes: { provider: providers.kubernetes, platformNamespace: config.kubernetes.namespace },
+  };
+  const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs }));
 
   const workerPools = Object.entries(config.workers).map(
     ([pool, poolConfig]) => new WorkerPool(`workers-${pool}`, { pool: poolConfig, objectName: `worker-${pool}`, namespace: namespace.name, provider: providers.kubernetes }),
@@ -71,7 +77,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     if (!tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted") return;
     new WorkerPool(
       `tenant-${tenant.id}-workers`,
-      { pool: dedicatedWorkerPool(template, tenant.id), objectName: "worker", namespace: tenantNamespaceName(tenant.id), labels: tenantLabels(tenant.id, tenant.tier), paused: tenant.state === "suspended", provider: providers.kubernetes },
+      { pool: dedicatedWorkerPool(template, tenant.id), objectName: "worker", namespace: tenants[i].kubernetesNamespace ?? tenantNamespaceName(tenant.id), labels: tenantLabels(tenant.id, tenant.tier), paused: tenant.state === "suspended", provider: providers.kubernetes },
       { parent: tenants[i] },
     );
   });
@@ -120,6 +126,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
           alerts: config.alerts,
           namespace: config.kubernetes.namespace,
           tenants: config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active"),
+          tenantParents: Object.fromEntries(tenants.map((t) => [t.tenantId, t])),
           stuckAfterMinutes: config.jobs.reconcile.stuckAfterMinutes,
           restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
           receivers: secrets.alertReceivers,
@@ -138,7 +145,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     redis: { primaryEndpoint: redis.primaryEndpoint, port: redis.port, userGroupId: redis.userGroupId },
     workerPools: workerPools.map((p) => p.deploymentName),
     backupBucket: backupBucket.bucketName,
-    tenants: Object.fromEntries(tenants.map((t) => [t.tenantId, { tier: t.tier, state: t.state, namespace: t.namespaceName }])),
+    tenants: Object.fromEntries(tenants.map((t) => [t.tenantId, t.outputs()])),
   };
 }
 

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
 import { connectionBudget } from "../stacks/schema/rules";
+import { lifecycleNotes } from "../components/tenant/lifecycle";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
 import { renderProgram } from "./lib/render";
 import { readProjectName, readStackFile } from "./lib/stack-file";
@@ -110,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
   const budget = connectionBudget(config);
   const notes = [
     `PostgreSQL connections: ${budget.guaranteed} guaranteed (platform pool + dedicated tenants) and ${budget.pooledCaps} pooled caps against max_connections ${budget.maxConnections}; overcommit ratio ${budget.overcommitRatio.toFixed(2)}`,
+    ...lifecycleNotes(config.tenants),
     ...schema.unvalidated.map((u) => `not schema-validated: ${u.object} (${u.message})`),
   ];
   const plan = buildPlanDocument({ project, stack: cli.stack, environment: config.environment, resources: rendered.resources, outputs: rendered.outputs, policy, schema, notes });

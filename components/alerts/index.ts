@@ -22,6 +22,11 @@ export interface AlertRulesArgs {
   namespace: string;
   /** Tenants with per-tenant alerts (label `tenant`); the platform passes its active enterprise tenants. Defaults to none. */
   tenants?: ReadonlyArray<{ id: string; tier: string }>;
+  /**
+   * Parent of each tenant's PrometheusRule (its Tenant component), so a tenant's alerts live and move with the tenant.
+   * Defaults to this component.
+   */
+  tenantParents?: Readonly<Record<string, pulumi.Resource>>;
   /** When the reconciler fails a running job (`platform:jobs.reconcile.stuckAfterMinutes`). Defaults to 60. */
   stuckAfterMinutes?: number;
   /** Longest gap between two scheduled restore verifications, in hours. Defaults to 168 (weekly). */
@@ -55,18 +60,18 @@ export class AlertRules extends pulumi.ComponentResource {
       ...alerts.selectorLabels,
       ...extra,
     });
-    const prometheusRule = (child: string, groups: unknown[], extra?: Record<string, string>) =>
+    const prometheusRule = (child: string, groups: unknown[], extra?: Record<string, string>, parent: pulumi.Resource = this) =>
       new k8s.apiextensions.CustomResource(
         child,
         { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: child, namespace, labels: labels("prometheus-rule", extra) }, spec: { groups } },
-        childOpts,
+        { ...childOpts, parent },
       );
 
     const platformGroups = buildPlatformGroups(alerts, context);
     prometheusRule(`${name}-rules`, platformGroups);
     const tenantGroups = tenants.map((tenant) => {
       const group = buildTenantGroup(alerts, context, tenant.id);
-      prometheusRule(`${name}-tenant-${tenant.id}`, [group], tenantLabels(tenant.id, tenant.tier));
+      prometheusRule(`${name}-tenant-${tenant.id}`, [group], tenantLabels(tenant.id, tenant.tier), args.tenantParents?.[tenant.id]);
       return group;
     });
 

@@ -200,6 +200,14 @@ export class Database extends pulumi.ComponentResource {
       { name: config.applicationDatabase, encoding: "UTF8", template: "template0", connectionLimit: -1, allowConnections: true },
       { parent: this, provider: this.adminProvider, protect: production, dependsOn: [this.instance] },
     );
+    // Tenants share this database: PUBLIC keeps USAGE on the `public` schema but loses CREATE (granted to everyone
+    // before PostgreSQL 15), so no tenant can leave objects where another tenant would find them. The provider
+    // revokes all of PUBLIC's privileges on the schema, then grants the listed ones.
+    new postgresql.Grant(
+      `${name}-app-db-public-schema`,
+      { database: this.applicationDatabase.name, schema: "public", objectType: "schema", role: "public", privileges: ["USAGE"] },
+      { parent: this, provider: this.adminProvider },
+    );
 
     new aws.rds.EventSubscription(
       `${name}-events`,

@@ -56,6 +56,8 @@ export class Redis extends pulumi.ComponentResource {
   readonly readerEndpoint: pulumi.Output<string>;
   readonly port = REDIS_PORT;
   readonly userGroupId: pulumi.Output<string>;
+  /** Account-unique prefix of this stack's ElastiCache user ids (`platform-<stack>`); tenant users share it. */
+  readonly userIdPrefix: string;
   readonly platformUserName = "platform";
   /** Always a secret. */
   readonly platformUserPassword: pulumi.Output<string>;
@@ -89,7 +91,8 @@ export class Redis extends pulumi.ComponentResource {
       },
       child,
     );
-    const users = redisUsers(name, { idPrefix: elasticacheId("platform", stack), platformUserGeneration: config.platformUserGeneration }, child);
+    this.userIdPrefix = elasticacheId("platform", stack);
+    const users = redisUsers(name, { idPrefix: this.userIdPrefix, platformUserGeneration: config.platformUserGeneration }, child);
     this.userGroupId = users.group.userGroupId;
     this.platformUserPassword = users.platformPassword;
 

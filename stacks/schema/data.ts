@@ -78,6 +78,33 @@ export function databaseSchema(env: Environment) {
   });
 }
 
+/** Every tenant's own key and channel prefix (`tenant:<id>:`). */
+export const TENANT_KEY_PREFIX = "tenant:";
+
+/**
+ * Why a tenant key pattern could let one tenant reach another's keys, or undefined when it is safe. Safe: exactly
+ * one `{id}`; before it a non-empty literal (no glob characters) ending in a separator; after it nothing or a
+ * separator; and no pattern's literal prefix is a prefix of another's (with `tenant:`), so patterns of different
+ * tenants never overlap (`session:{id}*` would give "acme" the keys of "acme-labs").
+ */
+export function tenantKeyPatternProblem(pattern: string, others: readonly string[]): string | undefined {
+  const parts = pattern.split("{id}");
+  if (/\s/.test(pattern) || parts.length !== 2) return 'a key pattern without spaces and with exactly one "{id}" placeholder, such as "session:{id}:*"';
+  const [prefix, rest] = parts;
+  if (!/^[^*?[\]\\]*[^a-z0-9*?[\]\\-]$/.test(prefix)) return 'the text before "{id}" must be a literal ending in a separator such as ":" (no *, ?, [ or \\): a glob there could match other tenants\' keys';
+  if (!/^([^a-z0-9*?[\]\\-].*)?$/.test(rest)) return '"{id}" must end the pattern or be followed by a separator such as ":" (e.g. "session:{id}:*"), else tenant "acme" would match the keys of "acme-labs"';
+  const clash = [TENANT_KEY_PREFIX, ...others.map((o) => o.split("{id}")[0])].find((other) => other !== prefix && (other.startsWith(prefix) || prefix.startsWith(other)));
+  if (clash !== undefined) return `its prefix "${prefix}" and the prefix "${clash}" overlap: one tenant's keys could fall under another tenant's pattern; use distinct prefixes`;
+  return undefined;
+}
+
+const tenantKeyPatterns = z.array(z.string()).superRefine((patterns, ctx) => {
+  patterns.forEach((pattern, i) => {
+    const problem = tenantKeyPatternProblem(pattern, patterns.filter((_, j) => j !== i));
+    if (problem) ctx.addIssue({ code: "custom", path: [i], message: problem });
+  });
+});
+
 export function redisSchema(env: Environment) {
   return z.strictObject({
     engineVersion: z.enum(REDIS_VERSIONS).default("7.1"),
@@ -93,8 +120,11 @@ export function redisSchema(env: Environment) {
     maxClients: z.number().int().min(100).max(65000).default(65000),
     platformUserGeneration: z.number().int().min(1).default(1),
     tenantUserTiers: z.array(z.enum(["free", "standard", "enterprise"])).default(["enterprise"]),
-    tenantKeyPatterns: z
-      .array(z.string().regex(/\{id\}/, 'a key pattern that contains the "{id}" placeholder, such as "session:{id}:*"'))
-      .default([]),
+    /**
+     * Extra key patterns of each tenant's Redis user, with the `{id}` placeholder (e.g. `session:{id}:*`). The text
+     * before `{id}` is literal and `{id}` ends the pattern or is followed by a separator, so one tenant's pattern can
+     * never match another tenant's keys (`session:{id}*` would give tenant "acme" the keys of "acme-labs").
+     */
+    tenantKeyPatterns: tenantKeyPatterns.default([]),
   });
 }

@@ -2,7 +2,7 @@ import type { PlatformConfig } from "../config";
 import { Environment } from "./common";
 import { effectiveMaxConnections } from "./capacity";
 import { ConfigProblem, keyName, showValue } from "./errors";
-import { TIER_PROFILES } from "./tenants";
+import { hasRedisUser, holdsGuaranteedConnections, tenantConnectionLimit } from "./tenants";
 
 type Partial_ = Partial<PlatformConfig> & { environment: Environment };
 const key = (...path: (string | number)[]) => keyName("platform", path);
@@ -34,12 +34,15 @@ function tenantProblems({ tenants, redis, workers }: Partial_): ConfigProblem[] 
     }
   });
   if (redis) {
-    const users = tenants.filter((t) => t.state !== "deleted" && (t.redisUser ?? redis.tenantUserTiers.includes(t.tier)));
+    const users = tenants.filter((t) => hasRedisUser(t, redis.tenantUserTiers));
     if (users.length > MAX_TENANT_REDIS_USERS) {
+      const excess = users.slice(MAX_TENANT_REDIS_USERS).map((t) => t.id);
       problems.push({
         key: key("tenants"),
         value: `${users.length} tenants with Redis users`,
-        message: `an ElastiCache user group holds at most 100 users, ${MAX_TENANT_REDIS_USERS} of them for tenants; ${users.length - MAX_TENANT_REDIS_USERS} too many (${users.slice(MAX_TENANT_REDIS_USERS).map((t) => t.id).join(", ")}). Split tenants across shards or narrow platform:redis.tenantUserTiers`,
+        message:
+          `an ElastiCache user group holds at most 100 users, ${MAX_TENANT_REDIS_USERS} of them for tenants (the disabled "default" user and the platform user take two); ` +
+          `${excess.length} too many (${showList(excess)}). Split tenants across stacks, narrow platform:redis.tenantUserTiers (now ${JSON.stringify(redis.tenantUserTiers)}) or set redisUser: false on some entries`,
       });
     }
   }
@@ -132,16 +135,22 @@ function alertProblems({ alerts }: Partial_): ConfigProblem[] {
   return problems;
 }
 
-/** Guaranteed connections (dedicated tenants plus the platform pool) must fit the instance's max_connections. */
+/** At most this many names in a message; the rest are counted. */
+const showList = (names: readonly string[], max = 20) => (names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`);
+
+/**
+ * The PostgreSQL connection budget. Guaranteed: the platform pool plus the limits of guaranteed-tier (dedicated)
+ * tenants whose role may log in (active or suspended). Pooled caps: limits of pooled tiers, which may overcommit
+ * (they share what is left). `overcommitRatio` = all limits together / max_connections.
+ */
 export function connectionBudget(config: Pick<PlatformConfig, "database" | "tenants">) {
   const maxConnections = effectiveMaxConnections(config.database) ?? NaN;
-  const live = config.tenants.filter((t) => t.state !== "deleted");
-  const limit = (t: (typeof live)[number]) => t.connectionLimit ?? TIER_PROFILES[t.tier].connectionLimit;
-  const guaranteedTenants = live.filter((t) => TIER_PROFILES[t.tier].guaranteedConnections);
-  const guaranteed = config.database.platformPoolConnections + guaranteedTenants.reduce((sum, t) => sum + limit(t), 0);
-  const pooledCaps = live.filter((t) => !TIER_PROFILES[t.tier].guaranteedConnections).reduce((sum, t) => sum + limit(t), 0);
+  const live = config.tenants.filter((t) => t.state === "active" || t.state === "suspended");
+  const guaranteedTenants = live.filter(holdsGuaranteedConnections).map((t) => ({ id: t.id, connectionLimit: tenantConnectionLimit(t) }));
+  const guaranteed = config.database.platformPoolConnections + guaranteedTenants.reduce((sum, t) => sum + t.connectionLimit, 0);
+  const pooledCaps = live.filter((t) => !holdsGuaranteedConnections(t)).reduce((sum, t) => sum + tenantConnectionLimit(t), 0);
   const reserved = 3; // rds_superuser_reserved_connections
-  return { maxConnections, guaranteed, guaranteedTenants, pooledCaps, reserved, overcommitRatio: (guaranteed + pooledCaps) / maxConnections };
+  return { maxConnections, guaranteed, guaranteedTenants, pooledCaps, reserved, available: maxConnections - reserved, overcommitRatio: (guaranteed + pooledCaps) / maxConnections };
 }
 
 function capacityProblems({ database, tenants }: Partial_): ConfigProblem[] {
@@ -150,12 +159,15 @@ function capacityProblems({ database, tenants }: Partial_): ConfigProblem[] {
   if (Number.isNaN(budget.maxConnections)) {
     return [{ key: key("database", "instanceClass"), value: showValue(database.instanceClass), message: "unknown instance class: set platform:database.maxConnections so tenant capacity can be checked" }];
   }
-  if (budget.guaranteed > budget.maxConnections - budget.reserved) {
-    const detail = budget.guaranteedTenants.map((t) => `${t.id}=${t.connectionLimit ?? TIER_PROFILES[t.tier].connectionLimit}`).join(", ");
+  if (budget.guaranteed > budget.available) {
+    const largestFirst = [...budget.guaranteedTenants].sort((a, b) => b.connectionLimit - a.connectionLimit).map((t) => `${t.id}=${t.connectionLimit}`);
     return [{
       key: key("tenants"),
       value: `${budget.guaranteed} guaranteed connections`,
-      message: `guaranteed connections exceed ${database.instanceClass}'s max_connections ${budget.maxConnections} (less ${budget.reserved} reserved): platform pool ${database.platformPoolConnections} + dedicated tenants (${detail}). Use a larger platform:database.instanceClass or lower connection limits`,
+      message:
+        `guaranteed connections ${budget.guaranteed} exceed ${database.instanceClass}'s max_connections ${budget.maxConnections} less ${budget.reserved} reserved (${budget.available}) by ${budget.guaranteed - budget.available}: ` +
+        `platform pool ${database.platformPoolConnections} + ${budget.guaranteedTenants.length} dedicated tenants (${showList(largestFirst)}). ` +
+        "Use a larger platform:database.instanceClass (or set max_connections), lower connectionLimit on entries, or move tenants to another stack",
     }];
   }
   return [];

@@ -49,7 +49,8 @@ export const tenantSchema = z.strictObject({
     .string()
     .min(3, "tenant ids are 3–32 characters long")
     .max(32, "tenant ids are 3–32 characters long")
-    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'tenant ids are DNS labels: lowercase a-z, 0-9 and "-", starting with a letter, not ending with "-"'),
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'tenant ids are DNS labels: lowercase a-z, 0-9 and "-", starting with a letter, not ending with "-"')
+    .refine((id) => !id.includes("--"), 'tenant ids contain no "--" (ElastiCache user ids refuse consecutive hyphens)'),
   name: z.string().min(1).max(200),
   tier: z.enum(TIERS),
   state: z.enum(TENANT_STATES).default("active"),
@@ -65,3 +66,19 @@ export const tenantSchema = z.strictObject({
 });
 
 export const tenantsSchema = z.array(tenantSchema).default([]);
+
+type TenantEntry = z.output<typeof tenantSchema>;
+
+/** The tenant's PostgreSQL CONNECTION LIMIT: its override, else its tier's. */
+export const tenantConnectionLimit = (t: Pick<TenantEntry, "tier" | "connectionLimit">) => t.connectionLimit ?? TIER_PROFILES[t.tier].connectionLimit;
+
+/** Whether a tenant gets an ElastiCache user of its own: its `redisUser` override, else whether its tier is listed. */
+export const hasRedisUser = (t: Pick<TenantEntry, "tier" | "redisUser" | "state">, tenantUserTiers: readonly Tier[]) =>
+  t.state !== "deleted" && (t.redisUser ?? tenantUserTiers.includes(t.tier));
+
+/**
+ * Whether a tenant's connections count against the instance: guaranteed tiers whose role may still log in again
+ * (active or suspended). Offboarded and deleted tenants' roles never log in again.
+ */
+export const holdsGuaranteedConnections = (t: Pick<TenantEntry, "tier" | "state">) =>
+  TIER_PROFILES[t.tier].guaranteedConnections && (t.state === "active" || t.state === "suspended");

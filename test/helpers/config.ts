@@ -46,3 +46,6 @@ export function expectProblem(stack: string, mutate: (raw: Record<string, any>) 
   expect(problems.some((p) => (typeof message === "string" ? p.message.includes(message) : message.test(p.message))), (error as ConfigError).message).toBe(true);
   return error as ConfigError;
 }
+
+/** The validated PlatformConfig of a stack `config:` mapping; throws ConfigError when invalid. */
+export const parsedConfig = parseStackConfig;

@@ -11,7 +11,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "pg";
+import { Client, type ClientConfig } from "pg";
 
 export interface PostgresServer {
   host: string;
@@ -30,10 +30,19 @@ export interface PostgresServer {
   url(database?: string): string;
   /** libpq environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE) for command-line tools. */
   libpqEnv(): Record<string, string>;
+  /** Client settings for a database, as the superuser or as another login. */
+  config(database?: string, as?: Login): ClientConfig;
+  /** A connected client (the caller ends it). */
+  connect(database?: string, as?: Login): Promise<Client>;
   /** Runs SQL in a database and returns the rows. */
   query<T extends Record<string, unknown> = Record<string, unknown>>(database: string, sql: string, params?: unknown[]): Promise<T[]>;
   /** Stops the server (fast shutdown) and removes its temp dir. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+export interface Login {
+  user: string;
+  password: string;
 }
 
 export interface StartPostgresOptions {
@@ -176,6 +185,12 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         await client.end();
       }
     };
+    const config = (database = "postgres", as?: Login): ClientConfig => ({ host, port, database, user: as?.user ?? superuser, password: as?.password ?? password });
+    const connect = async (database?: string, as?: Login) => {
+      const client = new Client(config(database, as));
+      await client.connect();
+      return client;
+    };
     await query("postgres", "SELECT 1");
     return {
       host,
@@ -186,6 +201,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       baseDir,
       binDir,
       url,
+      config,
+      connect,
       libpqEnv: () => ({ PGHOST: host, PGPORT: String(port), PGUSER: superuser, PGPASSWORD: password, PGSSLMODE: "disable" }),
       query,
       stop,

@@ -33,7 +33,7 @@ describe("rendering a program under the mock runtime", () => {
     expect(configMap.inputs.data).toEqual({ password: "[secret]", user: "app" });
     expect(configMap.secretPaths).toEqual(["data.password"]);
     expect(secret.inputs.stringData).toEqual({ password: "[secret]" });
-    expect(secret.secretPaths).toEqual(["stringData"]);
+    expect(secret.secretPaths).toEqual(["stringData.password"]);
     expect(JSON.stringify([configMap.inputs, secret.inputs])).not.toContain("hunter2");
     const revealed = (await renderProgram(program, { ...options, revealSecrets: true })).resources.find((r) => r.name === "conn")!;
     expect(revealed.revealedInputs?.data).toEqual({ password: "hunter2", user: "app" });

@@ -127,8 +127,10 @@ function propertyDependenciesOf(req: any): Record<string, string[]> {
 /** Outputs a resource declares secret (`additionalSecretOutputs`) come back secret, as the engine makes them. */
 function markSecretOutputs(response: any, keys: string[]) {
   const state = response.getObject()?.toJavaScript() ?? {};
+  // The SDK's own list and the program's may both name a key (RandomPassword's `result`): wrap it once.
   for (const key of new Set(keys)) {
-    if (key in state) state[key] = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: state[key] };
+    const already = state[key]?.["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
+    if (key in state && !already) state[key] = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: state[key] };
   }
   const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
   response.setObject(Struct.fromJavaScript(state));
@@ -166,6 +168,11 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
   const monitor = new RecordingMonitor(createMocks({ region }), options.revealSecrets ?? false);
   configureMockRuntime(monitor, options);
 
+  // The SDK captures a stack trace for every resource and every internal promise; with source maps on (tsx turns
+  // them on) each capture is mapped through them, which costs more than the registration itself. Off while the
+  // program runs; back on before anyone reads an error's stack (stacks are formatted when first read).
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
   const asyncErrors: unknown[] = [];
   const onError = (error: unknown) => asyncErrors.push(error);
   process.on("unhandledRejection", onError);
@@ -180,6 +187,7 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
     await new Promise((resolve) => setTimeout(resolve, 10));
     process.off("unhandledRejection", onError);
     process.off("uncaughtException", onError);
+    process.setSourceMapsEnabled(sourceMaps);
   }
   if (asyncErrors.length > 0) throw new RenderError(asyncErrors[0], monitor.recorded);
   return { resources: monitor.recorded, outputs: monitor.stackOutputs };

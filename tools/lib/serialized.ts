@@ -13,6 +13,21 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const child = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 
+const isPlainMap = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value) && !(SIG_KEY in (value as object));
+
+/**
+ * A secret as the plan shows it: "[secret]", except that a secret mapping (a Kubernetes Secret's `stringData`) keeps
+ * its keys and redacts each value, so reviewers see which keys it holds and the manifest stays schema-valid.
+ */
+function redactSecret(value: unknown, path: string, secretPaths: string[]): unknown {
+  if (!isPlainMap(value) || Object.keys(value).length === 0) {
+    secretPaths.push(path);
+    return REDACTED;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecret(v, child(path, k), secretPaths)]));
+}
+
 /**
  * Turns Pulumi's wire form of property values into plain JSON: secrets become "[secret]" (their paths collected
  * in `secretPaths`) unless `reveal` is set, resource references become their URN, unknowns "[unknown]".
@@ -24,14 +39,17 @@ export function normalizeValue(value: unknown, path: string, secretPaths: string
   const record = value as Record<string, unknown>;
   switch (record[SIG_KEY]) {
     case SIG.secret:
-      secretPaths.push(path);
-      return reveal ? normalizeValue(record.value, path, [], reveal) : redactLeaves(normalizeValue(record.value, path, [], true));
+      if (reveal) {
+        secretPaths.push(path);
+        return normalizeValue(record.value, path, [], reveal);
+      }
+      return redactSecret(record.value, path, secretPaths);
     case SIG.resourceReference:
       return record.urn;
     case SIG.outputValue:
       if (record.secret) {
         secretPaths.push(path);
-        if (!reveal) return "value" in record ? redactLeaves(normalizeValue(record.value, path, [], true)) : REDACTED;
+        if (!reveal) return REDACTED;
       }
       return "value" in record ? normalizeValue(record.value, path, secretPaths, reveal) : "[unknown]";
     case SIG.asset:
@@ -40,14 +58,4 @@ export function normalizeValue(value: unknown, path: string, secretPaths: string
     default:
       return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, normalizeValue(v, child(path, k), secretPaths, reveal)]));
   }
-}
-
-/**
- * A secret object keeps its shape (keys are names, not secrets) with every leaf value replaced, so redacted
- * manifests still validate against their schema (a Secret's `stringData` stays a mapping).
- */
-function redactLeaves(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactLeaves);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactLeaves(v)]));
-  return REDACTED;
 }

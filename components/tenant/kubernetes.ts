@@ -1,0 +1,113 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { TenantConfig } from "../../stacks/config";
+import type { Environment } from "../../stacks/schema/common";
+import { TIER_PROFILES } from "../../stacks/schema/tenants";
+import { standardLabels, tenantLabels } from "../kubernetes/labels";
+import { tenantNames } from "./lifecycle";
+
+export interface TenantKubernetesArgs {
+  /** Kubernetes provider of the cluster. */
+  provider: k8s.Provider;
+  /** Namespace of the platform's own services, admitted to the tenant's pods (`platform:kubernetes.namespace`). */
+  platformNamespace: string;
+  /** Namespace of the cluster DNS (CoreDNS / kube-dns pods labelled `k8s-app: kube-dns`). Defaults to `kube-system`. */
+  dnsNamespace?: string;
+}
+
+/** The tenant's ResourceQuota `hard` map: its tier's quota with the entry's overrides; no LoadBalancer or NodePort. */
+export function tenantQuota(tenant: Pick<TenantConfig, "tier" | "quota">): Record<string, string> {
+  const quota = { ...TIER_PROFILES[tenant.tier].quota, ...tenant.quota };
+  return {
+    "requests.cpu": quota.cpu,
+    "limits.cpu": quota.cpu,
+    "requests.memory": quota.memory,
+    "limits.memory": quota.memory,
+    pods: String(quota.pods),
+    "services.loadbalancers": "0",
+    "services.nodeports": "0",
+  };
+}
+
+/**
+ * The spec of the tenant's NetworkPolicy: everything denied except ingress from its own namespace and the platform
+ * namespace, and egress to its own namespace, the cluster DNS (53) and the database and Redis ports. The data tier
+ * lives outside the cluster behind DNS names, so those two rules name ports, not addresses; the data tier's security
+ * groups admit the cluster only.
+ */
+export function tenantNetworkPolicySpec(args: { platformNamespace: string; dnsNamespace: string; databasePort: pulumi.Input<number>; redisPort: pulumi.Input<number> }) {
+  const namespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
+  return {
+    podSelector: {},
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [{ from: [{ podSelector: {} }] }, { from: [namespace(args.platformNamespace)] }],
+    egress: [
+      { to: [{ podSelector: {} }] },
+      {
+        to: [{ ...namespace(args.dnsNamespace), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+      },
+      { ports: [{ protocol: "TCP", port: args.databasePort }, { protocol: "TCP", port: args.redisPort }] },
+    ],
+  };
+}
+
+/**
+ * The tenant's namespace `tenant-<id>` (Pod Security "restricted") with a ResourceQuota and LimitRange by tier, a
+ * default-deny NetworkPolicy with explicit allows, a ServiceAccount without an API token, and the Secret
+ * `tenant-connection` holding DATABASE_URL (and REDIS_URL when the tenant has a Redis user).
+ */
+export function tenantKubernetes(
+  name: string,
+  tenant: TenantConfig,
+  environment: Environment,
+  connection: { databaseUrl: pulumi.Output<string>; redisUrl?: pulumi.Output<string>; databasePort: pulumi.Input<number>; redisPort: pulumi.Input<number> },
+  args: TenantKubernetesArgs,
+  parent: pulumi.Resource,
+) {
+  const opts = { parent, provider: args.provider };
+  const names = tenantNames(tenant.id);
+  const labels = (component: string) => ({ ...standardLabels({ name: "tenant", instance: tenant.id, component }), ...tenantLabels(tenant.id, tenant.tier) });
+  const ns = new k8s.core.v1.Namespace(
+    `${name}-namespace`,
+    {
+      metadata: {
+        name: names.namespace,
+        labels: {
+          ...labels("namespace"),
+          "platform.io/environment": environment,
+          "platform.io/tenant-state": tenant.state,
+          "pod-security.kubernetes.io/enforce": "restricted",
+          "pod-security.kubernetes.io/enforce-version": "latest",
+        },
+      },
+    },
+    opts,
+  );
+  const namespace = ns.metadata.name;
+  const profile = TIER_PROFILES[tenant.tier];
+  new k8s.core.v1.ResourceQuota(`${name}-quota`, { metadata: { name: "tenant-quota", namespace, labels: labels("quota") }, spec: { hard: tenantQuota(tenant) } }, opts);
+  new k8s.core.v1.LimitRange(
+    `${name}-limits`,
+    { metadata: { name: "tenant-defaults", namespace, labels: labels("limit-range") }, spec: { limits: [{ type: "Container", default: profile.containerDefaults, defaultRequest: profile.containerDefaults }] } },
+    opts,
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-network-policy`,
+    {
+      metadata: { name: "default-deny", namespace, labels: labels("network-policy") },
+      spec: tenantNetworkPolicySpec({ platformNamespace: args.platformNamespace, dnsNamespace: args.dnsNamespace ?? "kube-system", databasePort: connection.databasePort, redisPort: connection.redisPort }),
+    },
+    opts,
+  );
+  new k8s.core.v1.ServiceAccount(`${name}-service-account`, { metadata: { name: "tenant-workload", namespace, labels: labels("service-account") }, automountServiceAccountToken: false }, opts);
+  // Each value a secret of its own, so the plan still shows which keys the Secret holds.
+  const stringData: Record<string, pulumi.Input<string>> = { DATABASE_URL: pulumi.secret(connection.databaseUrl) };
+  if (connection.redisUrl) stringData.REDIS_URL = pulumi.secret(connection.redisUrl);
+  new k8s.core.v1.Secret(
+    `${name}-connection`,
+    { metadata: { name: "tenant-connection", namespace, labels: labels("connection-secret") }, type: "Opaque", stringData },
+    opts,
+  );
+  return { namespace };
+}

@@ -1,0 +1,236 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { Finders, loadStackConfig, renderStack } from "../helpers/render";
+import { diffPlans } from "../../tools/lib/diff";
+import { tenantResources } from "../../tools/lib/plan";
+import type { RecordedResource, RenderResult } from "../../tools/lib/render";
+import { tenantAccessString, tenantLifecycle, tenantQuota, tenantRedisUserId } from "../../components/tenant";
+import { lifecycleNotes } from "../../components/tenant/lifecycle";
+
+const T = {
+  tenant: "platform:tenant:Tenant",
+  password: "random:index/randomPassword:RandomPassword",
+  role: "postgresql:index/role:Role",
+  database: "postgresql:index/database:Database",
+  schema: "postgresql:index/schema:Schema",
+  grant: "postgresql:index/grant:Grant",
+  redisUser: "aws:elasticache/user:User",
+  membership: "aws:elasticache/userGroupAssociation:UserGroupAssociation",
+  namespace: "kubernetes:core/v1:Namespace",
+  quota: "kubernetes:core/v1:ResourceQuota",
+  limits: "kubernetes:core/v1:LimitRange",
+  policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  serviceAccount: "kubernetes:core/v1:ServiceAccount",
+  secret: "kubernetes:core/v1:Secret",
+  alertRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+  workerPool: "platform:workers:WorkerPool",
+  deployment: "kubernetes:apps/v1:Deployment",
+  autoscaler: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  disruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
+};
+const STANDARD_TYPES = [T.tenant, T.password, T.role, T.schema, T.namespace, T.quota, T.limits, T.policy, T.serviceAccount, T.secret].sort();
+// An active enterprise tenant also gets its own alert rules; with dedicatedWorkers, its own worker pool.
+const ENTERPRISE_TYPES = [...STANDARD_TYPES, T.database, T.grant, T.redisUser, T.membership, T.alertRule].sort();
+const DEDICATED_WORKER_TYPES = [T.workerPool, T.deployment, T.autoscaler, T.disruptionBudget];
+
+/** The prod stack plus one tenant in every lifecycle state the repo's stack does not show. */
+function lifecycleConfig() {
+  const config = loadStackConfig("prod");
+  (config["platform:tenants"] as unknown[]).push(
+    { id: "leaver", name: "Leaver", tier: "enterprise", state: "offboarded" },
+    { id: "oldco", name: "Old Co", tier: "enterprise", state: "deleted" },
+    { id: "goneco", name: "Gone Co", tier: "standard", state: "deleted", deleteData: true },
+  );
+  return config;
+}
+
+let prod: RenderResult & Finders;
+let byTenant: Map<string, RecordedResource[]>;
+const typesOf = (id: string) => byTenant.get(id)!.map((r) => r.type).sort();
+const ofTenant = (id: string, type: string) => byTenant.get(id)!.filter((r) => r.type === type);
+const one = (id: string, type: string) => {
+  const found = ofTenant(id, type);
+  expect(found, `${id} ${type}`).toHaveLength(1);
+  return found[0];
+};
+
+beforeAll(async () => {
+  prod = await renderStack(lifecycleConfig(), { stack: "prod", revealSecrets: true });
+  byTenant = tenantResources(prod.resources);
+});
+
+describe("Tenant component (prod stack under mocks)", () => {
+  it("gives a standard tenant 9 resources and an enterprise tenant 14, all descendants of its Tenant", () => {
+    expect(typesOf("initech")).toEqual(STANDARD_TYPES);
+    expect(typesOf("globex")).toEqual(ENTERPRISE_TYPES);
+    expect(typesOf("acme")).toEqual([...ENTERPRISE_TYPES, ...DEDICATED_WORKER_TYPES].sort());
+    const grouped = new Set([...byTenant.values()].flat().map((r) => r.urn));
+    const tenantScoped = prod.resources.filter((r) => /tenant[-_]/.test(r.name) && !grouped.has(r.urn));
+    expect(tenantScoped.map((r) => r.name)).toEqual([]);
+  });
+
+  it("isolates PostgreSQL by tier: a schema in the shared database, or a database of its own with PUBLIC revoked", () => {
+    expect(one("initech", T.schema).inputs).toEqual({ name: "tenant_initech", database: "app", owner: "tenant_initech", dropCascade: false });
+    expect(one("acme", T.database).inputs).toMatchObject({ name: "tenant_acme", owner: "tenant_acme", template: "template0" });
+    expect(one("acme", T.schema).inputs).toMatchObject({ name: "tenant_acme", database: "tenant_acme", owner: "tenant_acme" });
+    expect(one("acme", T.grant).inputs).toEqual({ database: "tenant_acme", role: "public", objectType: "database", privileges: [] });
+    expect(prod.find(T.grant, "platform-db-app-db-public-schema").inputs).toEqual({ database: "app", schema: "public", objectType: "schema", role: "public", privileges: ["USAGE"] });
+  });
+
+  it("sets each role's connection limit by tier or override, and runs every postgresql resource through the admin provider", () => {
+    expect(one("initech", T.role).inputs).toMatchObject({ name: "tenant_initech", login: true, connectionLimit: 20, superuser: false, createRole: false, createDatabase: false });
+    expect(one("piedpiper", T.role).inputs.connectionLimit).toBe(5);
+    expect(one("wayne-ent", T.role).inputs.connectionLimit).toBe(80);
+    const admin = prod.find("pulumi:providers:postgresql", "platform-db-admin").urn;
+    for (const r of prod.resources.filter((x) => x.type.startsWith("postgresql:index/"))) expect(r.provider, r.name).toBe(admin);
+  });
+
+  it("protects tenant roles, schemas and databases in production, except for deleted tenants", () => {
+    for (const id of ["acme", "initech", "hooli", "leaver"]) {
+      for (const r of byTenant.get(id)!.filter((x) => [T.role, T.schema, T.database].includes(x.type))) expect(r.protect, r.name).toBe(true);
+    }
+    for (const r of byTenant.get("oldco")!) expect(r.protect, r.name).toBe(false);
+  });
+
+  it("confines an enterprise tenant's Redis user to its keys and channels and joins it to the platform's user group", () => {
+    const user = one("acme", T.redisUser).inputs;
+    expect(user).toMatchObject({ userName: "tenant-acme", userId: "platform-prod-t-acme", engine: "redis", noPasswordRequired: false });
+    expect(user.accessString).toBe("on ~tenant:acme:* ~session:acme:* ~queue:acme:* &tenant:acme:* +@all -@admin -@dangerous -scan -randomkey -pubsub");
+    const group = prod.find("aws:elasticache/userGroup:UserGroup", "platform-redis-users");
+    expect(one("acme", T.membership).inputs).toEqual({ userGroupId: group.inputs.userGroupId, userId: "platform-prod-t-acme" });
+    expect(one("acme", T.membership).provider).toBe(prod.find("pulumi:providers:aws", "aws").urn);
+  });
+
+  it("gives each tenant a labelled namespace with its tier's quota and defaults, a default-deny policy and a token-less service account", () => {
+    const ns = one("acme", T.namespace).inputs as any;
+    expect(ns.metadata).toMatchObject({ name: "tenant-acme", labels: { "platform.io/tenant": "acme", "platform.io/tier": "enterprise", "platform.io/tenant-state": "active", "pod-security.kubernetes.io/enforce": "restricted" } });
+    expect((one("initech", T.quota).inputs as any).spec.hard).toEqual({ "requests.cpu": "4", "limits.cpu": "4", "requests.memory": "8Gi", "limits.memory": "8Gi", pods: "40", "services.loadbalancers": "0", "services.nodeports": "0" });
+    expect((one("piedpiper", T.limits).inputs as any).spec.limits).toEqual([{ type: "Container", default: { cpu: "100m", memory: "128Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" } }]);
+    const policy = (one("acme", T.policy).inputs as any).spec;
+    expect(policy.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(policy.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "platform" } } }] });
+    expect(policy.egress).toContainEqual({ ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 6379 }] });
+    expect(policy.egress.some((rule: any) => rule.ports?.some((p: any) => p.port === 53 && p.protocol === "UDP"))).toBe(true);
+    expect(one("acme", T.serviceAccount).inputs).toMatchObject({ automountServiceAccountToken: false });
+    expect(tenantQuota({ tier: "standard", quota: { pods: 80 } }).pods).toBe("80");
+  });
+
+  it("puts DATABASE_URL and REDIS_URL built from the generated password in the Secret, and never in plain text", () => {
+    const password = String(one("acme", T.role).revealedInputs!.password);
+    expect(password).toMatch(/^[A-Za-z0-9_-]{40}$/);
+    const secret = one("acme", T.secret);
+    expect(secret.inputs.stringData).toEqual({ DATABASE_URL: "[secret]", REDIS_URL: "[secret]" });
+    expect(secret.secretPaths.sort()).toEqual(["stringData.DATABASE_URL", "stringData.REDIS_URL"]);
+    const revealed = secret.revealedInputs!.stringData as Record<string, string>;
+    expect(revealed.DATABASE_URL).toMatch(new RegExp(`^postgresql://tenant_acme:${password}@platform-db-instance-[0-9a-f]{7}\\..+\\.rds\\.amazonaws\\.com:5432/tenant_acme\\?sslmode=require$`));
+    expect(revealed.REDIS_URL).toMatch(new RegExp(`^rediss://tenant-acme:${password}@master\\..+\\.cache\\.amazonaws\\.com:6379$`));
+    expect((one("initech", T.secret).revealedInputs!.stringData as Record<string, string>).DATABASE_URL).toMatch(/^postgresql:\/\/tenant_initech:.+\/app\?sslmode=require$/);
+    expect(one("initech", T.secret).inputs.stringData).toEqual({ DATABASE_URL: "[secret]" });
+
+    const passwords = prod.resources.filter((r) => r.type === T.role).map((r) => String(r.revealedInputs!.password));
+    const everything = JSON.stringify([prod.resources.map((r) => r.inputs), prod.outputs]);
+    for (const p of passwords) expect(everything).not.toContain(p);
+    expect(one("acme", T.role).secretPaths).toEqual(["password"]);
+    expect(one("acme", T.redisUser).secretPaths).toEqual(["authenticationMode.passwords[0]"]);
+  });
+
+  it("exports per-tenant connection details with the URLs as secrets", () => {
+    const outputs = prod.outputs.tenants as Record<string, any>;
+    expect(outputs.acme).toEqual({ tier: "enterprise", state: "active", namespace: "tenant-acme", postgres: { role: "tenant_acme", schema: "tenant_acme", database: "tenant_acme" }, databaseUrl: "[secret]", redisUrl: "[secret]" });
+    expect(outputs.initech.postgres.database).toBe("app");
+    expect(outputs.initech).not.toHaveProperty("redisUrl");
+  });
+});
+
+describe("tenant lifecycle", () => {
+  it("suspended: the role cannot log in and the Redis user is off; everything else, credentials included, stays", () => {
+    expect(typesOf("hooli")).toEqual(STANDARD_TYPES);
+    expect(one("hooli", T.role).inputs.login).toBe(false);
+    expect((one("hooli", T.namespace).inputs as any).metadata.labels["platform.io/tenant-state"]).toBe("suspended");
+    // Offboarded: everything but the tenant's alerts (nobody is paged for a tenant that has left).
+    expect(typesOf("leaver")).toEqual(ENTERPRISE_TYPES.filter((t) => t !== T.alertRule));
+    expect(one("leaver", T.redisUser).inputs.accessString).toMatch(/^off ~tenant:leaver:\* /);
+  });
+
+  it("deleted: runtime removed, data kept unprotected with cascade armed; deleteData: true removes the data", () => {
+    expect(typesOf("oldco")).toEqual([T.tenant, T.password, T.role, T.database, T.grant, T.schema].sort());
+    expect(one("oldco", T.role).inputs.login).toBe(false);
+    expect(one("oldco", T.schema).inputs.dropCascade).toBe(true);
+    expect(typesOf("goneco")).toEqual([T.tenant]);
+  });
+
+  it("tenantLifecycle: protection only in production and never once deleted", () => {
+    expect(tenantLifecycle({ state: "active", deleteData: false }, "staging").protectData).toBe(false);
+    expect(tenantLifecycle({ state: "suspended", deleteData: false }, "production")).toEqual({ canLogin: false, keepsData: true, hasRuntime: true, protectData: true, dropCascade: false });
+    expect(tenantLifecycle({ state: "deleted", deleteData: true }, "production")).toEqual({ canLogin: false, keepsData: false, hasRuntime: false, protectData: false, dropCascade: true });
+  });
+});
+
+describe("changes to the tenant list", () => {
+  it("onboarding a tenant adds only that tenant's resources; nothing else changes", async () => {
+    const config = lifecycleConfig();
+    (config["platform:tenants"] as unknown[]).push({ id: "soylent", name: "Soylent", tier: "enterprise" });
+    const head = await renderStack(config, { stack: "prod" });
+    const diff = diffPlans(prod.resources, head.resources);
+    const added = tenantResources(head.resources).get("soylent")!.map((r) => r.urn).sort();
+    expect(diff.added.map((r) => r.urn).sort()).toEqual(added);
+    expect(added).toHaveLength(ENTERPRISE_TYPES.length);
+    expect(diff.removed).toEqual([]);
+    // Membership updates: the jobs that dump, verify and vacuum every dedicated database now list the new one.
+    const envValue = /^spec\.jobTemplate\.spec\.template\.spec\.(initContainers|containers)\[\d+\]\.env\[\d+\]\.value$/;
+    expect(diff.changed.map((c) => c.urn.split("::").pop()).sort()).toEqual(["database-backups-backup-cronjob", "database-backups-verify-cronjob", "jobs-database-maintenance-cronjob"]);
+    for (const change of diff.changed) for (const path of change.paths) expect(path).toMatch(envValue);
+    const backup = head.find("kubernetes:batch/v1:CronJob", "database-backups-backup-cronjob");
+    expect(JSON.stringify(backup.inputs)).toContain("tenant_soylent");
+  });
+
+  it("bumping credentialsGeneration rotates the password into the role, Redis user and Secret, replacing nothing else", async () => {
+    const config = lifecycleConfig();
+    (config["platform:tenants"] as Array<Record<string, unknown>>)[0].credentialsGeneration = 2;
+    const head = await renderStack(config, { stack: "prod", revealSecrets: true });
+    const revealed = (list: RecordedResource[]) => list.map((r) => ({ ...r, inputs: r.revealedInputs! }));
+    const diff = diffPlans(revealed(prod.resources), revealed(head.resources));
+    expect(diff.added).toEqual([]);
+    expect(diff.removed).toEqual([]);
+    expect(Object.fromEntries(diff.changed.map((c) => [c.urn.split("::").pop(), c.paths]))).toEqual({
+      "tenant-acme-password": ["keepers.generation"],
+      "tenant-acme-role": ["password"],
+      "tenant-acme-redis-user": ["authenticationMode.passwords[0]"],
+      "tenant-acme-connection": ["stringData.DATABASE_URL", "stringData.REDIS_URL"],
+    });
+  });
+
+  it("staging protects nothing of a tenant", async () => {
+    const staging = await renderStack(loadStackConfig("staging"), { stack: "staging" });
+    const tenants = [...tenantResources(staging.resources).values()].flat();
+    expect(tenants.length).toBeGreaterThan(20);
+    expect(tenants.filter((r) => r.protect).map((r) => r.name)).toEqual([]);
+  });
+});
+
+describe("pure helpers", () => {
+  it("tenantAccessString fills {id} into the configured patterns and switches the user off", () => {
+    expect(tenantAccessString("acme-eu", { enabled: false, keyPatterns: ["session:{id}:*", "tenant:{id}:*"] })).toBe(
+      "off ~tenant:acme-eu:* ~session:acme-eu:* &tenant:acme-eu:* +@all -@admin -@dangerous -scan -randomkey -pubsub",
+    );
+  });
+
+  it("tenantRedisUserId stays within ElastiCache's 40 characters without truncation collisions", () => {
+    const a = tenantRedisUserId("platform-production-eu", "a".repeat(31) + "b");
+    const b = tenantRedisUserId("platform-production-eu", "a".repeat(31) + "c");
+    expect(a.length).toBeLessThanOrEqual(40);
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
+    expect(tenantRedisUserId("platform-prod", "acme")).toBe("platform-prod-t-acme");
+  });
+
+  it("lifecycleNotes tells reviewers that offboarding exports nothing yet and how deletion proceeds", () => {
+    const notes = lifecycleNotes([
+      { id: "acme", state: "active", deleteData: false },
+      { id: "leaver-co", state: "offboarded", deleteData: false },
+      { id: "oldco", state: "deleted", deleteData: false },
+    ]);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/leaver-co is offboarded: .*No export Job is created yet .*pg_dump of schema\/database tenant_leaver_co/);
+    expect(notes[1]).toMatch(/oldco is deleted: .*set deleteData: true to drop it/);
+  });
+});

@@ -1,0 +1,126 @@
+// `npm run bench`: plan time and peak memory of the offline plan at 10, 100 and 1,000 tenants in one stack, beside
+// the floor (tools/bench-floor.ts: the bare SDK re-registering the same resources under the same mocks). Configs
+// are generated from Pulumi.prod.yaml; every run is a fresh child process. Writes out/bench/results.json.
+//   npm run bench -- [--sizes 10,100,1000] [--repeat N]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { parse, stringify } from "yaml";
+import type { PlanDocument } from "./lib/plan";
+
+const ROOT = resolve(__dirname, "..");
+const WORK = join(ROOT, ".bench");
+
+/** A realistic fleet: 5 % enterprise, 45 % standard, 50 % free; every 33rd suspended; some quota overrides. */
+export function generateTenants(count: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const tier = i % 20 === 0 ? "enterprise" : i % 20 < 10 ? "standard" : "free";
+    const entry: Record<string, unknown> = { id: `tenant-${String(i).padStart(4, "0")}`, name: `Customer ${i}`, tier };
+    if (i % 33 === 32) entry.state = "suspended";
+    if (tier === "standard" && i % 50 === 1) entry.quota = { pods: 60 };
+    return entry;
+  });
+}
+
+/** Pulumi.prod.yaml with its tenants replaced by `count` generated ones. */
+export function generateStackFile(count: number): string {
+  const document = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+  document.config["platform:tenants"] = generateTenants(count);
+  return stringify(document, { lineWidth: 0 });
+}
+
+interface Run {
+  wallMs: number;
+  maxRssMb: number;
+  cpuMs: number;
+}
+
+/** Runs a TypeScript entry point in a fresh node process (tsx loader) and measures wall time and peak RSS. */
+function measure(script: string, args: string[], usageFile: string): Run {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ["-r", join(ROOT, "tools/lib/report-usage.cjs"), "--import", "tsx", join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${script} ${args.join(" ")} exited ${result.status}:\n${result.stderr.slice(-4000)}`);
+  const usage = JSON.parse(readFileSync(usageFile, "utf8")) as { maxRssKb: number; userMs: number; systemMs: number };
+  return { wallMs, maxRssMb: usage.maxRssKb / 1024, cpuMs: usage.userMs + usage.systemMs };
+}
+
+const best = (runs: Run[]): Run => ({
+  wallMs: Math.min(...runs.map((r) => r.wallMs)),
+  maxRssMb: Math.min(...runs.map((r) => r.maxRssMb)),
+  cpuMs: Math.min(...runs.map((r) => r.cpuMs)),
+});
+
+function main() {
+  const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" }, repeat: { type: "string", default: "1" } } });
+  const sizes = values.sizes!.split(",").map(Number);
+  const repeat = Math.max(1, Number(values.repeat));
+  mkdirSync(WORK, { recursive: true });
+  const rows: Array<Record<string, any>> = [];
+  for (const tenants of sizes) {
+    const stackFile = join(WORK, `Pulumi.bench-${tenants}.yaml`);
+    const outDir = join(WORK, `out-${tenants}`);
+    writeFileSync(stackFile, generateStackFile(tenants));
+    const planRuns: Run[] = [];
+    const floorRuns: Run[] = [];
+    for (let i = 0; i < repeat; i++) {
+      // Alternate plan and floor so both see the same background load.
+      planRuns.push(measure("tools/plan.ts", ["--stack", `bench-${tenants}`, "--config", stackFile, "--out", outDir], join(WORK, "usage.json")));
+      floorRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
+    }
+    const plan = JSON.parse(readFileSync(join(outDir, "plan.json"), "utf8")) as PlanDocument;
+    const perTenant = Object.values(plan.summary.tenants).map((t) => t.resourceCount);
+    const byTier: Record<string, number[]> = {};
+    const tiers = new Map(generateTenants(tenants).map((t) => [t.id as string, t.tier as string]));
+    for (const [id, t] of Object.entries(plan.summary.tenants)) (byTier[tiers.get(id)!] ??= []).push(t.resourceCount);
+    const row = {
+      tenants,
+      resources: plan.summary.resourceCount,
+      tenantResources: perTenant.reduce((a, b) => a + b, 0),
+      resourcesPerTenant: Object.fromEntries(Object.entries(byTier).map(([tier, counts]) => [tier, Math.max(...counts)])),
+      plan: best(planRuns),
+      floor: best(floorRuns),
+      runs: { plan: planRuns, floor: floorRuns },
+    };
+    rows.push({ ...row, timeRatio: row.plan.wallMs / row.floor.wallMs, memoryRatio: row.plan.maxRssMb / row.floor.maxRssMb });
+    rmSync(outDir, { recursive: true, force: true });
+    console.error(`bench: ${tenants} tenants done (${row.resources} resources)`);
+  }
+  // Marginal cost per tenant between consecutive sizes: linear growth keeps it flat.
+  const marginal = rows.slice(1).map((r, i) => {
+    const prev = rows[i];
+    const dt = r.tenants - prev.tenants;
+    return {
+      from: prev.tenants,
+      to: r.tenants,
+      planMsPerTenant: (r.plan.wallMs - prev.plan.wallMs) / dt,
+      floorMsPerTenant: (r.floor.wallMs - prev.floor.wallMs) / dt,
+      planMbPerTenant: (r.plan.maxRssMb - prev.plan.maxRssMb) / dt,
+      floorMbPerTenant: (r.floor.maxRssMb - prev.floor.maxRssMb) / dt,
+    };
+  });
+  const f = (n: number, d = 1) => n.toFixed(d);
+  const lines = [
+    "| tenants | resources | per tenant (max by tier) | plan s | floor s | time × | plan MB | floor MB | memory × |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows.map((r) =>
+      `| ${r.tenants} | ${r.resources} | ${Object.entries(r.resourcesPerTenant).map(([t, n]) => `${t} ${n}`).join(", ")} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`,
+    ),
+    "",
+    "| sizes | plan ms/tenant | floor ms/tenant | marginal × | plan MB/tenant | floor MB/tenant |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...marginal.map((m) => `| ${m.from}→${m.to} | ${f(m.planMsPerTenant)} | ${f(m.floorMsPerTenant)} | ${f(m.planMsPerTenant / m.floorMsPerTenant, 2)} | ${f(m.planMbPerTenant, 2)} | ${f(m.floorMbPerTenant, 2)} |`),
+  ];
+  console.log(lines.join("\n"));
+  mkdirSync(join(ROOT, "out", "bench"), { recursive: true });
+  writeFileSync(join(ROOT, "out", "bench", "results.json"), `${JSON.stringify({ node: process.version, cpus: require("node:os").cpus().length, rows, marginal }, null, 2)}\n`);
+  console.log(`\nwrote out/bench/results.json`);
+}
+
+if (require.main === module) main();
