@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,19 @@ export function runPlan(args: string[], outDir = mkdtempSync(join(tmpdir(), "pla
     timeout: 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, outDir };
+}
+
+/** As runPlan, without blocking: several plans can run at once (`it.concurrent`). */
+export function runPlanAsync(args: string[], outDir = mkdtempSync(join(tmpdir(), "plan-out-"))): Promise<PlanRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), join(PROJECT_ROOT, "tools/plan.ts"), ...args, "--out", outDir], { cwd: PROJECT_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr, outDir }));
+  });
 }
 
 /** Writes a stack `config:` mapping to a temporary Pulumi.<stack>.yaml-format file and returns its path. */

@@ -2,7 +2,7 @@
 // the policy named on stderr (what a reviewer sees as a blocked pull request).
 import { describe, expect, it } from "vitest";
 import { loadStackConfig } from "../helpers/render";
-import { runPlan, writeStackFile } from "../helpers/plan-cli";
+import { runPlanAsync, writeStackFile } from "../helpers/plan-cli";
 
 type Config = Record<string, any>;
 
@@ -18,10 +18,10 @@ const mistakes: Array<[string, (config: Config) => void, string]> = [
 ];
 
 describe("realistic mistakes in a copy of the prod config", () => {
-  it.each(mistakes)("%s: the plan exits 1 and names %s", (_what, change, policy) => {
+  it.concurrent.each(mistakes)("%s: the plan exits 1 and names %s", async (_what, change, policy) => {
     const config = loadStackConfig("prod");
     change(config);
-    const run = runPlan(["--stack", "mistake", "--config", writeStackFile(config)]);
+    const run = await runPlanAsync(["--stack", "mistake", "--config", writeStackFile(config)]);
     expect(run.stderr).toContain(`mandatory policy violation [${policy}]`);
     expect(run.code).toBe(1);
   });
