@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
+import { boundedId } from "../aws/names";
 
 /** ElastiCache allows at most this many users in one user group (the `default` user counts). */
 export const MAX_USERS_PER_GROUP = 100;
@@ -21,10 +21,7 @@ export const PLATFORM_ACCESS_STRING = "on ~* &* +@all -@dangerous +info";
  * the account and region, so they carry the stack name.
  */
 export function elasticacheId(...parts: string[]): string {
-  const id = parts.join("-").toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
-  if (id.length <= 40) return id;
-  // Too long: keep a readable prefix and add a hash of the whole id, so different roles never collide.
-  return `${id.slice(0, 31).replace(/-+$/, "")}-${createHash("sha256").update(id).digest("hex").slice(0, 8)}`;
+  return boundedId(40, ...parts);
 }
 
 type ChildOpts = { parent: pulumi.Resource; provider: aws.Provider };
