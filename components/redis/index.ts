@@ -89,7 +89,7 @@ export class Redis extends pulumi.ComponentResource {
       },
       child,
     );
-    const users = redisUsers(name, { idPrefix: elasticacheId("platform", stack), platformUserGeneration: config.platformUserGeneration }, child);
+    const users = redisUsers(name, { idPrefix: elasticacheId("platform", stack), platformUserGeneration: config.platformUserGeneration, keepPreviousPlatformPassword: config.keepPreviousPlatformPassword }, child);
     this.userGroupId = users.group.userGroupId;
     this.platformUserPassword = users.platformPassword;
 
