@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultMaxConnections } from "../stacks/schema/capacity";
-import { databaseParameters } from "../components/database";
+import { databaseParameters, restoreInputs } from "../components/database";
 import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
 import type { RenderResult } from "../tools/lib/render";
 import { ALARM, KMS_KEY, TOPIC, alarmsByRole, everythingPlain, expectClusterOnlyIngress, expectKeyOfAlias } from "./helpers/data-tier";
@@ -202,5 +202,8 @@ describe("database parameters and restore", () => {
     // A point-in-time restore needs an explicit identifier; the master user comes from the source.
     expect(pit.inputs.identifier).toBe("platform-staging-pitr-2026-11-20t13-45-00z");
     expect(pit.inputs.username).toBeUndefined();
+    // From replicated automated backups (the DR region), by their ARN.
+    const arn = "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-0a1b2c3d4e5f6a7b8c9d0e1f2a";
+    expect(restoreInputs({ pointInTime: { sourceInstance: arn, useLatestRestorableTime: true } })).toEqual({ restoreToPointInTime: { sourceDbInstanceAutomatedBackupsArn: arn, useLatestRestorableTime: true } });
   });
 });

@@ -42,6 +42,10 @@ describe("the prod-dr standby stack", () => {
     expect(instance.inputs.username).toBeUndefined();
     expect(instance.inputs.password).toBeUndefined();
     expect(standby.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).toEqual([]);
+    // Its lag is the failover RPO: alarmed at platform:alerts.replicationLagSeconds (60 s warning, 300 s critical).
+    const lag = standby.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.metricName === "ReplicaLag");
+    expect(lag.map((a) => a.inputs.threshold)).toEqual([60, 300]);
+    for (const alarm of lag) expect((alarm.inputs.dimensions as Obj).DBInstanceIdentifier).toMatch(/^platform-db-instance-/);
     // A replica is read-only: no PostgreSQL objects are managed on it.
     expect(standby.ofType("postgresql:index/database:Database")).toEqual([]);
   });
@@ -54,7 +58,8 @@ describe("the prod-dr standby stack", () => {
 
   it("promotes in place: role primary removes replicateSourceDb, sets credentials and backups, resumes jobs and scales workers up", () => {
     const diff = diffPlans(standby.resources, primary.resources);
-    expect(diff.removed).toEqual([]);
+    // Only the standby's replica-lag alarms go: there is no source to lag behind any more.
+    expect(diff.removed.map((r) => r.name)).toEqual(["platform-db-alarm-replica-1-lag-warning", "platform-db-alarm-replica-1-lag-critical"]);
     const instance = diff.changed.find((c) => c.urn.endsWith("::platform-db-instance"))!;
     expect(instance.paths).toEqual(["backupRetentionPeriod", "password", "replicateSourceDb", "username"]);
     expect(primary.find(INSTANCE, "platform-db-instance").inputs.backupRetentionPeriod).toBe(30);

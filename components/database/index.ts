@@ -224,7 +224,8 @@ export class Database extends pulumi.ComponentResource {
     );
     const specs = databaseAlarmSpecs({
       identifier: this.instance.identifier,
-      replicaIdentifiers: this.replicas.map((r) => r.identifier),
+      // A DR standby is itself a replica: its lag is the failover RPO, alarmed like any replica's.
+      replicaIdentifiers: [...(this.writable ? [] : [this.instance.identifier]), ...this.replicas.map((r) => r.identifier)],
       allocatedStorageGb: config.allocatedStorageGb,
       memoryGib: instanceClassMemoryGib(config.instanceClass),
       maxConnections,

@@ -13,10 +13,15 @@ export const CLOUDWATCH_LOG_EXPORTS = ["postgresql", "upgrade"];
 /** RDS CA every client verifies against. */
 export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
 
+/** ARN of an instance's (replicated) automated backups: `arn:aws:rds:<region>:<account>:auto-backup:ab-...`. */
+export const AUTOMATED_BACKUPS_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:auto-backup:/;
+
 /** RDS restore inputs for `platform:database.restore`: a snapshot or a point in time of another instance. */
 export function restoreInputs(restore: DatabaseConfig["restore"]): Pick<aws.rds.InstanceArgs, "snapshotIdentifier" | "restoreToPointInTime"> {
   if (!restore) return {};
   if ("snapshotId" in restore) return { snapshotIdentifier: restore.snapshotId };
   const { sourceInstance, time, useLatestRestorableTime } = restore.pointInTime;
-  return { restoreToPointInTime: { sourceDbInstanceIdentifier: sourceInstance, restoreTime: time, useLatestRestorableTime } };
+  // The ARN of replicated automated backups (in the DR region) restores without the source instance.
+  const source = AUTOMATED_BACKUPS_ARN.test(sourceInstance) ? { sourceDbInstanceAutomatedBackupsArn: sourceInstance } : { sourceDbInstanceIdentifier: sourceInstance };
+  return { restoreToPointInTime: { ...source, restoreTime: time, useLatestRestorableTime } };
 }
