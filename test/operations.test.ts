@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
 import type { RecordedResource, RenderResult } from "../tools/lib/render";
 import { diffPlans, type PlannedResource } from "../tools/lib/diff";
+import { ALL_POLICIES } from "../policies/rules";
+import { violationsOf } from "./policies/fixtures";
 
 type Stack = RenderResult & Finders;
 type Obj = Record<string, any>;
@@ -83,6 +85,9 @@ describe("restore: a new instance, every consumer follows it, the old one stays 
     expect(old.protect).toBe(false);
     expect(old.inputs.deletionProtection).toBe(false);
     expect(old.inputs.finalSnapshotIdentifier).toBe("platform-db-test-final");
+    // Tagged as retiring, which the policy pack accepts without deletion protection or `protect`.
+    expect(old.inputs.tags).toEqual({ "platform:lifecycle": "retiring" });
+    expect(await violationsOf(ALL_POLICIES, retiring.resources)).toEqual([]);
     const dropped = await renderStack(prodWith((c) => (c.database.restore = { snapshotId: "before-migration" })));
     expect(byName(diffPlans(retiring.resources, dropped.resources).removed)).toEqual(["platform-db-instance"]);
     expect(diffPlans(retiring.resources, dropped.resources).protectedRemoved).toEqual([]);

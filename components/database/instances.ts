@@ -3,7 +3,7 @@ import type * as aws from "@pulumi/aws";
 import { boundedId, finalSnapshotIdentifier } from "../aws/names";
 import { ORIGINAL_INSTANCE, restoreKey } from "../../stacks/schema/restore";
 import type { RestoreSource } from "../../stacks/schema/data";
-import { CA_CERT_IDENTIFIER, CLOUDWATCH_LOG_EXPORTS, DatabaseConfig, MASTER_USERNAME, restoreInputs } from "./settings";
+import { CA_CERT_IDENTIFIER, CLOUDWATCH_LOG_EXPORTS, DatabaseConfig, MASTER_USERNAME, RETIRING_TAG, restoreInputs } from "./settings";
 
 /** What every instance of the stack shares: key, network, parameters, monitoring, the master password. */
 export interface InstanceContext {
@@ -87,6 +87,8 @@ export function instanceArgs(component: string, origin: InstanceOrigin, ctx: Ins
     monitoringRoleArn: ctx.monitoringRoleArn,
     enabledCloudwatchLogsExports: CLOUDWATCH_LOG_EXPORTS,
     iamDatabaseAuthenticationEnabled: true,
+    // The policy pack lets exactly a retiring instance go without deletion protection and `protect`.
+    ...(retire ? { tags: { [RETIRING_TAG.key]: RETIRING_TAG.value } } : {}),
   };
 }
 

@@ -10,6 +10,12 @@ export const MASTER_USERNAME = "platform_admin";
 /** PostgreSQL log types exported to CloudWatch Logs (the slow-query log lives in `postgresql`). */
 export const CLOUDWATCH_LOG_EXPORTS = ["postgresql", "upgrade"];
 
+/**
+ * Tag of an instance `platform:database.retainedInstances[].retire` is retiring. Contract with the policy pack
+ * (policies/rules/util.ts `RETIRING_TAG`): such an instance may go without deletion protection and `protect`.
+ */
+export const RETIRING_TAG = { key: "platform:lifecycle", value: "retiring" } as const;
+
 /** RDS CA every client verifies against. */
 export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
 
