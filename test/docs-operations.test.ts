@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "./helpers/render";
+import { PROCEDURES, previewBlock } from "../tools/operations-previews";
 
 const doc = readFileSync(join(PROJECT_ROOT, "docs/operations.md"), "utf8");
 const headings = [...doc.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]);
@@ -29,5 +30,16 @@ describe("docs/operations.md", () => {
   it("states RPO and RTO for each recovery path against the runbooks' targets", () => {
     expect(doc).toContain("runbook targets: RPO 15 min, RTO 4 h");
     for (const path of ["Multi-AZ failover (host or AZ loss)", "PITR in region", "Snapshot restore", "Regional failover (`prod-dr`)", "Logical dump"]) expect(doc, path).toContain(`| ${path} |`);
+  });
+
+  it("has a procedure in tools/operations-previews.ts (npm run docs:previews) for every preview it shows", () => {
+    const shown = [...doc.matchAll(/<!-- preview:([a-z0-9-]+)/g)].map((m) => m[1]);
+    expect(shown.length).toBeGreaterThanOrEqual(18);
+    for (const name of shown) expect(Object.keys(PROCEDURES), name).toContain(name);
+  });
+
+  it("previews keep the summary and headings and cut long lists", () => {
+    const markdown = ["### Changes against base", "", "**+0 to add · ~3 to change · -0 to remove** · 1 unchanged", "", "#### Changed", "", "- a", "- b", "- c", ""].join("\n");
+    expect(previewBlock(markdown, 2)).toBe(["```markdown", "**+0 to add · ~3 to change · -0 to remove** · 1 unchanged", "", "#### Changed", "", "- a", "- b", "- … and 1 more", "```"].join("\n"));
   });
 });
