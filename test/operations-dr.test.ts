@@ -1,18 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
+import { type RenderedStack, TYPES, loadStackConfig, renderStack } from "./helpers/render";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runPlan, writeStackFile } from "./helpers/plan-cli";
-import type { RenderResult } from "../tools/lib/render";
 import { diffPlans } from "../tools/lib/diff";
 import { scaledPool } from "../stacks/wiring/operations";
 import { parseStack } from "./helpers/config";
 
-type Stack = RenderResult & Finders;
+type Stack = RenderedStack;
 type Obj = Record<string, any>;
-const INSTANCE = "aws:rds/instance:Instance";
-const CRONJOB = "kubernetes:batch/v1:CronJob";
-const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+const { instance: INSTANCE, cronJob: CRONJOB, hpa: HPA } = TYPES;
 const SOURCE = "arn:aws:rds:us-east-1:123456789012:db:platform-db-instance-4f1c2ab";
 const promoted = () => {
   const config = loadStackConfig("prod-dr") as Obj;

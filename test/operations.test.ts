@@ -1,16 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
-import type { RecordedResource, RenderResult } from "../tools/lib/render";
+import { type RenderedStack, TYPES, loadStackConfig, renderStack } from "./helpers/render";
+import type { RecordedResource } from "../tools/lib/render";
 import { diffPlans, type PlannedResource } from "../tools/lib/diff";
 import { ALL_POLICIES } from "../policies/rules";
 import { violationsOf } from "./policies/fixtures";
 
-type Stack = RenderResult & Finders;
+type Stack = RenderedStack;
 type Obj = Record<string, any>;
-const INSTANCE = "aws:rds/instance:Instance";
-const CRONJOB = "kubernetes:batch/v1:CronJob";
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+const { instance: INSTANCE, cronJob: CRONJOB, hpa: HPA, deployment: DEPLOYMENT } = TYPES;
 const RESTORED = "platform-db-restore-snapshot-before-migration";
 const RESTORED_ID = "platform-test-snapshot-before-migration";
 
