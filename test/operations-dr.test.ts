@@ -58,7 +58,7 @@ describe("the prod-dr standby stack", () => {
     // Only the standby's replica-lag alarms go: there is no source to lag behind any more.
     expect(diff.removed.map((r) => r.name)).toEqual(["platform-db-alarm-replica-1-lag-warning", "platform-db-alarm-replica-1-lag-critical"]);
     const instance = diff.changed.find((c) => c.urn.endsWith("::platform-db-instance"))!;
-    expect(instance.paths).toEqual(["backupRetentionPeriod", "password", "replicateSourceDb", "username"]);
+    expect(instance.paths).toEqual(["backupRetentionPeriod", "password", "replicateSourceDb", "username", "(secret input from platform-db-master-password)"]);
     expect(primary.find(INSTANCE, "platform-db-instance").inputs.backupRetentionPeriod).toBe(30);
     for (const job of primary.ofType(CRONJOB)) expect((job.inputs as Obj).spec.suspend, job.name).toBe(false);
     const bounds = Object.fromEntries(primary.ofType(HPA).map((h) => [h.name, [(h.inputs as Obj).spec.minReplicas, (h.inputs as Obj).spec.maxReplicas]]));
