@@ -2,19 +2,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as aws from "@pulumi/aws";
 import type { PlatformConfig } from "./config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
-import { tenantLabels, tenantNamespaceName } from "../components/kubernetes/labels";
 import { Tenant } from "../components/tenant";
 import { AlertsTopic } from "../components/monitoring/topic";
-import { Database } from "../components/database";
-import { DatabaseOpsCredentials } from "../components/database/ops-credentials";
-import { Redis } from "../components/redis";
-import { WorkerPool, dedicatedWorkerPool } from "../components/workers/worker-pool";
-import { PlatformJobs } from "../components/jobs/platform-jobs";
-import { BackupBucket } from "../components/backups/backup-bucket";
-import { DatabaseBackups, backupDatabaseNames } from "../components/backups/database-backups";
+import { backupDatabaseNames } from "../components/backups/database-backups";
 import { AlertReceiverSecrets, AlertRules } from "../components/alerts";
+import { MaintenanceSnapshot } from "../components/operations/maintenance-snapshot";
 import { TIER_PROFILES } from "./schema/tenants";
 import { longestIntervalMinutes } from "./schema/common";
+import { dataTier } from "./wiring/data-tier";
+import { workloads } from "./wiring/workloads";
+import { backupsTier } from "./wiring/backups";
+import { operatingMode } from "./wiring/operations";
 
 /** Explicit providers, so every resource states which account, region and cluster it lives in. */
 export interface Providers {
@@ -41,7 +39,7 @@ export interface PlatformSecrets {
 /** Wires every component from the validated config. The one place that knows how the parts fit together. */
 export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets = {}) {
   const providers = createProviders(config);
-  const production = config.environment === "production";
+  const mode = operatingMode(config);
   const namespace = new PlatformNamespace("platform", {
     namespace: config.kubernetes.namespace,
     environment: config.environment,
@@ -49,75 +47,29 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
   });
 
   const alertsTopic = new AlertsTopic("platform-alerts", { provider: providers.aws });
-  const data = { environment: config.environment, network: config.network, alerts: config.alerts, alertsTopicArn: alertsTopic.arn, provider: providers.aws };
-  const database = new Database("platform-db", { ...data, config: config.database, drProvider: providers.awsDr });
-  const redis = new Redis("platform-redis", { ...data, config: config.redis });
-  const opsDatabase = new DatabaseOpsCredentials("database-ops", {
-    namespace: namespace.name,
-    host: database.address,
-    port: database.port,
-    username: database.masterUsername,
-    password: database.masterPassword,
-    provider: providers.kubernetes,
-  }).access;
-
+  const { database, redis, opsDatabase } = dataTier(config, providers, namespace.name, alertsTopic.arn);
+  // A standby's database is a read-only replica: tenant objects arrive by replication, and the stack manages them
+  // only once promoted (docs/operations.md, "Regional failover").
   const tenantArgs = {
     environment: config.environment,
-    postgres: { provider: database.adminProvider, applicationDatabase: database.applicationDatabase.name, host: database.address, port: database.port },
+    postgres: { provider: database.adminProvider, applicationDatabase: database.applicationDatabase?.name ?? database.applicationDatabaseName, host: database.address, port: database.port },
     redis: { provider: providers.aws, userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, idPrefix: redis.userIdPrefix, keyPatterns: config.redis.tenantKeyPatterns, userTiers: config.redis.tenantUserTiers },
     kubernetes: { provider: providers.kubernetes, platformNamespace: config.kubernetes.namespace },
   };
-  const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs }));
-
-  const workerPools = Object.entries(config.workers).map(
-    ([pool, poolConfig]) => new WorkerPool(`workers-${pool}`, { pool: poolConfig, objectName: `worker-${pool}`, namespace: namespace.name, provider: providers.kubernetes }),
-  );
-  const template = config.workers.default ?? Object.values(config.workers)[0];
-  config.tenants.forEach((tenant, i) => {
-    if (!tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted") return;
-    new WorkerPool(
-      `tenant-${tenant.id}-workers`,
-      { pool: dedicatedWorkerPool(template, tenant.id), objectName: "worker", namespace: tenants[i].kubernetesNamespace ?? tenantNamespaceName(tenant.id), labels: tenantLabels(tenant.id, tenant.tier), paused: tenant.state === "suspended", provider: providers.kubernetes },
-      { parent: tenants[i] },
-    );
-  });
+  const tenants = database.writable ? config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs })) : [];
 
   const databases = backupDatabaseNames(config.database.applicationDatabase, config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state })));
-  if (template) {
-    new PlatformJobs("jobs", { jobs: config.jobs, namespace: namespace.name, appImage: template.image, appEnv: template.env, postgresImage: config.backups.postgresImage, database: opsDatabase, databases, provider: providers.kubernetes });
-  }
+  const work = workloads(config, { namespace: namespace.name, tenants, mode, opsDatabase, databases, providers });
+  const backups = backupsTier(config, { namespace: namespace.name, opsDatabase, databases, suspend: mode.suspendJobs, providers });
 
-  const backups = config.backups;
-  const backupBucket = new BackupBucket("backups", {
-    prefix: config.environment,
-    retentionDays: backups.retentionDays,
-    noncurrentVersionRetentionDays: backups.noncurrentVersionRetentionDays,
-    coldTransitionDays: backups.coldTransitionDays,
-    objectLock: backups.objectLock,
-    replicaRegion: backups.replicateToDr ? config.dr?.region : undefined,
-    protect: production,
-    provider: providers.aws,
-  });
-  if (config.kubernetes.oidcProviderArn) {
-    new DatabaseBackups("database-backups", {
-      namespace: namespace.name,
-      prefix: config.environment,
-      database: opsDatabase,
-      databases,
-      bucket: { name: backupBucket.bucketName, arn: backupBucket.bucketArn, kmsKeyArn: backupBucket.kmsKeyArn },
-      bucketRegion: config.region,
-      schedule: backups.schedule,
-      verifySchedule: backups.verifySchedule,
-      postgresImage: backups.postgresImage,
-      awsCliImage: backups.awsCliImage,
-      oidcProviderArn: config.kubernetes.oidcProviderArn,
-      pushgatewayUrl: backups.pushgatewayUrl,
-      verifyMaxDumpAgeHours: backups.verifyMaxDumpAgeHours,
-      verifyMinTables: backups.verifyMinTables,
-      awsProvider: providers.aws,
-      k8sProvider: providers.kubernetes,
-    });
-  }
+  // Pause → snapshot: the snapshot waits until every pool is stopped and every CronJob suspended.
+  const snapshot = config.maintenance.enabled && config.maintenance.snapshot
+    ? new MaintenanceSnapshot(
+        "maintenance-snapshot",
+        { snapshotId: config.maintenance.snapshot, dbInstanceIdentifier: database.identifier, reason: config.maintenance.reason, provider: providers.aws },
+        { dependsOn: [...work.platformPools, ...work.tenantPools, ...(work.jobs ? [work.jobs] : []), ...(backups.jobs ? [backups.jobs] : [])] },
+      )
+    : undefined;
 
   const alertRules = config.alerts.enabled
     ? new AlertRules(
@@ -125,7 +77,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
         {
           alerts: config.alerts,
           namespace: config.kubernetes.namespace,
-          tenants: config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active"),
+          tenants: config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active" && tenants.some((c) => c.tenantId === t.id)),
           tenantParents: Object.fromEntries(tenants.map((t) => [t.tenantId, t])),
           stuckAfterMinutes: config.jobs.reconcile.stuckAfterMinutes,
           restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
@@ -141,10 +93,18 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     platformNamespace: namespace.name,
     alertsTopicArn: alertsTopic.arn,
     alertGroups: alertRules?.groupNames ?? [],
-    database: { address: database.address, port: database.port, applicationDatabase: database.applicationDatabaseName, masterSecretArn: database.masterSecretArn },
+    database: {
+      address: database.address,
+      port: database.port,
+      identifier: database.identifier,
+      arn: database.arn,
+      applicationDatabase: database.applicationDatabaseName,
+      masterSecretArn: database.masterSecretArn,
+    },
     redis: { primaryEndpoint: redis.primaryEndpoint, port: redis.port, userGroupId: redis.userGroupId },
-    workerPools: workerPools.map((p) => p.deploymentName),
-    backupBucket: backupBucket.bucketName,
+    workerPools: work.platformPools.map((p) => p.deploymentName),
+    backupBucket: backups.bucket.bucketName,
+    operations: { drRole: config.dr?.role ?? "primary", suspended: mode.suspendJobs, workersPaused: mode.pauseWorkers, maintenanceSnapshotArn: snapshot?.snapshotArn },
     tenants: Object.fromEntries(tenants.map((t) => [t.tenantId, t.outputs()])),
   };
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultMaxConnections } from "../stacks/schema/capacity";
-import { databaseParameters } from "../components/database";
+import { databaseParameters, restoreInputs } from "../components/database";
 import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
 import type { RenderResult } from "../tools/lib/render";
 import { ALARM, KMS_KEY, TOPIC, alarmsByRole, everythingPlain, expectClusterOnlyIngress, expectKeyOfAlias } from "./helpers/data-tier";
@@ -186,15 +186,24 @@ describe("database parameters and restore", () => {
     expect(parameters.work_mem.applyMethod).toBe("immediate");
   });
 
-  it("restores from a snapshot or a point in time named in config", async () => {
+  it("restores from a snapshot or a point in time into a new instance named by its source", async () => {
     const fromSnapshot = loadStackConfig("staging");
     (fromSnapshot["platform:database"] as Record<string, unknown>).restore = { snapshotId: "platform-db-before-migration" };
     const snapshotStack = await renderStack(fromSnapshot, { stack: "staging" });
-    expect(snapshotStack.find(INSTANCE, "platform-db-instance").inputs.snapshotIdentifier).toBe("platform-db-before-migration");
+    const restored = snapshotStack.find(INSTANCE, "platform-db-restore-snapshot-platform-db-before-migration");
+    expect(restored.inputs.snapshotIdentifier).toBe("platform-db-before-migration");
+    expect(restored.inputs.identifier).toBe("platform-staging-snapshot-platform-db-before-migration");
 
     const pointInTime = loadStackConfig("staging");
     (pointInTime["platform:database"] as Record<string, unknown>).restore = { pointInTime: { sourceInstance: "platform-db-old", time: "2026-11-20T13:45:00Z" } };
     const pitStack = await renderStack(pointInTime, { stack: "staging" });
-    expect(pitStack.find(INSTANCE, "platform-db-instance").inputs.restoreToPointInTime).toEqual({ sourceDbInstanceIdentifier: "platform-db-old", restoreTime: "2026-11-20T13:45:00Z" });
+    const pit = pitStack.find(INSTANCE, "platform-db-restore-pitr-2026-11-20t13-45-00z");
+    expect(pit.inputs.restoreToPointInTime).toEqual({ sourceDbInstanceIdentifier: "platform-db-old", restoreTime: "2026-11-20T13:45:00Z" });
+    // A point-in-time restore needs an explicit identifier; the master user comes from the source.
+    expect(pit.inputs.identifier).toBe("platform-staging-pitr-2026-11-20t13-45-00z");
+    expect(pit.inputs.username).toBeUndefined();
+    // From replicated automated backups (the DR region), by their ARN.
+    const arn = "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-0a1b2c3d4e5f6a7b8c9d0e1f2a";
+    expect(restoreInputs({ pointInTime: { sourceInstance: arn, useLatestRestorableTime: true } })).toEqual({ restoreToPointInTime: { sourceDbInstanceAutomatedBackupsArn: arn, useLatestRestorableTime: true } });
   });
 });

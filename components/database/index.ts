@@ -10,12 +10,22 @@ import { createAlarms } from "../monitoring/alarms";
 import { databaseAlarmSpecs } from "./alarms";
 import { masterPassword, storeCredentials } from "./credentials";
 import { databaseParameters, parameterGroupFamily } from "./parameters";
-import { finalSnapshotIdentifier } from "../aws/names";
-import { CA_CERT_IDENTIFIER, CLOUDWATCH_LOG_EXPORTS, DatabaseConfig, MASTER_USERNAME, restoreInputs } from "./settings";
+import { CA_CERT_IDENTIFIER, DatabaseConfig, MASTER_USERNAME } from "./settings";
+import { InstanceContext, InstanceOrigin, instanceArgs, instanceResourceName, originOf } from "./instances";
 
 export { databaseParameters, parameterGroupFamily, PLATFORM_PARAMETERS } from "./parameters";
 export { databaseAlarmSpecs } from "./alarms";
 export { finalSnapshotIdentifier, restoreInputs, MASTER_USERNAME } from "./settings";
+export { instanceArgs, instanceResourceName } from "./instances";
+
+/**
+ * Resource options that adopt an existing PostgreSQL object (id = its name, or `database.schema` for a schema)
+ * instead of creating it, when `adopt` is true. Leaving `import` in place after the first `up` is harmless: a
+ * resource already in state with that id is managed like any other.
+ */
+export function adoptOption(adopt: boolean, id: string): pulumi.CustomResourceOptions {
+  return adopt ? { import: id } : {};
+}
 
 export const POSTGRES_PORT = 5432;
 
@@ -37,6 +47,11 @@ export interface DatabaseArgs {
    * `config.replicateBackupsToDr` is true. Defaults to none (no replication).
    */
   drProvider?: aws.Provider;
+  /**
+   * The DR stack's relation to the primary (`platform:dr` with `sourceDbArn`): `standby` makes the instance a
+   * cross-region read replica of `sourceDbArn`; `primary` is the promoted replica. Defaults to none (a primary stack).
+   */
+  crossRegion?: { sourceDbArn: string; role: "standby" | "primary" };
   /** Scopes account-wide names (KMS alias, final snapshot). Defaults to the Pulumi stack name. */
   stackName?: string;
 }
@@ -60,7 +75,23 @@ export class Database extends pulumi.ComponentResource {
   readonly kmsKey: aws.kms.Key;
   /** The shared application database that holds tenants' schemas. */
   readonly applicationDatabaseName: string;
-  readonly applicationDatabase: postgresql.Database;
+  /** Undefined while the instance is a standby replica (read-only). */
+  readonly applicationDatabase?: postgresql.Database;
+  /** RDS identifier and ARN of the active instance (the ARN is what a DR standby stack replicates). */
+  readonly identifier: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  /** Former active instances kept by `platform:database.retainedInstances`. */
+  readonly retainedInstances: aws.rds.Instance[];
+  /**
+   * False while the instance is a DR standby replica: no PostgreSQL objects (databases, roles, schemas) may be
+   * managed on it. Consumers that create them (tenants) skip them while false.
+   */
+  readonly writable: boolean;
+  /**
+   * True in a promoted DR stack: PostgreSQL objects already exist (replicated from the old primary) and are adopted
+   * with the `import` resource option (`adoptOption`) instead of created.
+   */
+  readonly adoptExisting: boolean;
   readonly securityGroupId: pulumi.Output<string>;
   readonly alarms: aws.cloudwatch.MetricAlarm[];
 
@@ -92,60 +123,35 @@ export class Database extends pulumi.ComponentResource {
     const monitoringRole = config.monitoringIntervalSeconds > 0 ? this.enhancedMonitoringRole(name, child) : undefined;
     this.masterPassword = masterPassword(name, config.passwordGeneration, child);
 
-    this.instance = new aws.rds.Instance(
-      `${name}-instance`,
-      {
-        engine: "postgres",
-        engineVersion: config.engineVersion,
-        allowMajorVersionUpgrade: false,
-        autoMinorVersionUpgrade: true,
-        instanceClass: config.instanceClass,
-        username: MASTER_USERNAME,
-        password: this.masterPassword,
-        port: POSTGRES_PORT,
-        // Storage: gp3, encrypted with the stack's key, grows on its own up to the ceiling.
-        storageType: "gp3",
-        allocatedStorage: config.allocatedStorageGb,
-        maxAllocatedStorage: config.maxAllocatedStorageGb,
-        storageEncrypted: true,
-        kmsKeyId: key.arn,
-        // Network: private only.
-        dbSubnetGroupName: subnetGroup.name,
-        vpcSecurityGroupIds: [securityGroup.id],
-        publiclyAccessible: false,
-        caCertIdentifier: CA_CERT_IDENTIFIER,
-        parameterGroupName: parameterGroup.name,
-        // Availability and recovery.
-        multiAz: config.multiAz,
-        backupRetentionPeriod: config.backupRetentionDays,
-        backupWindow: config.backupWindow,
-        maintenanceWindow: config.maintenanceWindow,
-        copyTagsToSnapshot: true,
-        deleteAutomatedBackups: !production,
-        deletionProtection: config.deletionProtection,
-        skipFinalSnapshot: config.skipFinalSnapshot,
-        finalSnapshotIdentifier: config.skipFinalSnapshot ? undefined : finalSnapshotIdentifier(name, stack),
-        applyImmediately: false,
-        ...restoreInputs(config.restore),
-        // Observability.
-        performanceInsightsEnabled: config.performanceInsights,
-        performanceInsightsKmsKeyId: config.performanceInsights ? key.arn : undefined,
-        performanceInsightsRetentionPeriod: config.performanceInsights ? config.performanceInsightsRetentionDays : undefined,
-        monitoringInterval: config.monitoringIntervalSeconds,
-        monitoringRoleArn: monitoringRole?.arn,
-        enabledCloudwatchLogsExports: CLOUDWATCH_LOG_EXPORTS,
-        iamDatabaseAuthenticationEnabled: true,
-      },
-      {
+    const ctx: InstanceContext = {
+      config,
+      kmsKeyArn: key.arn,
+      subnetGroupName: subnetGroup.name,
+      securityGroupId: securityGroup.id,
+      parameterGroupName: parameterGroup.name,
+      monitoringRoleArn: monitoringRole?.arn,
+      password: this.masterPassword,
+      production,
+      stack,
+    };
+    const instance = (origin: InstanceOrigin, retire = false) =>
+      new aws.rds.Instance(instanceResourceName(name, origin), instanceArgs(name, origin, ctx, retire), {
         ...child,
-        protect: production,
+        protect: production && !retire,
         additionalSecretOutputs: ["password"],
         // Storage autoscaling changes the allocation outside Pulumi; do not shrink it back on the next `up`.
         ignoreChanges: config.maxAllocatedStorageGb !== undefined ? ["allocatedStorage"] : [],
-      },
-    );
+      });
+    const crossRegion = args.crossRegion;
+    this.writable = crossRegion?.role !== "standby";
+    this.adoptExisting = crossRegion?.role === "primary";
+    this.instance = instance(crossRegion ? { kind: "replica", sourceDbArn: crossRegion.sourceDbArn, promoted: this.writable } : originOf(config.restore));
+    // Former active instances stay registered (unchanged, protected) until config retires them.
+    this.retainedInstances = config.retainedInstances.map((retained) => instance(originOf(retained.restore), retained.retire));
     this.address = this.instance.address;
     this.port = this.instance.port;
+    this.identifier = this.instance.identifier;
+    this.arn = this.instance.arn;
 
     this.replicas = Array.from({ length: config.readReplicas }, (_, i) =>
       new aws.rds.Instance(
@@ -171,7 +177,8 @@ export class Database extends pulumi.ComponentResource {
       ),
     );
 
-    if (config.replicateBackupsToDr && args.drProvider) this.replicateBackups(name, args.drProvider, config, stack, production);
+    // A standby replica has no automated backups to replicate; the promoted instance replicates them.
+    if (config.replicateBackupsToDr && args.drProvider && this.writable) this.replicateBackups(name, args.drProvider, config, stack, production);
 
     this.masterSecretArn = storeCredentials(
       name,
@@ -195,19 +202,25 @@ export class Database extends pulumi.ComponentResource {
       { parent: this },
     );
     this.applicationDatabaseName = config.applicationDatabase;
-    this.applicationDatabase = new postgresql.Database(
-      `${name}-app-db`,
-      { name: config.applicationDatabase, encoding: "UTF8", template: "template0", connectionLimit: -1, allowConnections: true },
-      { parent: this, provider: this.adminProvider, protect: production, dependsOn: [this.instance] },
-    );
+    // A standby replica is read-only: PostgreSQL objects exist there by replication and are adopted (`import`) by
+    // the promoted stack, whose state does not know them yet.
+    this.applicationDatabase = this.writable
+      ? new postgresql.Database(
+          `${name}-app-db`,
+          { name: config.applicationDatabase, encoding: "UTF8", template: "template0", connectionLimit: -1, allowConnections: true },
+          { parent: this, provider: this.adminProvider, protect: production, dependsOn: [this.instance], ...adoptOption(this.adoptExisting, config.applicationDatabase) },
+        )
+      : undefined;
     // Tenants share this database: PUBLIC keeps USAGE on the `public` schema but loses CREATE (granted to everyone
     // before PostgreSQL 15), so no tenant can leave objects where another tenant would find them. The provider
-    // revokes all of PUBLIC's privileges on the schema, then grants the listed ones.
-    new postgresql.Grant(
-      `${name}-app-db-public-schema`,
-      { database: this.applicationDatabase.name, schema: "public", objectType: "schema", role: "public", privileges: ["USAGE"] },
-      { parent: this, provider: this.adminProvider },
-    );
+    // revokes all of PUBLIC's privileges on the schema, then grants the listed ones (idempotent after a promotion).
+    if (this.applicationDatabase) {
+      new postgresql.Grant(
+        `${name}-app-db-public-schema`,
+        { database: this.applicationDatabase.name, schema: "public", objectType: "schema", role: "public", privileges: ["USAGE"] },
+        { parent: this, provider: this.adminProvider },
+      );
+    }
 
     new aws.rds.EventSubscription(
       `${name}-events`,
@@ -221,7 +234,8 @@ export class Database extends pulumi.ComponentResource {
     );
     const specs = databaseAlarmSpecs({
       identifier: this.instance.identifier,
-      replicaIdentifiers: this.replicas.map((r) => r.identifier),
+      // A DR standby is itself a replica: its lag is the failover RPO, alarmed like any replica's.
+      replicaIdentifiers: [...(this.writable ? [] : [this.instance.identifier]), ...this.replicas.map((r) => r.identifier)],
       allocatedStorageGb: config.allocatedStorageGb,
       memoryGib: instanceClassMemoryGib(config.instanceClass),
       maxConnections,
@@ -229,7 +243,7 @@ export class Database extends pulumi.ComponentResource {
     });
     this.alarms = createAlarms(name, specs, args.alertsTopicArn, child);
 
-    this.registerOutputs({ address: this.address, port: this.port, applicationDatabase: this.applicationDatabaseName, masterSecretArn: this.masterSecretArn });
+    this.registerOutputs({ address: this.address, port: this.port, identifier: this.identifier, arn: this.arn, applicationDatabase: this.applicationDatabaseName, masterSecretArn: this.masterSecretArn });
   }
 
   private enhancedMonitoringRole(name: string, child: { parent: pulumi.Resource; provider: aws.Provider }) {

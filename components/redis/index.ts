@@ -92,7 +92,7 @@ export class Redis extends pulumi.ComponentResource {
       child,
     );
     this.userIdPrefix = elasticacheId("platform", stack);
-    const users = redisUsers(name, { idPrefix: this.userIdPrefix, platformUserGeneration: config.platformUserGeneration }, child);
+    const users = redisUsers(name, { idPrefix: this.userIdPrefix, platformUserGeneration: config.platformUserGeneration, keepPreviousPlatformPassword: config.keepPreviousPlatformPassword }, child);
     this.userGroupId = users.group.userGroupId;
     this.platformUserPassword = users.platformPassword;
 

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
+import { boundedId } from "../aws/names";
 
 /** ElastiCache allows at most this many users in one user group (the `default` user counts). */
 export const MAX_USERS_PER_GROUP = 100;
@@ -21,10 +21,7 @@ export const PLATFORM_ACCESS_STRING = "on ~* &* +@all -@dangerous +info";
  * the account and region, so they carry the stack name.
  */
 export function elasticacheId(...parts: string[]): string {
-  const id = parts.join("-").toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
-  if (id.length <= 40) return id;
-  // Too long: keep a readable prefix and add a hash of the whole id, so different roles never collide.
-  return `${id.slice(0, 31).replace(/-+$/, "")}-${createHash("sha256").update(id).digest("hex").slice(0, 8)}`;
+  return boundedId(40, ...parts);
 }
 
 type ChildOpts = { parent: pulumi.Resource; provider: aws.Provider };
@@ -40,6 +37,19 @@ export interface RedisUsersArgs {
   idPrefix: string;
   /** Bump to rotate the platform user's password (`platform:redis.platformUserGeneration`). */
   platformUserGeneration: number;
+  /**
+   * Keep accepting the previous generation's password next to the current one (ElastiCache users take up to two),
+   * for a rotation without an outage. Defaults to false.
+   */
+  keepPreviousPlatformPassword?: boolean;
+}
+
+/**
+ * Pulumi name of the platform user's password of a generation. Each generation has its own resource, so the
+ * previous one still exists (with its value) while both are accepted; generation 1 keeps the original name.
+ */
+export function platformPasswordName(name: string, generation: number): string {
+  return generation === 1 ? `${name}-platform-user` : `${name}-platform-user-g${generation}`;
 }
 
 /**
@@ -48,10 +58,10 @@ export interface RedisUsersArgs {
  * is owned by associations (`ignoreChanges: ["userIds"]` keeps the group from removing them).
  */
 export function redisUsers(name: string, args: RedisUsersArgs, opts: ChildOpts) {
-  const user = (role: string, userName: string, accessString: string, password: pulumi.Input<string>) =>
+  const user = (role: string, userName: string, accessString: string, password: pulumi.Input<string>, alsoAccepted: pulumi.Input<string>[] = []) =>
     new aws.elasticache.User(
       `${name}-${role}`,
-      { userId: elasticacheId(args.idPrefix, userName === "default" ? "default-off" : userName), userName, engine: "redis", accessString, noPasswordRequired: false, authenticationMode: { type: "password", passwords: [password] } },
+      { userId: elasticacheId(args.idPrefix, userName === "default" ? "default-off" : userName), userName, engine: "redis", accessString, noPasswordRequired: false, authenticationMode: { type: "password", passwords: [password, ...alsoAccepted] } },
       opts,
     );
   // The default user's password is never used (the user is off); ElastiCache still wants a way to authenticate.
@@ -61,8 +71,10 @@ export function redisUsers(name: string, args: RedisUsersArgs, opts: ChildOpts) 
     { userGroupId: elasticacheId(args.idPrefix, "users"), engine: "redis", userIds: [defaultUser.userId] },
     { ...opts, ignoreChanges: ["userIds"] },
   );
-  const platformPassword = redisPassword(`${name}-platform-user`, args.platformUserGeneration, opts.parent);
-  const platformUser = user("platform-user", "platform", PLATFORM_ACCESS_STRING, platformPassword);
+  const generation = args.platformUserGeneration;
+  const platformPassword = redisPassword(platformPasswordName(name, generation), generation, opts.parent);
+  const previous = args.keepPreviousPlatformPassword && generation > 1 ? [redisPassword(platformPasswordName(name, generation - 1), generation - 1, opts.parent)] : [];
+  const platformUser = user("platform-user", "platform", PLATFORM_ACCESS_STRING, platformPassword, previous);
   const membership = new aws.elasticache.UserGroupAssociation(`${name}-platform-user-membership`, { userGroupId: group.userGroupId, userId: platformUser.userId }, opts);
   return { group, defaultUser, platformUser, platformPassword, membership };
 }

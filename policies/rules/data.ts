@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { ENVIRONMENT_CONFIG, environmentOf, isProduction, linkedResources, ofType, parameterMap } from "./util";
+import { ENVIRONMENT_CONFIG, environmentOf, isProduction, isRetiring, linkedResources, ofType, parameterMap } from "./util";
 
 export const RDS_INSTANCE = "aws:rds/instance:Instance";
 export const RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
@@ -43,10 +43,10 @@ export const rdsNotPublic: ResourceValidationPolicy = {
 
 export const rdsDeletionProtection: ResourceValidationPolicy = {
   name: "rds-deletion-protection",
-  description: "Production RDS instances have deletion protection.",
+  description: "Production RDS instances have deletion protection (except one tagged platform:lifecycle = retiring).",
   configSchema: ENVIRONMENT_CONFIG,
   validateResource: validateResourceOfType(aws.rds.Instance, (props, args, report) => {
-    if (isProduction(args) && props.deletionProtection !== true) {
+    if (isProduction(args) && props.deletionProtection !== true && !isRetiring(props)) {
       report(`${rds(args.name)} has no deletion protection in production. Fix: set deletionProtection: true (platform:database.deletionProtection).`);
     }
   }),

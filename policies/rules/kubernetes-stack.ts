@@ -30,15 +30,17 @@ const targets = (hpa: PolicyResource, deployment: PolicyResource) => {
 
 export const kubernetesWorkerAutoscaling: StackValidationPolicy = {
   name: "kubernetes-worker-autoscaling",
-  description: "Every worker Deployment has a HorizontalPodAutoscaler, and no autoscaled Deployment sets spec.replicas.",
+  description: "Every worker Deployment has a HorizontalPodAutoscaler (unless paused at 0 replicas), and no autoscaled Deployment sets spec.replicas.",
   validateStack: (args, report) => {
     const hpas = ofType(args.resources, HPA);
     for (const deployment of ofType(args.resources, DEPLOYMENT)) {
       const scaled = hpas.some((hpa) => targets(hpa, deployment));
+      const replicas = deployment.props.spec?.replicas;
+      // A paused pool (maintenance, suspended tenant, stopped standby): 0 replicas and no HPA, which cannot hold 0.
+      if (!scaled && replicas === 0) continue;
       if (!scaled && isWorkerDeployment(deployment)) {
         report(`Worker ${what(deployment)} has no HorizontalPodAutoscaler targeting it. Fix: add an autoscaling/v2 HorizontalPodAutoscaler in its namespace with scaleTargetRef { kind: "Deployment", name: "${nameOf(deployment)}" } (platform:workers.<pool>.minReplicas/maxReplicas).`, deployment.urn);
       }
-      const replicas = deployment.props.spec?.replicas;
       if ((scaled || isWorkerDeployment(deployment)) && replicas !== undefined) {
         report(`${what(deployment)} sets spec.replicas (${replicas}) although it is autoscaled: every \`pulumi up\` resets the replica count the autoscaler chose. Fix: leave spec.replicas unset; the HorizontalPodAutoscaler's minReplicas applies.`, deployment.urn);
       }

@@ -9,6 +9,7 @@ import {
   describeObject,
   isOfflineRecording,
   isProduction,
+  isRetiring,
   podSpecOf,
 } from "./util";
 
@@ -30,6 +31,8 @@ export const statefulResourcesProtected: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     const kind = STATEFUL_TYPES[args.type];
     if (!kind || !isProduction(args)) return;
+    // An RDS instance a reviewed change is retiring (platform:lifecycle = retiring) gives up protection on purpose.
+    if (args.type === "aws:rds/instance:Instance" && isRetiring(args.props)) return;
     // The engine's analyzer sends `protect` only; the offline plan also sees retainOnDelete and accepts it.
     const retained = (args.opts as { retainOnDelete?: boolean }).retainOnDelete === true;
     if (args.opts.protect !== true && !retained) {

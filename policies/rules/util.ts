@@ -33,6 +33,13 @@ export const isProduction = (args: { getConfig<T extends object>(): T }) => envi
  */
 export const isOfflineRecording = (opts: PolicyResourceOptions) => "retainOnDelete" in opts;
 
+/**
+ * Tag of an RDS instance a reviewed config change is retiring (`platform:database.retainedInstances[].retire`): it
+ * may drop deletion protection and `protect` so the next change can delete it (RDS still takes its final snapshot).
+ */
+export const RETIRING_TAG = { key: "platform:lifecycle", value: "retiring" } as const;
+export const isRetiring = (props: Props | undefined) => props?.tags?.[RETIRING_TAG.key] === RETIRING_TAG.value;
+
 export const SECRET_PLACEHOLDER = "[secret]";
 export const UNKNOWN_PLACEHOLDER = "[unknown]";
 

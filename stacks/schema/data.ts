@@ -32,16 +32,32 @@ export const kubernetesSchema = z.strictObject({
     .optional(),
 });
 
-const restoreSchema = z.union([
-  z.strictObject({ snapshotId: z.string().min(1) }),
+/**
+ * Names the restored instance (its Pulumi name and RDS identifier): a DNS label of at most 24 characters. Defaults to
+ * one derived from the source (`snapshot-<id>`, `pitr-<time>`); set it when two restores would derive the same.
+ */
+const restoreLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,22}[a-z0-9])?$/, 'a DNS label of at most 24 characters, such as "restore-2026-11-20"');
+
+/** Where a restored instance comes from: an RDS snapshot, or a point in time of another instance. */
+export const restoreSchema = z.union([
+  z.strictObject({ snapshotId: z.string().min(1), label: restoreLabel.optional() }),
   z.strictObject({
     pointInTime: z.strictObject({
       sourceInstance: z.string().min(1),
       time: z.iso.datetime({ message: 'an ISO-8601 UTC time such as "2026-11-20T13:45:00Z"' }).optional(),
       useLatestRestorableTime: z.boolean().optional(),
     }),
+    label: restoreLabel.optional(),
   }),
 ]);
+export type RestoreSource = z.output<typeof restoreSchema>;
+
+/**
+ * An instance that is no longer the active one but stays registered, unchanged and protected, until a later change
+ * retires it: `restore` names how it was made (none = the stack's original instance), `retire: true` lifts its
+ * protection and deletion protection so the next change may drop the entry (RDS then takes its final snapshot).
+ */
+const retainedInstanceSchema = z.strictObject({ restore: restoreSchema.optional(), retire: z.boolean().default(false) });
 
 export function databaseSchema(env: Environment) {
   return z.strictObject({
@@ -74,7 +90,10 @@ export function databaseSchema(env: Environment) {
     adminHost: z.string().min(1).optional(),
     adminPort: z.number().int().min(1).max(65535).optional(),
     passwordGeneration: z.number().int().min(1).default(1),
+    /** The active instance is created from this source (a new instance; consumers follow it). */
     restore: restoreSchema.optional(),
+    /** Former active instances kept until retired (see docs/operations.md, "Restore"). */
+    retainedInstances: z.array(retainedInstanceSchema).default([]),
   });
 }
 
@@ -119,6 +138,11 @@ export function redisSchema(env: Environment) {
     /** Connection ceiling the connections alarm measures against (ElastiCache fixes maxclients at 65000). */
     maxClients: z.number().int().min(100).max(65000).default(65000),
     platformUserGeneration: z.number().int().min(1).default(1),
+    /**
+     * While true, the platform user also accepts the password of generation platformUserGeneration − 1, so clients
+     * move to the new password without an outage (two-step rotation, docs/operations.md). Defaults to false.
+     */
+    keepPreviousPlatformPassword: z.boolean().default(false),
     tenantUserTiers: z.array(z.enum(["free", "standard", "enterprise"])).default(["enterprise"]),
     /**
      * Extra key patterns of each tenant's Redis user, with the `{id}` placeholder (e.g. `session:{id}:*`). The text

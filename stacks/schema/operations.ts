@@ -118,6 +118,14 @@ export function drSchema(env: Environment) {
     rpoMinutes: z.number().int().min(1).max(24 * 60).default(15),
     rtoHours: z.number().min(0.25).max(72).default(4),
     standbyWorkerFraction: z.number().min(0).max(1).default(env === "production" ? 0.25 : 0),
+    /**
+     * ARN of the primary's RDS instance in `region`, for a stack that runs in the DR region: while `role` is
+     * `standby` the database is a cross-region read replica of it; after `role: primary` the promoted replica.
+     */
+    sourceDbArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:rds:[a-z]{2}(-[a-z]+)+-\d:\d{12}:db:[a-z][a-z0-9-]*$/, 'an RDS instance ARN such as "arn:aws:rds:us-east-1:123456789012:db:platform-db-instance-0a1b2c3"')
+      .optional(),
   });
 }
 

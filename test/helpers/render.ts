@@ -57,3 +57,13 @@ export function finders(resources: RecordedResource[]): Finders {
     },
   };
 }
+
+/** A rendered stack with its finders. */
+export type RenderedStack = RenderResult & Finders;
+/** Type tokens the operations tests look for. */
+export const TYPES = {
+  instance: "aws:rds/instance:Instance",
+  cronJob: "kubernetes:batch/v1:CronJob",
+  deployment: "kubernetes:apps/v1:Deployment",
+  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+} as const;

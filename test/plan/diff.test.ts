@@ -27,4 +27,22 @@ describe("plan diff", () => {
     const diff = diffPlans([r("aws:kms/key:Key::k", {}, true)], [r("aws:kms/key:Key::k", {}, false)]);
     expect(diff.changed[0].paths).toEqual(["(protect)"]);
   });
+
+  it("lists the consumers of a regenerated secret, whose redacted inputs look unchanged", () => {
+    const password = (generation: string) => r("random:index/randomPassword:RandomPassword::db-password", { keepers: { generation } });
+    const consumer = { ...r("kubernetes:core/v1:Secret::ops", { stringData: { password: "[secret]" } }), dependsOn: [password("1").urn] };
+    const bystander = { ...r("kubernetes:core/v1:ConfigMap::cm", { data: { a: "1" } }), dependsOn: [password("1").urn] };
+    const diff = diffPlans([password("1"), consumer, bystander], [password("2"), consumer, bystander]);
+    expect(diff.changed.map((c) => [c.urn.split("::").pop(), c.paths])).toEqual([
+      ["db-password", ["keepers.generation"]],
+      ["ops", ["(secret input from db-password)"]],
+    ]);
+    expect(diff.unchanged).toBe(1);
+  });
+
+  it("lists a resource with secret inputs that now reads another resource (a restored instance's endpoint)", () => {
+    const secret = (deps: string[]) => ({ ...r("aws:secretsmanager/secretVersion:SecretVersion::master", { secretString: "[secret]" }), dependsOn: deps });
+    const diff = diffPlans([secret(["urn:pulumi:s::p::aws:rds/instance:Instance::old"])], [secret(["urn:pulumi:s::p::aws:rds/instance:Instance::restored"])]);
+    expect(diff.changed.map((c) => c.paths)).toEqual([["(secret input from restored)"]]);
+  });
 });

@@ -99,6 +99,11 @@ describe("data policies", () => {
     expect(await violationsOf(dataPolicies, mutate(healthy(), name, change))).toEqual([violation(policy, urn, message)]);
   });
 
+  it("rds-deletion-protection lets an instance tagged platform:lifecycle = retiring go", async () => {
+    const retiring = mutate(healthy(), "platform-db", (i) => Object.assign(i, { deletionProtection: false, tags: { "platform:lifecycle": "retiring" } }));
+    expect(await violationsOf(dataPolicies, retiring)).toEqual([]);
+  });
+
   it("asks staging for 7 days of backups and neither Multi-AZ, deletion protection nor failover", async () => {
     const staging = mutate(mutate(healthy(), "platform-db", (i) => Object.assign(i, { backupRetentionPeriod: 7, multiAz: false, deletionProtection: false })), "platform-redis", (i) =>
       Object.assign(i, { automaticFailoverEnabled: false, multiAzEnabled: false }),

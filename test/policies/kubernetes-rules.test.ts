@@ -112,6 +112,13 @@ describe("Kubernetes policies", () => {
     ]);
   });
 
+  it("kubernetes-worker-autoscaling accepts a paused pool (0 replicas, no HPA) but not a paused pool that kept its HPA", async () => {
+    const paused = edit("platform-deployment-worker-default", (i) => (i.spec.replicas = 0))(without("platform-horizontalpodautoscaler-worker-default")(healthy()));
+    expect(await violationsOf(POLICIES, paused)).toEqual([]);
+    const pausedWithHpa = edit("platform-deployment-worker-default", (i) => (i.spec.replicas = 0))(healthy());
+    expect((await violationsOf(POLICIES, pausedWithHpa)).map((v) => v.message.split(":")[0])).toEqual(['Deployment "platform/worker-default" sets spec.replicas (0) although it is autoscaled']);
+  });
+
   it("checks init containers and CronJob pods too, but asks probes of long-running pods only", async () => {
     const withInit = worker((_c, pod) => (pod.initContainers = [{ ...container("migrate"), image: "ghcr.io/acme/worker", readinessProbe: undefined, livenessProbe: undefined }]))(healthy());
     expect((await violationsOf(POLICIES, withInit)).map((v) => v.message.split(". Fix")[0])).toEqual([

@@ -33,6 +33,13 @@ describe("stateful-resources-protected", () => {
     ]);
   });
 
+  it("lets an RDS instance tagged as retiring (a reviewed retirement) go unprotected, nothing else", async () => {
+    const retiring = edit("platform-db", (i, r) => ((r.protect = false), (i.tags = { "platform:lifecycle": "retiring" })))(stateful());
+    expect(await violationsOf(safetyPolicies, retiring)).toEqual([]);
+    const bucket = edit("backups", (i, r) => ((r.protect = false), (i.tags = { "platform:lifecycle": "retiring" })))(stateful());
+    expect((await violationsOf(safetyPolicies, bucket)).map((v) => v.urn)).toEqual([urnOf("aws:s3/bucket:Bucket", "backups")]);
+  });
+
   it("does not ask staging or development to protect", async () => {
     const unprotected = stateful().map((r) => ({ ...r, protect: false, retainOnDelete: false }));
     expect(await violationsOf(safetyPolicies, unprotected, "staging")).toEqual([]);

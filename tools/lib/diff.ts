@@ -7,6 +7,8 @@ export interface PlannedResource {
   name: string;
   protect: boolean;
   retainOnDelete?: boolean;
+  /** Resources this one depends on (explicitly or through its inputs). */
+  dependsOn?: string[];
   inputs: Record<string, unknown>;
 }
 
@@ -41,6 +43,13 @@ export function changedPaths(before: unknown, after: unknown, path = ""): string
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((key) => changedPaths(a[key], b[key], path ? `${path}.${key}` : key));
 }
 
+/** Types whose result is a generated secret: a new value reaches its consumers only as "[secret]" = "[secret]". */
+const SECRET_SOURCE = /^random:index\/random(Password|String):/;
+const SECRET = '"[secret]"';
+
+/** The input path shown for a resource whose secret inputs change because a generated secret it reads changed. */
+export const secretInputPath = (sourceName: string) => `(secret input from ${sourceName})`;
+
 /** What changes from the `base` plan to the `head` plan, resource by resource (matched by URN). */
 export function diffPlans(base: readonly PlannedResource[], head: readonly PlannedResource[]): PlanDiff {
   const before = new Map(base.map((r) => [r.urn, r]));
@@ -57,6 +66,25 @@ export function diffPlans(base: readonly PlannedResource[], head: readonly Plann
     if ((old.retainOnDelete ?? false) !== (r.retainOnDelete ?? false)) paths.unshift("(retainOnDelete)");
     if (paths.length > 0) changed.push({ urn: r.urn, type: r.type, paths });
     else unchanged++;
+  }
+  // Redaction hides a secret input's new value. A resource with secret inputs that reads a regenerated credential (a
+  // generated secret replaced or added: a rotation) or a resource it did not read before (a restored instance) does
+  // change: list it, naming what it now reads, so the reviewer sees everything a rotation or a restore touches.
+  const regenerated = new Set([...changed.filter((c) => SECRET_SOURCE.test(c.type)).map((c) => c.urn), ...added.filter((a) => SECRET_SOURCE.test(a.type)).map((a) => a.urn)]);
+  const alreadyChanged = new Map(changed.map((c) => [c.urn, c]));
+  for (const r of head) {
+    const old = before.get(r.urn);
+    if (!old || !JSON.stringify(r.inputs).includes(SECRET)) continue;
+    const previous = new Set(old.dependsOn ?? []);
+    const sources = [...new Set(r.dependsOn ?? [])].filter((urn) => regenerated.has(urn) || (old.dependsOn !== undefined && !previous.has(urn)));
+    if (sources.length === 0) continue;
+    const paths = sources.map((urn) => secretInputPath(urn.split("::").pop() ?? urn));
+    const existing = alreadyChanged.get(r.urn);
+    if (existing) existing.paths.push(...paths);
+    else {
+      changed.push({ urn: r.urn, type: r.type, paths });
+      unchanged--;
+    }
   }
   return { added, removed, protectedRemoved: removed.filter((r) => r.protect), changed, unchanged };
 }

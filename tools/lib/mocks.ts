@@ -34,6 +34,10 @@ const COMPUTED: Record<string, Computed> = {
       outputs: { identifier, address, endpoint: `${address}:5432`, port: 5432, arn: arn("rds", region, `db:${identifier}`), resourceId: `db-${hex(name, 26).toUpperCase()}`, hostedZoneId: "Z2R2ITUGPM61AM" },
     };
   },
+  "aws:rds/snapshot:Snapshot": (name, inputs, region) => {
+    const id = String(inputs.dbSnapshotIdentifier ?? name);
+    return { id, outputs: { dbSnapshotArn: arn("rds", region, `snapshot:${id}`), status: "available" } };
+  },
   "aws:rds/parameterGroup:ParameterGroup": namedGroup("rds", "pg"),
   "aws:rds/subnetGroup:SubnetGroup": namedGroup("rds", "subgrp"),
   "aws:elasticache/parameterGroup:ParameterGroup": namedGroup("elasticache", "parametergroup"),

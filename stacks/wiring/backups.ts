@@ -1,0 +1,43 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../config";
+import type { Providers } from "../platform";
+import type { DatabaseAccess } from "../../components/jobs/database-access";
+import { BackupBucket } from "../../components/backups/backup-bucket";
+import { DatabaseBackups } from "../../components/backups/database-backups";
+
+/** The backup bucket and, with IRSA, the backup and restore-verification CronJobs (suspended with the other jobs). */
+export function backupsTier(config: PlatformConfig, args: { namespace: pulumi.Input<string>; opsDatabase: DatabaseAccess; databases: string[]; suspend: boolean; providers: Providers }) {
+  const backups = config.backups;
+  const bucket = new BackupBucket("backups", {
+    prefix: config.environment,
+    retentionDays: backups.retentionDays,
+    noncurrentVersionRetentionDays: backups.noncurrentVersionRetentionDays,
+    coldTransitionDays: backups.coldTransitionDays,
+    objectLock: backups.objectLock,
+    replicaRegion: backups.replicateToDr ? config.dr?.region : undefined,
+    protect: config.environment === "production",
+    provider: args.providers.aws,
+  });
+  const jobs = config.kubernetes.oidcProviderArn
+    ? new DatabaseBackups("database-backups", {
+        namespace: args.namespace,
+        prefix: config.environment,
+        database: args.opsDatabase,
+        databases: args.databases,
+        bucket: { name: bucket.bucketName, arn: bucket.bucketArn, kmsKeyArn: bucket.kmsKeyArn },
+        bucketRegion: config.region,
+        schedule: backups.schedule,
+        verifySchedule: backups.verifySchedule,
+        postgresImage: backups.postgresImage,
+        awsCliImage: backups.awsCliImage,
+        oidcProviderArn: config.kubernetes.oidcProviderArn,
+        pushgatewayUrl: backups.pushgatewayUrl,
+        verifyMaxDumpAgeHours: backups.verifyMaxDumpAgeHours,
+        verifyMinTables: backups.verifyMinTables,
+        suspend: args.suspend,
+        awsProvider: args.providers.aws,
+        k8sProvider: args.providers.kubernetes,
+      })
+    : undefined;
+  return { bucket, jobs };
+}

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { type RenderedStack, TYPES, loadStackConfig, renderStack } from "./helpers/render";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runPlan, writeStackFile } from "./helpers/plan-cli";
+import { tenantResources } from "../tools/lib/plan";
+import { diffPlans } from "../tools/lib/diff";
+import { scaledPool } from "../stacks/wiring/operations";
+import { parseStack } from "./helpers/config";
+
+type Stack = RenderedStack;
+type Obj = Record<string, any>;
+const { instance: INSTANCE, cronJob: CRONJOB, hpa: HPA } = TYPES;
+const SOURCE = "arn:aws:rds:us-east-1:123456789012:db:platform-db-instance-4f1c2ab";
+const promoted = () => {
+  const config = loadStackConfig("prod-dr") as Obj;
+  config["platform:dr"].role = "primary";
+  return config;
+};
+
+describe("the prod-dr standby stack", () => {
+  let standby: Stack;
+  let primary: Stack;
+  beforeAll(async () => {
+    standby = await renderStack(loadStackConfig("prod-dr"), { stack: "prod-dr" });
+    primary = await renderStack(promoted(), { stack: "prod-dr" });
+  });
+
+  it("runs the same workloads, jobs, alerts and tenants as prod (only the region, network and DR role differ)", () => {
+    const prod = loadStackConfig("prod");
+    const dr = loadStackConfig("prod-dr");
+    for (const key of ["platform:workers", "platform:jobs", "platform:backups", "platform:alerts", "platform:tenants", "platform:database", "platform:redis"]) expect(dr[key], key).toEqual(prod[key]);
+  });
+
+  it("is a cross-region read replica of prod's instance, encrypted with its own key, protected, without credentials or backups of its own", () => {
+    const instance = standby.find(INSTANCE, "platform-db-instance");
+    expect(instance.inputs.replicateSourceDb).toBe(SOURCE);
+    expect(String(instance.inputs.kmsKeyId)).toMatch(/^arn:aws:kms:us-west-2:/);
+    expect(instance).toMatchObject({ protect: true, inputs: { storageEncrypted: true, deletionProtection: true, backupRetentionPeriod: 0, publiclyAccessible: false } });
+    expect(instance.inputs.username).toBeUndefined();
+    expect(instance.inputs.password).toBeUndefined();
+    expect(standby.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).toEqual([]);
+    // Its lag is the failover RPO: alarmed at platform:alerts.replicationLagSeconds (60 s warning, 300 s critical).
+    const lag = standby.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.metricName === "ReplicaLag");
+    expect(lag.map((a) => a.inputs.threshold)).toEqual([60, 300]);
+    for (const alarm of lag) expect((alarm.inputs.dimensions as Obj).DBInstanceIdentifier).toMatch(/^platform-db-instance-/);
+    // A replica is read-only: no PostgreSQL objects are managed on it.
+    expect(standby.ofType("postgresql:index/database:Database")).toEqual([]);
+  });
+
+  it("suspends every CronJob and runs workers at standbyWorkerFraction of their size", () => {
+    for (const job of standby.ofType(CRONJOB)) expect((job.inputs as Obj).spec.suspend, job.name).toBe(true);
+    const bounds = Object.fromEntries(standby.ofType(HPA).map((h) => [h.name, [(h.inputs as Obj).spec.minReplicas, (h.inputs as Obj).spec.maxReplicas]]));
+    // Tenants (and acme's dedicated pool) are managed only once promoted: their PostgreSQL objects arrive by replication.
+    expect(bounds).toEqual({ "workers-default-hpa": [1, 3], "workers-reports-hpa": [1, 2] });
+    expect(standby.ofType("platform:tenant:Tenant")).toEqual([]);
+  });
+
+  it("promotes in place: role primary removes replicateSourceDb, sets credentials and backups, resumes jobs and scales workers up", () => {
+    const diff = diffPlans(standby.resources, primary.resources);
+    // Only the standby's replica-lag alarms go: there is no source to lag behind any more.
+    expect(diff.removed.map((r) => r.name)).toEqual(["platform-db-alarm-replica-1-lag-warning", "platform-db-alarm-replica-1-lag-critical"]);
+    const instance = diff.changed.find((c) => c.urn.endsWith("::platform-db-instance"))!;
+    expect(instance.paths).toEqual(["backupRetentionPeriod", "password", "replicateSourceDb", "username", "(secret input from platform-db-master-password)"]);
+    expect(primary.find(INSTANCE, "platform-db-instance").inputs.backupRetentionPeriod).toBe(30);
+    for (const job of primary.ofType(CRONJOB)) expect((job.inputs as Obj).spec.suspend, job.name).toBe(false);
+    const bounds = Object.fromEntries(primary.ofType(HPA).map((h) => [h.name, [(h.inputs as Obj).spec.minReplicas, (h.inputs as Obj).spec.maxReplicas]]));
+    expect(bounds).toEqual({ "workers-default-hpa": [3, 12], "workers-reports-hpa": [2, 6], "tenant-acme-workers-hpa": [3, 12] });
+    // The promoted instance replicates its automated backups back to the old primary's region and manages (adopts) the app database.
+    const tenantUrns = new Set([...tenantResources(primary.resources).values()].flat().map((r) => r.urn));
+    expect([...tenantResources(primary.resources).keys()].sort()).toEqual(["acme", "globex", "hooli", "initech", "piedpiper", "stark-labs", "umbrella", "wayne-ent"]);
+    expect(diff.added.filter((r) => !tenantUrns.has(r.urn)).map((r) => r.type).sort()).toEqual([
+      "aws:kms/alias:Alias",
+      "aws:kms/key:Key",
+      "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+      "postgresql:index/database:Database",
+      "postgresql:index/grant:Grant",
+    ]);
+  });
+
+  it("stops workers entirely when the fraction is 0", async () => {
+    const config = loadStackConfig("prod-dr") as Obj;
+    config["platform:dr"].standbyWorkerFraction = 0;
+    const cold = await renderStack(config, { stack: "prod-dr" });
+    expect(cold.ofType(HPA)).toEqual([]);
+    for (const d of cold.ofType("kubernetes:apps/v1:Deployment")) expect((d.inputs as Obj).spec.replicas).toBe(0);
+  });
+
+  it("scales a pool by rounding up, keeping at least one replica", () => {
+    const pool = parseStack("prod").workers.default;
+    expect(scaledPool(pool, 1)).toBe(pool);
+    expect(scaledPool(pool, 0.5)).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+    expect(scaledPool({ ...pool, minReplicas: 2, maxReplicas: 2 }, 0.1)).toMatchObject({ minReplicas: 1, maxReplicas: 1 });
+  });
+
+  it("`npm run plan -- --stack prod-dr` exits 0 with no policy violation, standby and promoted", () => {
+    for (const args of [["--stack", "prod-dr"], ["--stack", "prod-dr", "--config", writeStackFile(promoted())]]) {
+      const run = runPlan(args);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain("0 mandatory violations");
+    }
+  });
+
+  it("a copy of prod in maintenance plans with exit 0: every CronJob suspended, no HPA", () => {
+    const config = loadStackConfig("prod") as Obj;
+    config["platform:maintenance"] = { enabled: true, snapshot: "before-pg17" };
+    const run = runPlan(["--stack", "prod", "--config", writeStackFile(config)]);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")) as { resources: { type: string; inputs: Obj }[] };
+    expect(plan.resources.filter((r) => r.type === HPA)).toEqual([]);
+    const jobs = plan.resources.filter((r) => r.type === CRONJOB);
+    expect(jobs.length).toBe(4);
+    for (const job of jobs) expect(job.inputs.spec.suspend).toBe(true);
+  });
+});
