@@ -1,14 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./wiring/tenants";
+import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT, buildShard } from "./wiring/shard";
 import type { PlatformConfig } from "./config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
-import { tenantLabels, tenantNamespaceName } from "../components/kubernetes/labels";
-import { Tenant } from "../components/tenant";
 import { AlertsTopic } from "../components/monitoring/topic";
 import { Database } from "../components/database";
 import { DatabaseOpsCredentials } from "../components/database/ops-credentials";
 import { Redis } from "../components/redis";
-import { WorkerPool, dedicatedWorkerPool } from "../components/workers/worker-pool";
+import { WorkerPool } from "../components/workers/worker-pool";
 import { PlatformJobs } from "../components/jobs/platform-jobs";
 import { BackupBucket } from "../components/backups/backup-bucket";
 import { DatabaseBackups, backupDatabaseNames } from "../components/backups/database-backups";
@@ -38,7 +39,16 @@ export interface PlatformSecrets {
   alertReceivers?: AlertReceiverSecrets;
 }
 
-/** Wires every component from the validated config. The one place that knows how the parts fit together. */
+/**
+ * Wires every component from the validated config. The one place that knows how the parts fit together. A tenant
+ * shard (`platform:tenancy.role: shard`) builds only its tenants on the platform stack's data tier (stacks/wiring/shard.ts).
+ */
+export function buildStack(config: PlatformConfig, secrets: PlatformSecrets = {}) {
+  if (config.tenancy.role === "shard") return buildShard(config, createProviders(config));
+  return buildPlatform(config, secrets);
+}
+
+/** The data tier, the platform's workloads, backups and alerts, and the stack's own tenants (role single). */
 export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets = {}) {
   const providers = createProviders(config);
   const production = config.environment === "production";
@@ -61,26 +71,17 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     provider: providers.kubernetes,
   }).access;
 
-  const tenantArgs = {
-    environment: config.environment,
+  const tenantContext: TenantPlatformContext = {
     postgres: { provider: database.adminProvider, applicationDatabase: database.applicationDatabase.name, host: database.address, port: database.port },
-    redis: { provider: providers.aws, userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, idPrefix: redis.userIdPrefix, keyPatterns: config.redis.tenantKeyPatterns, userTiers: config.redis.tenantUserTiers },
-    kubernetes: { provider: providers.kubernetes, platformNamespace: config.kubernetes.namespace },
+    redis: { userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, userIdPrefix: redis.userIdPrefix },
+    platformNamespace: config.kubernetes.namespace,
   };
-  const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs }));
+  const tenants = buildTenants(config, tenantContext, providers);
 
   const workerPools = Object.entries(config.workers).map(
     ([pool, poolConfig]) => new WorkerPool(`workers-${pool}`, { pool: poolConfig, objectName: `worker-${pool}`, namespace: namespace.name, provider: providers.kubernetes }),
   );
   const template = config.workers.default ?? Object.values(config.workers)[0];
-  config.tenants.forEach((tenant, i) => {
-    if (!tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted") return;
-    new WorkerPool(
-      `tenant-${tenant.id}-workers`,
-      { pool: dedicatedWorkerPool(template, tenant.id), objectName: "worker", namespace: tenants[i].kubernetesNamespace ?? tenantNamespaceName(tenant.id), labels: tenantLabels(tenant.id, tenant.tier), paused: tenant.state === "suspended", provider: providers.kubernetes },
-      { parent: tenants[i] },
-    );
-  });
 
   const databases = backupDatabaseNames(config.database.applicationDatabase, config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state })));
   if (template) {
@@ -125,7 +126,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
         {
           alerts: config.alerts,
           namespace: config.kubernetes.namespace,
-          tenants: config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active"),
+          tenants: alertedTenants(config),
           tenantParents: Object.fromEntries(tenants.map((t) => [t.tenantId, t])),
           stuckAfterMinutes: config.jobs.reconcile.stuckAfterMinutes,
           restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
@@ -145,7 +146,26 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     redis: { primaryEndpoint: redis.primaryEndpoint, port: redis.port, userGroupId: redis.userGroupId },
     workerPools: workerPools.map((p) => p.deploymentName),
     backupBucket: backupBucket.bucketName,
-    tenants: Object.fromEntries(tenants.map((t) => [t.tenantId, t.outputs()])),
+    tenants: tenantOutputs(tenants),
+    // What tenant shards read through their StackReference (docs/shards.md).
+    [TENANT_PLATFORM_OUTPUT]: {
+      environment: config.environment,
+      region: config.region,
+      postgres: {
+        host: database.address,
+        port: database.port,
+        adminHost: config.database.adminHost ?? database.address,
+        adminPort: config.database.adminPort ?? database.port,
+        adminUser: database.masterUsername,
+        applicationDatabase: database.applicationDatabaseName,
+        engineVersion: config.database.engineVersion,
+      },
+      redis: { userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, userIdPrefix: redis.userIdPrefix },
+      kubernetes: { platformNamespace: config.kubernetes.namespace },
+      backups: { bucket: backupBucket.bucketName, bucketArn: backupBucket.bucketArn, kmsKeyArn: backupBucket.kmsKeyArn, prefix: config.environment },
+      alertsTopicArn: alertsTopic.arn,
+    },
+    [TENANT_PLATFORM_PASSWORD_OUTPUT]: pulumi.secret(database.masterPassword),
   };
 }
 

@@ -12,7 +12,7 @@ export const MAX_TENANT_REDIS_USERS = 98;
 
 /** Rules that involve more than one field. Each runs only when the sections it reads parsed cleanly. */
 export function crossFieldProblems(config: Partial_): ConfigProblem[] {
-  return [...tenantProblems(config), ...workerProblems(config), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config), ...backupProblems(config)];
+  return [...tenancyProblems(config), ...tenantProblems(config), ...workerProblems(config), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config), ...backupProblems(config)];
 }
 
 function tenantProblems({ tenants, redis, workers }: Partial_): ConfigProblem[] {
@@ -49,10 +49,36 @@ function tenantProblems({ tenants, redis, workers }: Partial_): ConfigProblem[] 
   return problems;
 }
 
-function workerProblems({ workers, environment }: Partial_): ConfigProblem[] {
+/** What each `platform:tenancy.role` needs and refuses (docs/shards.md). */
+function tenancyProblems({ tenancy, tenants }: Partial_): ConfigProblem[] {
+  if (!tenancy) return [];
+  const problems: ConfigProblem[] = [];
+  if (tenancy.role === "shard") {
+    if (!tenancy.platformStack) problems.push({ key: key("tenancy", "platformStack"), message: 'required for a tenant shard: the platform stack whose data tier its tenants use, e.g. "acme-org/platform/prod"' });
+    if (!tenancy.shard) problems.push({ key: key("tenancy", "shard"), message: 'required for a tenant shard: its name, a DNS label such as "a" (the stack file is Pulumi.<platform>-tenants-<shard>.yaml)' });
+    if (tenants && tenants.length === 0) problems.push({ key: key("tenants"), value: "[]", message: "a tenant shard holds at least one tenant; delete the stack (after moving its tenants) instead of keeping an empty shard" });
+    if (tenants && tenants.length > tenancy.maxTenantsPerShard) {
+      problems.push({
+        key: key("tenants"),
+        value: `${tenants.length} tenants`,
+        message: `a shard holds at most platform:tenancy.maxTenantsPerShard = ${tenancy.maxTenantsPerShard} tenants (${tenants.length - tenancy.maxTenantsPerShard} too many: ${showList(tenants.slice(tenancy.maxTenantsPerShard).map((t) => t.id))}); add them to another shard or start a new one (docs/shards.md)`,
+      });
+    }
+    return problems;
+  }
+  for (const field of ["platformStack", "shard"] as const) {
+    if (tenancy[field] !== undefined) problems.push({ key: key("tenancy", field), value: showValue(tenancy[field]), message: `only for role "shard" (the role is "${tenancy.role}")` });
+  }
+  if (tenancy.role === "platform" && tenants && tenants.length > 0) {
+    problems.push({ key: key("tenants"), value: `${tenants.length} tenants`, message: 'a platform stack (platform:tenancy.role "platform") holds no tenants: move them to tenant shards (docs/shards.md), or use role "single"' });
+  }
+  return problems;
+}
+
+function workerProblems({ workers, environment, tenancy }: Partial_): ConfigProblem[] {
   if (!workers) return [];
   const problems: ConfigProblem[] = [];
-  if (environment === "production" && Object.keys(workers).length === 0) {
+  if (environment === "production" && Object.keys(workers).length === 0 && tenancy?.role !== "shard") {
     problems.push({ key: key("workers"), value: "{}", message: "production needs at least one worker pool" });
   }
   for (const [name, pool] of Object.entries(workers)) {
@@ -173,7 +199,7 @@ function capacityProblems({ database, tenants }: Partial_): ConfigProblem[] {
   return [];
 }
 
-function backupProblems({ backups, kubernetes, dr, environment }: Partial_): ConfigProblem[] {
+function backupProblems({ backups, kubernetes, dr, environment, tenancy }: Partial_): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (environment === "production" && kubernetes && !kubernetes.oidcProviderArn) {
     problems.push({ key: key("kubernetes", "oidcProviderArn"), message: "required in production: the backup jobs reach S3 through IAM roles for service accounts (IRSA) trusted by this OIDC provider" });
@@ -185,7 +211,8 @@ function backupProblems({ backups, kubernetes, dr, environment }: Partial_): Con
   if (backups.objectLock && backups.objectLock.days > backups.retentionDays) {
     problems.push({ key: key("backups", "objectLock", "days"), value: String(backups.objectLock.days), message: `must be ≤ retentionDays (${backups.retentionDays}): locked versions cannot expire when the lifecycle rule removes them` });
   }
-  if (backups.replicateToDr && !dr) {
+  // A shard's dumps go to the platform stack's bucket, whose replication is that stack's setting.
+  if (backups.replicateToDr && !dr && tenancy?.role !== "shard") {
     problems.push({ key: key("backups", "replicateToDr"), value: "true", message: 'needs a "platform:dr" section with the region to replicate to (or set replicateToDr: false)' });
   }
   return problems;
