@@ -43,7 +43,7 @@ function parseCli(argv: string[]) {
     console.log(USAGE);
     process.exit(0);
   }
-  if (!values.stack && !values.fleet) throw new UsageError("--stack (or --fleet) is required");
+  if (!values.stack && !values.fleet && values["fleet-dir"] === undefined) throw new UsageError("--stack (or --fleet) is required");
   return {
     fleet: values.fleet === true || values["fleet-dir"] !== undefined,
     fleetDir: resolve(values["fleet-dir"] ?? ROOT),
