@@ -4,7 +4,7 @@ import { databaseSchema, kubernetesSchema, networkSchema, redisSchema } from "./
 import { backupsSchema, jobsSchema, workersSchema } from "./schema/workloads";
 import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems, alertsSchema, drSchema, maintenanceSchema } from "./schema/operations";
 import { tenantsSchema } from "./schema/tenants";
-import { SECTIONS_NOT_IN_SHARDS, TenancyRole, tenancySchema } from "./schema/tenancy";
+import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole, tenancySchema } from "./schema/tenancy";
 import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./schema/errors";
 import { crossFieldProblems } from "./schema/rules";
 
@@ -89,8 +89,9 @@ export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue
   }
 
   const parsed: Record<string, unknown> = { environment: env, region: awsRegionValue };
-  const tenancy = tenancySchema.safeParse(raw.tenancy);
-  const role = tenancy.success ? tenancy.data.role : "single";
+  // The role decides which sections apply; read it on its own so a typo elsewhere in the section does not change it.
+  const roleValue = (raw.tenancy as { role?: unknown } | undefined)?.role;
+  const role: TenancyRole = TENANCY_ROLES.find((r) => r === roleValue) ?? "single";
   for (const [section, { schema, required }] of Object.entries(sectionSchemas(env, role))) {
     if (role === "shard" && (SECTIONS_NOT_IN_SHARDS as readonly string[]).includes(section)) {
       if (raw[section] !== undefined) {
@@ -110,7 +111,7 @@ export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue
   const alerts = parsed.alerts as PlatformConfig["alerts"] | undefined;
   // Receivers belong to the stack that routes alerts: a shard only adds its tenants' rules.
   if (role !== "shard") problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
-  problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }));
+  problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }, role));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed as PlatformConfig;
 }

@@ -2,6 +2,7 @@ import type { PlatformConfig } from "../config";
 import { Environment } from "./common";
 import { effectiveMaxConnections } from "./capacity";
 import { ConfigProblem, keyName, showValue } from "./errors";
+import type { TenancyRole } from "./tenancy";
 import { hasRedisUser, holdsGuaranteedConnections, tenantConnectionLimit } from "./tenants";
 
 type Partial_ = Partial<PlatformConfig> & { environment: Environment };
@@ -11,8 +12,9 @@ const key = (...path: (string | number)[]) => keyName("platform", path);
 export const MAX_TENANT_REDIS_USERS = 98;
 
 /** Rules that involve more than one field. Each runs only when the sections it reads parsed cleanly. */
-export function crossFieldProblems(config: Partial_): ConfigProblem[] {
-  return [...tenancyProblems(config), ...tenantProblems(config), ...workerProblems(config), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config), ...backupProblems(config)];
+export function crossFieldProblems(config: Partial_, role: TenancyRole = config.tenancy?.role ?? "single"): ConfigProblem[] {
+  const shard = role === "shard";
+  return [...tenancyProblems(config), ...tenantProblems(config), ...workerProblems(config, shard), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config), ...backupProblems(config, shard)];
 }
 
 function tenantProblems({ tenants, redis, workers }: Partial_): ConfigProblem[] {
@@ -75,10 +77,10 @@ function tenancyProblems({ tenancy, tenants }: Partial_): ConfigProblem[] {
   return problems;
 }
 
-function workerProblems({ workers, environment, tenancy }: Partial_): ConfigProblem[] {
+function workerProblems({ workers, environment }: Partial_, shard: boolean): ConfigProblem[] {
   if (!workers) return [];
   const problems: ConfigProblem[] = [];
-  if (environment === "production" && Object.keys(workers).length === 0 && tenancy?.role !== "shard") {
+  if (environment === "production" && Object.keys(workers).length === 0 && !shard) {
     problems.push({ key: key("workers"), value: "{}", message: "production needs at least one worker pool" });
   }
   for (const [name, pool] of Object.entries(workers)) {
@@ -199,7 +201,7 @@ function capacityProblems({ database, tenants }: Partial_): ConfigProblem[] {
   return [];
 }
 
-function backupProblems({ backups, kubernetes, dr, environment, tenancy }: Partial_): ConfigProblem[] {
+function backupProblems({ backups, kubernetes, dr, environment }: Partial_, shard: boolean): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (environment === "production" && kubernetes && !kubernetes.oidcProviderArn) {
     problems.push({ key: key("kubernetes", "oidcProviderArn"), message: "required in production: the backup jobs reach S3 through IAM roles for service accounts (IRSA) trusted by this OIDC provider" });
@@ -212,7 +214,7 @@ function backupProblems({ backups, kubernetes, dr, environment, tenancy }: Parti
     problems.push({ key: key("backups", "objectLock", "days"), value: String(backups.objectLock.days), message: `must be ≤ retentionDays (${backups.retentionDays}): locked versions cannot expire when the lifecycle rule removes them` });
   }
   // A shard's dumps go to the platform stack's bucket, whose replication is that stack's setting.
-  if (backups.replicateToDr && !dr && tenancy?.role !== "shard") {
+  if (backups.replicateToDr && !dr && !shard) {
     problems.push({ key: key("backups", "replicateToDr"), value: "true", message: 'needs a "platform:dr" section with the region to replicate to (or set replicateToDr: false)' });
   }
   return problems;
