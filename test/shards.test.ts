@@ -126,6 +126,18 @@ describe("offline plan of a shard", () => {
     expect(run.stderr).toContain('platform:tenancy.platformStack = "acme-org/platform/nowhere": no stack file Pulumi.nowhere.yaml');
   });
 
+  it("--platform-plan reads the platform's outputs from its plan.json and plans the shard identically", () => {
+    const prod = runPlan(["--stack", "prod"]);
+    const inProcess = runPlan(["--stack", "prod-tenants-b"]);
+    const fromPlan = runPlan(["--stack", "prod-tenants-b", "--platform-plan", join(prod.outDir, "plan.json")]);
+    expect(fromPlan.code, fromPlan.stderr).toBe(0);
+    const resources = (run: { outDir: string }) => JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")).resources;
+    expect(resources(fromPlan)).toEqual(resources(inProcess));
+    const wrong = runPlan(["--stack", "prod-tenants-b", "--platform-plan", join(inProcess.outDir, "plan.json")]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('is the plan of stack "prod-tenants-b", not "prod"');
+  });
+
   it("--diff works per shard: onboarding shows only the new tenant's resources", () => {
     const base = runPlan(["--stack", "prod-tenants-b"]);
     const config = shardConfig("prod-tenants-b");
