@@ -1,5 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as aws from "@pulumi/aws";
+import * as k8s from "../components/sdk/kubernetes";
+import * as aws from "../components/sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./wiring/tenants";
 import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT, buildShard } from "./wiring/shard";

@@ -108,6 +108,9 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
 });
 
 describe("offline plan of a shard", () => {
+  const resources = (run: { outDir: string }) => JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")).resources;
+  let shardB: ReturnType<typeof runPlan>;
+
   it("plans each prod shard with exit 0, resolving prod's outputs from its own offline plan, no unknowns", () => {
     for (const stack of ["prod-tenants-a", "prod-tenants-b"]) {
       const run = runPlan(["--stack", stack]);
@@ -115,7 +118,18 @@ describe("offline plan of a shard", () => {
       const plan = readFileSync(join(run.outDir, "plan.json"), "utf8");
       expect(plan).not.toContain("[unknown]");
       expect(plan).toContain(`of acme-org/platform/prod`);
+      shardB = run;
     }
+  });
+
+  it("--platform-plan reads the platform's outputs from its plan.json and plans the shard identically", () => {
+    const prod = runPlan(["--stack", "prod"]);
+    const fromPlan = runPlan(["--stack", "prod-tenants-b", "--platform-plan", join(prod.outDir, "plan.json")]);
+    expect(fromPlan.code, fromPlan.stderr).toBe(0);
+    expect(resources(fromPlan)).toEqual(resources(shardB));
+    const wrong = runPlan(["--stack", "prod-tenants-b", "--platform-plan", join(shardB.outDir, "plan.json")]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('is the plan of stack "prod-tenants-b", not "prod"');
   });
 
   it("fails with exit 2 naming platform:tenancy.platformStack when the referenced stack has no file", () => {
@@ -126,24 +140,10 @@ describe("offline plan of a shard", () => {
     expect(run.stderr).toContain('platform:tenancy.platformStack = "acme-org/platform/nowhere": no stack file Pulumi.nowhere.yaml');
   });
 
-  it("--platform-plan reads the platform's outputs from its plan.json and plans the shard identically", () => {
-    const prod = runPlan(["--stack", "prod"]);
-    const inProcess = runPlan(["--stack", "prod-tenants-b"]);
-    const fromPlan = runPlan(["--stack", "prod-tenants-b", "--platform-plan", join(prod.outDir, "plan.json")]);
-    expect(fromPlan.code, fromPlan.stderr).toBe(0);
-    const resources = (run: { outDir: string }) => JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")).resources;
-    expect(resources(fromPlan)).toEqual(resources(inProcess));
-    const wrong = runPlan(["--stack", "prod-tenants-b", "--platform-plan", join(inProcess.outDir, "plan.json")]);
-    expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('is the plan of stack "prod-tenants-b", not "prod"');
-  });
-
   it("--diff works per shard: onboarding shows only the new tenant's resources", () => {
-    const base = runPlan(["--stack", "prod-tenants-b"]);
     const config = shardConfig("prod-tenants-b");
     config["platform:tenants"].push({ id: "globo-gym", name: "Globo Gym", tier: "free" });
-    const file = writeStackFile(config);
-    const head = runPlan(["--stack", "prod-tenants-b", "--config", file, "--diff", join(base.outDir, "plan.json")]);
+    const head = runPlan(["--stack", "prod-tenants-b", "--config", writeStackFile(config), "--diff", join(shardB.outDir, "plan.json")]);
     expect(head.code, head.stderr).toBe(0);
     expect(head.stdout).toContain("tenant-globo-gym");
     expect(head.stdout).not.toMatch(/tenant-(massive-dynamic|vandelay|dunder-mifflin)/);

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
 import { parseStackName } from "../stacks/schema/tenancy";
+import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT } from "../stacks/wiring/shard";
 import { fleetPreview, validateFleet } from "./lib/fleet";
 import { connectionBudget } from "../stacks/schema/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
@@ -111,7 +112,12 @@ async function resolvePlatformReference(config: PlatformConfig, configFile: stri
   const target = parseStackName(name);
   const key = `platform:tenancy.platformStack = "${name}"`;
   if (target.project !== project) throw new ReferenceError_(`${key}: names project "${target.project}"; shards reference a stack of this project (${project})`);
-  if (platformPlan) return { file: platformPlan, outputs: { [name]: outputsOfPlan(platformPlan, target.stack, key) } };
+  const checked = (file: string, outputs: StackOutputs) => {
+    const missing = [TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT].filter((k) => !(k in outputs.outputs));
+    if (missing.length > 0) throw new ReferenceError_(`${key}: ${file} has no output ${missing.join(", ")} (a plan made before tenant shards existed? plan the platform stack again)`);
+    return { file, outputs: { [name]: outputs } };
+  };
+  if (platformPlan) return checked(platformPlan, outputsOfPlan(platformPlan, target.stack, key));
   const file = [dirname(configFile), ROOT].map((dir) => join(dir, `Pulumi.${target.stack}.yaml`)).find((f) => existsSync(f));
   if (!file) throw new ReferenceError_(`${key}: no stack file Pulumi.${target.stack}.yaml beside ${basename(configFile)} or in the project root; the offline plan reads the platform stack from it`);
   let platformConfig;
@@ -126,7 +132,7 @@ async function resolvePlatformReference(config: PlatformConfig, configFile: stri
   }
   const program = require(join(ROOT, "index.ts")) as () => Promise<unknown>;
   const rendered = await renderProgram(program, { project, stack: target.stack, ...platformConfig });
-  return { file, outputs: { [name]: rendered.stackOutputs } };
+  return checked(file, rendered.stackOutputs);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import { standardLabels, tenantLabels } from "../kubernetes/labels";
 import { AlertContext, AlertsConfig, RuleGroup, buildPlatformGroups, buildTenantGroup } from "./rules";
 import { RECEIVER_SECRET_KEYS, buildAlertmanagerConfigSpec } from "./routing";
