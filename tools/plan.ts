@@ -18,6 +18,7 @@ import { PolicyPackConfig, runPolicies } from "./lib/policy-runner";
 import { PlanDocument, buildPlanDocument } from "./lib/plan";
 import { PlanDiff, diffMarkdown, diffPlans } from "./lib/diff";
 import { stdoutPreview, summaryMarkdown } from "./lib/summary";
+import { toYaml } from "./lib/yaml-fast";
 
 /** `PLAN_TIMINGS=1`: phase timings on stderr (for profiling the plan's own overhead; see npm run bench). */
 const timings = process.env.PLAN_TIMINGS === "1";
@@ -78,7 +79,7 @@ function writeOutputs(outDir: string, plan: PlanDocument, markdown: string, mani
   for (const manifest of manifests) {
     const file = join(outDir, "manifests", manifest.file);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, stringify(manifest.object, { lineWidth: 0 }));
+    writeFileSync(file, toYaml(manifest.object));
   }
 }
 
