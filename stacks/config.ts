@@ -4,6 +4,7 @@ import { databaseSchema, kubernetesSchema, networkSchema, redisSchema } from "./
 import { backupsSchema, jobsSchema, workersSchema } from "./schema/workloads";
 import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems, alertsSchema, drSchema, maintenanceSchema } from "./schema/operations";
 import { tenantsSchema } from "./schema/tenants";
+import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole, tenancySchema } from "./schema/tenancy";
 import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./schema/errors";
 import { crossFieldProblems } from "./schema/rules";
 
@@ -12,18 +13,24 @@ export type { ConfigProblem } from "./schema/errors";
 
 export const NAMESPACE = "platform";
 
-/** Every section of the `platform:*` namespace, its schema for an environment, and whether production needs it. */
-function sectionSchemas(env: Environment) {
+/**
+ * Every section of the `platform:*` namespace, its schema for an environment, and whether the stack needs it.
+ * Production requires the data tier and its operations, except in a tenant shard (`platform:tenancy.role: shard`),
+ * which holds tenants on another stack's data tier and takes defaults for the sections it reads.
+ */
+function sectionSchemas(env: Environment, role: TenancyRole = "single") {
+  const req = env === "production" && role !== "shard";
   return {
-    network: { schema: networkSchema, required: true },
+    tenancy: { schema: tenancySchema, required: false },
+    network: { schema: networkSchema, required: role !== "shard" },
     kubernetes: { schema: kubernetesSchema.prefault({}), required: false },
-    database: { schema: env === "production" ? databaseSchema(env) : databaseSchema(env).prefault({}), required: env === "production" },
-    redis: { schema: env === "production" ? redisSchema(env) : redisSchema(env).prefault({}), required: env === "production" },
-    workers: { schema: env === "production" ? workersSchema : workersSchema.default({}), required: env === "production" },
+    database: { schema: req ? databaseSchema(env) : databaseSchema(env).prefault({}), required: req },
+    redis: { schema: req ? redisSchema(env) : redisSchema(env).prefault({}), required: req },
+    workers: { schema: req ? workersSchema : workersSchema.default({}), required: req },
     jobs: { schema: jobsSchema(env).prefault({}), required: false },
-    backups: { schema: env === "production" ? backupsSchema(env) : backupsSchema(env).prefault({}), required: env === "production" },
+    backups: { schema: req ? backupsSchema(env) : backupsSchema(env).prefault({}), required: req },
     alerts: { schema: alertsSchema(env).prefault({}), required: false },
-    dr: { schema: env === "production" ? drSchema(env) : drSchema(env).optional(), required: env === "production" },
+    dr: { schema: req ? drSchema(env) : drSchema(env).optional(), required: req },
     maintenance: { schema: maintenanceSchema, required: false },
     tenants: { schema: tenantsSchema, required: false },
   } satisfies Record<string, { schema: z.ZodType; required: boolean }>;
@@ -82,7 +89,16 @@ export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue
   }
 
   const parsed: Record<string, unknown> = { environment: env, region: awsRegionValue };
-  for (const [section, { schema, required }] of Object.entries(sectionSchemas(env))) {
+  // The role decides which sections apply; read it on its own so a typo elsewhere in the section does not change it.
+  const roleValue = (raw.tenancy as { role?: unknown } | undefined)?.role;
+  const role: TenancyRole = TENANCY_ROLES.find((r) => r === roleValue) ?? "single";
+  for (const [section, { schema, required }] of Object.entries(sectionSchemas(env, role))) {
+    if (role === "shard" && (SECTIONS_NOT_IN_SHARDS as readonly string[]).includes(section)) {
+      if (raw[section] !== undefined) {
+        problems.push({ key: `${NAMESPACE}:${section}`, message: `not used by a tenant shard (platform:tenancy.role "shard"): the data tier, DR and the platform's jobs belong to the platform stack (platform:tenancy.platformStack); remove this section` });
+      }
+      continue;
+    }
     if (raw[section] === undefined && required) {
       problems.push({ key: `${NAMESPACE}:${section}`, message: `required in ${env}: add a "${NAMESPACE}:${section}" section (see the config reference in the README)` });
       continue;
@@ -93,8 +109,9 @@ export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue
   }
 
   const alerts = parsed.alerts as PlatformConfig["alerts"] | undefined;
-  problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
-  problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }));
+  // Receivers belong to the stack that routes alerts: a shard only adds its tenants' rules.
+  if (role !== "shard") problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
+  problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }, role));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed as PlatformConfig;
 }

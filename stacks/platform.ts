@@ -1,8 +1,10 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as aws from "@pulumi/aws";
+import * as k8s from "../components/sdk/kubernetes";
+import * as aws from "../components/sdk/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./wiring/tenants";
+import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT, buildShard } from "./wiring/shard";
 import type { PlatformConfig } from "./config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
-import { Tenant } from "../components/tenant";
 import { AlertsTopic } from "../components/monitoring/topic";
 import { backupDatabaseNames } from "../components/backups/database-backups";
 import { AlertReceiverSecrets, AlertRules } from "../components/alerts";
@@ -36,7 +38,16 @@ export interface PlatformSecrets {
   alertReceivers?: AlertReceiverSecrets;
 }
 
-/** Wires every component from the validated config. The one place that knows how the parts fit together. */
+/**
+ * Wires every component from the validated config. The one place that knows how the parts fit together. A tenant
+ * shard (`platform:tenancy.role: shard`) builds only its tenants on the platform stack's data tier (stacks/wiring/shard.ts).
+ */
+export function buildStack(config: PlatformConfig, secrets: PlatformSecrets = {}) {
+  if (config.tenancy.role === "shard") return buildShard(config, createProviders(config));
+  return buildPlatform(config, secrets);
+}
+
+/** The data tier, the platform's workloads, backups and alerts, and the stack's own tenants (role single). */
 export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets = {}) {
   const providers = createProviders(config);
   const mode = operatingMode(config);
@@ -50,13 +61,13 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
   const { database, redis, opsDatabase } = dataTier(config, providers, namespace.name, alertsTopic.arn);
   // A standby's database is a read-only replica: tenant objects arrive by replication, and the stack manages them
   // only once promoted (docs/operations.md, "Regional failover").
-  const tenantArgs = {
-    environment: config.environment,
+  const tenantContext: TenantPlatformContext = {
     postgres: { provider: database.adminProvider, applicationDatabase: database.applicationDatabase?.name ?? database.applicationDatabaseName, host: database.address, port: database.port },
-    redis: { provider: providers.aws, userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, idPrefix: redis.userIdPrefix, keyPatterns: config.redis.tenantKeyPatterns, userTiers: config.redis.tenantUserTiers },
-    kubernetes: { provider: providers.kubernetes, platformNamespace: config.kubernetes.namespace },
+    redis: { userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, userIdPrefix: redis.userIdPrefix },
+    platformNamespace: config.kubernetes.namespace,
   };
-  const tenants = database.writable ? config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs })) : [];
+  // Dedicated worker pools follow the operating mode (maintenance, DR standby): stacks/wiring/workloads.ts builds them.
+  const tenants = database.writable ? buildTenants(config, tenantContext, providers, { dedicatedWorkers: false }) : [];
 
   const databases = backupDatabaseNames(config.database.applicationDatabase, config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state })));
   const work = workloads(config, { namespace: namespace.name, tenants, mode, opsDatabase, databases, providers });
@@ -77,7 +88,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
         {
           alerts: config.alerts,
           namespace: config.kubernetes.namespace,
-          tenants: config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active" && tenants.some((c) => c.tenantId === t.id)),
+          tenants: alertedTenants(config).filter((t) => tenants.some((c) => c.tenantId === t.id)),
           tenantParents: Object.fromEntries(tenants.map((t) => [t.tenantId, t])),
           stuckAfterMinutes: config.jobs.reconcile.stuckAfterMinutes,
           restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
@@ -105,7 +116,26 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     workerPools: work.platformPools.map((p) => p.deploymentName),
     backupBucket: backups.bucket.bucketName,
     operations: { drRole: config.dr?.role ?? "primary", suspended: mode.suspendJobs, workersPaused: mode.pauseWorkers, maintenanceSnapshotArn: snapshot?.snapshotArn },
-    tenants: Object.fromEntries(tenants.map((t) => [t.tenantId, t.outputs()])),
+    tenants: tenantOutputs(tenants),
+    // What tenant shards read through their StackReference (docs/shards.md).
+    [TENANT_PLATFORM_OUTPUT]: {
+      environment: config.environment,
+      region: config.region,
+      postgres: {
+        host: database.address,
+        port: database.port,
+        adminHost: config.database.adminHost ?? database.address,
+        adminPort: config.database.adminPort ?? database.port,
+        adminUser: database.masterUsername,
+        applicationDatabase: database.applicationDatabaseName,
+        engineVersion: config.database.engineVersion,
+      },
+      redis: { userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, userIdPrefix: redis.userIdPrefix },
+      kubernetes: { platformNamespace: config.kubernetes.namespace },
+      backups: { bucket: backups.bucket.bucketName, bucketArn: backups.bucket.bucketArn, kmsKeyArn: backups.bucket.kmsKeyArn, prefix: config.environment },
+      alertsTopicArn: alertsTopic.arn,
+    },
+    [TENANT_PLATFORM_PASSWORD_OUTPUT]: pulumi.secret(database.masterPassword),
   };
 }
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, NAMESPACE, parsePlatformConfig, rawPlatformConfig } from "./config";
-import { buildPlatform } from "./platform";
+import { buildStack } from "./platform";
 
 // Which config values are `secure:` (the CLI passes the list in PULUMI_CONFIG_SECRET_KEYS); internal to the SDK.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
@@ -20,7 +20,7 @@ export async function platformProgram() {
     throw error;
   }
   const secrets = new pulumi.Config(NAMESPACE);
-  return buildPlatform(config, {
+  return buildStack(config, {
     alertReceivers: { pagerdutyRoutingKey: secrets.getSecret("pagerdutyRoutingKey"), slackWebhookUrl: secrets.getSecret("slackWebhookUrl") },
   });
 }

@@ -2,6 +2,8 @@
 // the floor (tools/bench-floor.ts: the bare SDK re-registering the same resources under the same mocks). Configs
 // are generated from Pulumi.prod.yaml; every run is a fresh child process. Writes out/bench/results.json.
 //   npm run bench -- [--sizes 10,100,1000] [--repeat N]
+//   npm run bench -- --fleet 1000 [--shard-size 100]   a fleet as tenant shards: a platform stack and N/size shards
+//                                                      (docs/shards.md), each shard's plan beside its own floor
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -57,8 +59,73 @@ const best = (runs: Run[]): Run => ({
   cpuMs: Math.min(...runs.map((r) => r.cpuMs)),
 });
 
+/**
+ * A generated sharded fleet: the platform stack (Pulumi.prod.yaml as role platform, no tenants) and shards of
+ * `shardSize` generated tenants each, shaped like Pulumi.prod-tenants-a.yaml. Returns the shard stack names.
+ */
+export function writeFleet(dir: string, tenants: number, shardSize: number): string[] {
+  const platform = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+  platform.config["platform:tenancy"] = { role: "platform" };
+  delete platform.config["platform:tenants"];
+  writeFileSync(join(dir, "Pulumi.bench-fleet.yaml"), stringify(platform, { lineWidth: 0 }));
+  const template = parse(readFileSync(join(ROOT, "Pulumi.prod-tenants-a.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const all = generateTenants(tenants);
+  const stacks: string[] = [];
+  for (let i = 0; i * shardSize < all.length; i++) {
+    const shard = `s${String(i).padStart(2, "0")}`;
+    const config = { ...template.config, "platform:tenancy": { role: "shard", platformStack: "acme-org/platform/bench-fleet", shard, maxTenantsPerShard: shardSize }, "platform:tenants": all.slice(i * shardSize, (i + 1) * shardSize) };
+    stacks.push(`bench-fleet-tenants-${shard}`);
+    writeFileSync(join(dir, `Pulumi.${stacks[i]}.yaml`), stringify({ config }, { lineWidth: 0 }));
+  }
+  return stacks;
+}
+
+function fleetBench(tenants: number, shardSize: number, repeat: number) {
+  const dir = join(WORK, "fleet");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const stacks = writeFleet(dir, tenants, shardSize);
+  // The platform stack is planned once; each shard reads its outputs from that plan.json, as `pulumi up` of a shard
+  // reads the platform's outputs from the backend instead of running the platform's program.
+  const platformOut = join(dir, "out-bench-fleet");
+  const platform = measure("tools/plan.ts", ["--stack", "bench-fleet", "--config", join(dir, "Pulumi.bench-fleet.yaml"), "--out", platformOut], join(WORK, "usage.json"));
+  console.error(`bench: platform stack planned in ${(platform.wallMs / 1000).toFixed(1)} s`);
+  const rows: Array<Record<string, any>> = [];
+  for (const stack of stacks) {
+    const outDir = join(dir, `out-${stack}`);
+    const planRuns: Run[] = [];
+    const floorRuns: Run[] = [];
+    for (let i = 0; i < repeat; i++) {
+      planRuns.push(measure("tools/plan.ts", ["--stack", stack, "--config", join(dir, `Pulumi.${stack}.yaml`), "--out", outDir, "--platform-plan", join(platformOut, "plan.json")], join(WORK, "usage.json")));
+      floorRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
+    }
+    const plan = JSON.parse(readFileSync(join(outDir, "plan.json"), "utf8")) as PlanDocument;
+    const row = { stack, tenants: Object.keys(plan.summary.tenants).length, resources: plan.summary.resourceCount, plan: best(planRuns), floor: best(floorRuns), runs: { plan: planRuns, floor: floorRuns } };
+    rows.push({ ...row, timeRatio: row.plan.wallMs / row.floor.wallMs, memoryRatio: row.plan.maxRssMb / row.floor.maxRssMb });
+    rmSync(outDir, { recursive: true, force: true });
+    console.error(`bench: ${stack} done (${row.resources} resources)`);
+  }
+  const f = (n: number, d = 1) => n.toFixed(d);
+  const worst = (key: "timeRatio" | "memoryRatio") => Math.max(...rows.map((r) => r[key]));
+  console.log(
+    [
+      `Fleet of ${tenants} tenants as ${stacks.length} shards of ≤ ${shardSize} (platform stack: Pulumi.prod.yaml as role platform, planned once in ${f(platform.wallMs / 1000)} s; shards read its plan.json with --platform-plan)`,
+      "",
+      "| shard | tenants | resources | plan s | floor s | time × | plan MB | floor MB | memory × |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...rows.map((r) => `| ${r.stack} | ${r.tenants} | ${r.resources} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`),
+      "",
+      `worst shard: time ${f(worst("timeRatio"), 2)}× its floor, memory ${f(worst("memoryRatio"), 2)}×`,
+    ].join("\n"),
+  );
+  mkdirSync(join(ROOT, "out", "bench"), { recursive: true });
+  writeFileSync(join(ROOT, "out", "bench", "fleet-results.json"), `${JSON.stringify({ node: process.version, cpus: require("node:os").cpus().length, tenants, shardSize, rows }, null, 2)}\n`);
+  console.log("\nwrote out/bench/fleet-results.json");
+}
+
 function main() {
-  const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" }, repeat: { type: "string", default: "1" } } });
+  const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" }, repeat: { type: "string", default: "1" }, fleet: { type: "string" }, "shard-size": { type: "string", default: "100" } } });
+  if (values.fleet !== undefined) return fleetBench(Number(values.fleet), Number(values["shard-size"]), Math.max(1, Number(values.repeat)));
   const sizes = values.sizes!.split(",").map(Number);
   const repeat = Math.max(1, Number(values.repeat));
   mkdirSync(WORK, { recursive: true });

@@ -1,26 +1,40 @@
 // The offline plan: runs the Pulumi program under the mock runtime with a stack's config, evaluates the policy
 // pack, validates Kubernetes objects, and writes out/<stack>/ (contract: DESIGN.md §3, README "Offline plan").
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
+import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
+import { parseStackName } from "../stacks/schema/tenancy";
+import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT } from "../stacks/wiring/shard";
+import { fleetPreview, validateFleet } from "./lib/fleet";
 import { connectionBudget } from "../stacks/schema/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
-import { renderProgram } from "./lib/render";
+import { REDACTED, StackOutputs, renderProgram } from "./lib/render";
 import { readProjectName, readStackFile } from "./lib/stack-file";
 import { manifestsOf, prometheusRuleFile, validateManifests } from "./lib/kubernetes";
 import { PolicyPackConfig, runPolicies } from "./lib/policy-runner";
 import { PlanDocument, buildPlanDocument } from "./lib/plan";
 import { PlanDiff, diffMarkdown, diffPlans } from "./lib/diff";
 import { stdoutPreview, summaryMarkdown } from "./lib/summary";
+import { toYaml } from "./lib/yaml-fast";
+
+/** `PLAN_TIMINGS=1`: phase timings on stderr (for profiling the plan's own overhead; see npm run bench). */
+const timings = process.env.PLAN_TIMINGS === "1";
+const phase = (name: string) => timings && console.error(`plan timing: ${name} ${(performance.now() / 1000).toFixed(2)} s`);
+phase("modules loaded");
 
 export const EXIT = { planned: 0, mandatoryViolation: 1, invalidConfig: 2, programError: 3 } as const;
 const ROOT = resolve(__dirname, "..");
 
-const USAGE = `usage: npm run plan -- --stack NAME [--config FILE] [--out DIR] [--diff OTHER/plan.json]
+const USAGE = `usage: npm run plan -- --stack NAME [--config FILE] [--out DIR] [--diff OTHER/plan.json] [--fleet [--fleet-dir DIR]]
   --stack NAME     stack name; reads Pulumi.NAME.yaml from the project root unless --config is given
+  --fleet          validate every stack file of the repo together (tenant ids, shard sizes, Redis users per fleet);
+                   alone, or before planning --stack
+  --fleet-dir DIR  the directory whose Pulumi.*.yaml files make the fleet (default: the project root)
+  --platform-plan FILE  tenant shards: read the platform stack's outputs from its plan.json (planned before)
+                   instead of planning it in this process, as the engine reads a StackReference
   --config FILE    any stack config file in the Pulumi.<stack>.yaml format
   --out DIR        output directory (default out/NAME)
   --diff FILE      a base plan.json: print what changes, as Markdown
@@ -31,19 +45,22 @@ class UsageError extends Error {}
 function parseCli(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, diff: { type: "string" }, help: { type: "boolean" } },
+    options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, diff: { type: "string" }, fleet: { type: "boolean" }, "fleet-dir": { type: "string" }, "platform-plan": { type: "string" }, help: { type: "boolean" } },
     strict: true,
   });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
   }
-  if (!values.stack) throw new UsageError("--stack is required");
+  if (!values.stack && !values.fleet && values["fleet-dir"] === undefined) throw new UsageError("--stack (or --fleet) is required");
   return {
+    fleet: values.fleet === true || values["fleet-dir"] !== undefined,
+    fleetDir: resolve(values["fleet-dir"] ?? ROOT),
     stack: values.stack,
     configFile: resolve(values.config ?? join(ROOT, `Pulumi.${values.stack}.yaml`)),
-    outDir: resolve(values.out ?? join(ROOT, "out", values.stack)),
+    outDir: resolve(values.out ?? join(ROOT, "out", values.stack ?? "fleet")),
     diffBase: values.diff ? resolve(values.diff) : undefined,
+    platformPlan: values["platform-plan"] ? resolve(values["platform-plan"]) : undefined,
   };
 }
 
@@ -62,8 +79,61 @@ function writeOutputs(outDir: string, plan: PlanDocument, markdown: string, mani
   for (const manifest of manifests) {
     const file = join(outDir, "manifests", manifest.file);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, stringify(manifest.object, { lineWidth: 0 }));
+    writeFileSync(file, toYaml(manifest.object));
   }
+}
+
+/** The PostgreSQL connection budget of a stack that owns the data tier. */
+function connectionNote(config: Parameters<typeof connectionBudget>[0]) {
+  const budget = connectionBudget(config);
+  return `PostgreSQL connections: ${budget.guaranteed} guaranteed (platform pool + dedicated tenants) and ${budget.pooledCaps} pooled caps against max_connections ${budget.maxConnections}; overcommit ratio ${budget.overcommitRatio.toFixed(2)}`;
+}
+
+/**
+ * A platform stack's outputs from its plan.json: secret values are "[secret]" there, so the outputs that hold one are
+ * marked secret and the shard's plan shows them redacted, as it would anyway.
+ */
+function outputsOfPlan(file: string, stack: string, key: string): StackOutputs {
+  if (!existsSync(file)) throw new ReferenceError_(`${key}: --platform-plan ${file}: no such plan.json (plan the platform stack first)`);
+  const plan = JSON.parse(readFileSync(file, "utf8")) as PlanDocument;
+  if (plan.stack !== stack) throw new ReferenceError_(`${key}: --platform-plan ${file} is the plan of stack "${plan.stack}", not "${stack}"`);
+  return { outputs: plan.outputs, secretOutputNames: Object.keys(plan.outputs).filter((k) => JSON.stringify(plan.outputs[k]).includes(JSON.stringify(REDACTED))) };
+}
+
+/** A config problem of the referenced stack (exit 2), as opposed to a failure of its program (exit 3). */
+class ReferenceError_ extends Error {}
+
+/**
+ * For a tenant shard: finds the platform stack's file (`<org>/<project>/<stack>` → Pulumi.<stack>.yaml beside the
+ * shard's file, else in the project root), renders it and returns its outputs keyed by the reference name.
+ */
+async function resolvePlatformReference(config: PlatformConfig, configFile: string, project: string, platformPlan?: string) {
+  if (config.tenancy.role !== "shard") return undefined;
+  const name = config.tenancy.platformStack!;
+  const target = parseStackName(name);
+  const key = `platform:tenancy.platformStack = "${name}"`;
+  if (target.project !== project) throw new ReferenceError_(`${key}: names project "${target.project}"; shards reference a stack of this project (${project})`);
+  const checked = (file: string, outputs: StackOutputs) => {
+    const missing = [TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT].filter((k) => !(k in outputs.outputs));
+    if (missing.length > 0) throw new ReferenceError_(`${key}: ${file} has no output ${missing.join(", ")} (a plan made before tenant shards existed? plan the platform stack again)`);
+    return { file, outputs: { [name]: outputs } };
+  };
+  if (platformPlan) return checked(platformPlan, outputsOfPlan(platformPlan, target.stack, key));
+  const file = [dirname(configFile), ROOT].map((dir) => join(dir, `Pulumi.${target.stack}.yaml`)).find((f) => existsSync(f));
+  if (!file) throw new ReferenceError_(`${key}: no stack file Pulumi.${target.stack}.yaml beside ${basename(configFile)} or in the project root; the offline plan reads the platform stack from it`);
+  let platformConfig;
+  try {
+    platformConfig = readStackFile(file, project);
+    const { raw, awsRegion } = rawPlatformConfig(platformConfig.config);
+    const parsed = parsePlatformConfig(raw, awsRegion, { secretKeys: platformConfig.secretKeys });
+    if (parsed.tenancy.role === "shard") throw new ReferenceError_(`${key}: ${file} is itself a tenant shard; reference the platform stack`);
+  } catch (error) {
+    if (error instanceof ReferenceError_) throw error;
+    throw new ReferenceError_(`${key}: the platform stack ${file} is invalid: ${(error as Error).message}`);
+  }
+  const program = require(join(ROOT, "index.ts")) as () => Promise<unknown>;
+  const rendered = await renderProgram(program, { project, stack: target.stack, ...platformConfig });
+  return checked(file, rendered.stackOutputs);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -75,6 +145,14 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.invalidConfig;
   }
   const project = readProjectName(join(ROOT, "Pulumi.yaml"));
+  if (cli.fleet) {
+    const report = validateFleet(cli.fleetDir, project);
+    for (const problem of report.problems) console.error(`fleet: ${problem.message}`);
+    console.log(fleetPreview(report));
+    if (report.problems.length > 0) return EXIT.invalidConfig;
+  }
+  if (cli.stack === undefined) return EXIT.planned;
+  const stack = cli.stack;
   const dropStalePlan = () => rmSync(join(cli.outDir, "plan.json"), { force: true });
 
   if (!existsSync(cli.configFile)) {
@@ -95,26 +173,41 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.invalidConfig;
   }
 
+  // A tenant shard reads the platform stack's outputs: render that stack first, in this process (offline, faithful).
+  let platformReference: Awaited<ReturnType<typeof resolvePlatformReference>>;
+  try {
+    platformReference = await resolvePlatformReference(config, cli.configFile, project, cli.platformPlan);
+  } catch (error) {
+    console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
+    dropStalePlan();
+    return error instanceof ReferenceError_ ? EXIT.invalidConfig : EXIT.programError;
+  }
+
+  phase("platform reference resolved");
   let rendered;
   try {
     const program = require(join(ROOT, "index.ts")) as () => Promise<unknown>;
-    rendered = await renderProgram(program, { project, stack: cli.stack, ...stackConfig });
+    rendered = await renderProgram(program, { project, stack, ...stackConfig, stackReferences: platformReference?.outputs });
   } catch (error) {
     console.error(`plan: the program failed: ${(error as Error).stack ?? String(error)}`);
     dropStalePlan();
     return EXIT.programError;
   }
 
+  phase("program rendered");
   const manifests = manifestsOf(rendered.resources);
   const schema = { validated: manifests.length, ...validateManifests(manifests) };
+  phase("schema validated");
   const policy = await runPolicies(ALL_POLICIES, rendered.resources, { defaultEnforcementLevel: DEFAULT_ENFORCEMENT, config: policyConfigFor(config.environment) });
-  const budget = connectionBudget(config);
+  phase("policies evaluated");
   const notes = [
-    `PostgreSQL connections: ${budget.guaranteed} guaranteed (platform pool + dedicated tenants) and ${budget.pooledCaps} pooled caps against max_connections ${budget.maxConnections}; overcommit ratio ${budget.overcommitRatio.toFixed(2)}`,
+    ...(config.tenancy.role === "shard"
+      ? [`tenant shard "${config.tenancy.shard}" of ${config.tenancy.platformStack}: ${config.tenants.length} of at most ${config.tenancy.maxTenantsPerShard} tenants; data tier read from that stack's outputs (${platformReference?.file ?? "?"})`]
+      : [connectionNote(config)]),
     ...lifecycleNotes(config.tenants),
     ...schema.unvalidated.map((u) => `not schema-validated: ${u.object} (${u.message})`),
   ];
-  const plan = buildPlanDocument({ project, stack: cli.stack, environment: config.environment, resources: rendered.resources, outputs: rendered.outputs, policy, schema, notes });
+  const plan = buildPlanDocument({ project, stack, environment: config.environment, resources: rendered.resources, outputs: rendered.outputs, policy, schema, notes });
 
   let diff: PlanDiff | undefined;
   if (cli.diffBase) {
@@ -126,6 +219,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const readiness = readinessReport(plan.policy, Object.keys(plan.summary.byType));
   writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { diff, diffBase: cli.diffBase, readiness }), manifests);
+  phase("outputs written");
   console.log(stdoutPreview(plan, cli.outDir, diff));
   if (diff) console.log(`\n${diffMarkdown(diff, `Changes against ${cli.diffBase}`)}`);
   for (const v of plan.policy.violations.filter((x) => x.enforcementLevel === "mandatory")) {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import { standardLabels, tenantLabels } from "../kubernetes/labels";
-import { AlertsConfig, buildPlatformGroups, buildTenantGroup } from "./rules";
+import { AlertContext, AlertsConfig, RuleGroup, buildPlatformGroups, buildTenantGroup } from "./rules";
 import { RECEIVER_SECRET_KEYS, buildAlertmanagerConfigSpec } from "./routing";
 
 export { buildAlertGroups, runbookSlug, runbookUrl } from "./rules";
@@ -38,6 +38,28 @@ export interface AlertRulesArgs {
 }
 
 /**
+ * One tenant's PrometheusRule (`<alerts>-tenant-<id>`, the tenant's rule group), parented to its Tenant component so
+ * it lives and moves with the tenant. AlertRules creates these in a single stack; a tenant shard creates them itself
+ * with the same names and parents, so `pulumi state move` keeps their URNs. Returns the rule group.
+ */
+export function tenantAlertRule(
+  alertsName: string,
+  tenant: { id: string; tier: string },
+  args: { alerts: AlertsConfig; namespace: string; provider: k8s.Provider; context: AlertContext },
+  parent: pulumi.Resource,
+): RuleGroup {
+  const group = buildTenantGroup(args.alerts, args.context, tenant.id);
+  const child = `${alertsName}-tenant-${tenant.id}`;
+  const labels = { ...standardLabels({ name: "alerts", instance: alertsName, component: "prometheus-rule" }), ...args.alerts.selectorLabels, ...tenantLabels(tenant.id, tenant.tier) };
+  new k8s.apiextensions.CustomResource(
+    child,
+    { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: child, namespace: args.namespace, labels }, spec: { groups: [group] } },
+    { parent, provider: args.provider },
+  );
+  return group;
+}
+
+/**
  * Prometheus alert rules and Alertmanager routing for the platform: a PrometheusRule with the platform-wide groups,
  * one PrometheusRule per tenant with per-tenant alerts, a Secret with the receiver credentials and an
  * AlertmanagerConfig routing critical → paging, warning → chat, info → nowhere.
@@ -69,11 +91,7 @@ export class AlertRules extends pulumi.ComponentResource {
 
     const platformGroups = buildPlatformGroups(alerts, context);
     prometheusRule(`${name}-rules`, platformGroups);
-    const tenantGroups = tenants.map((tenant) => {
-      const group = buildTenantGroup(alerts, context, tenant.id);
-      prometheusRule(`${name}-tenant-${tenant.id}`, [group], tenantLabels(tenant.id, tenant.tier), args.tenantParents?.[tenant.id]);
-      return group;
-    });
+    const tenantGroups = tenants.map((tenant) => tenantAlertRule(name, tenant, { alerts, namespace, provider, context }, args.tenantParents?.[tenant.id] ?? this));
 
     const receivers = args.receivers ?? {};
     const stringData: Record<string, pulumi.Output<string>> = {};

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 
 /** Tag that marks a bucket as holding backups (`platform:purpose = backups`). */
 export const BACKUP_PURPOSE_TAG = "platform:purpose";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../sdk/aws";
+import * as k8s from "../sdk/kubernetes";
 import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "../jobs/database-access";
 import { ScheduledJob } from "../jobs/scheduled-job";
 import { standardLabels } from "../kubernetes/labels";

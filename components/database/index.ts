@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as postgresql from "@pulumi/postgresql";
 import type { PlatformConfig } from "../../stacks/config";
 import type { Environment } from "../../stacks/schema/common";

@@ -1,4 +1,4 @@
-import type * as aws from "@pulumi/aws";
+import type * as aws from "../sdk/aws";
 import type { PlatformConfig } from "../../stacks/config";
 export { finalSnapshotIdentifier } from "../aws/names";
 

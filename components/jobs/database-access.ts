@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "../sdk/kubernetes";
 
 /** How a job reaches PostgreSQL: endpoint plus a Kubernetes Secret holding the login. */
 export interface DatabaseAccess {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "../kubernetes/labels";
 import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "./database-access";

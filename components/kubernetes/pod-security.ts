@@ -1,4 +1,4 @@
-import type * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "../sdk/kubernetes";
 
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 
 /** A free-text reason as an AWS tag value: the characters tags allow, at most 256. */
 export const tagValue = (text: string) => text.replace(/[^\p{L}\p{N}\s+\-=._:/@]/gu, " ").trim().slice(0, 256);

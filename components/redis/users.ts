@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as random from "@pulumi/random";
 import { boundedId } from "../aws/names";
 

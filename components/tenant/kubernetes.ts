@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import type { TenantConfig } from "../../stacks/config";
 import type { Environment } from "../../stacks/schema/common";
 import { TIER_PROFILES } from "../../stacks/schema/tenants";

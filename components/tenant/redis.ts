@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import { Lifecycle, tenantNames } from "./lifecycle";
 
 export interface TenantRedisArgs {

@@ -1,8 +1,12 @@
 // Data tier: RDS PostgreSQL and ElastiCache Redis.
-import * as aws from "@pulumi/aws";
+// By service, not the package root (which loads every AWS service's index: slow in the offline plan's process).
+import * as rdsModule from "@pulumi/aws/rds";
+import * as elasticacheModule from "@pulumi/aws/elasticache";
 import { validateResourceOfType } from "@pulumi/policy";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ENVIRONMENT_CONFIG, environmentOf, isProduction, isRetiring, linkedResources, ofType, parameterMap } from "./util";
+
+const aws = { rds: rdsModule, elasticache: elasticacheModule };
 
 export const RDS_INSTANCE = "aws:rds/instance:Instance";
 export const RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";

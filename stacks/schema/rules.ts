@@ -2,6 +2,7 @@ import type { PlatformConfig } from "../config";
 import { Environment } from "./common";
 import { effectiveMaxConnections } from "./capacity";
 import { ConfigProblem, keyName, showValue } from "./errors";
+import type { TenancyRole } from "./tenancy";
 import { hasRedisUser, holdsGuaranteedConnections, tenantConnectionLimit } from "./tenants";
 import { restoreKey } from "./restore";
 
@@ -12,8 +13,9 @@ const key = (...path: (string | number)[]) => keyName("platform", path);
 export const MAX_TENANT_REDIS_USERS = 98;
 
 /** Rules that involve more than one field. Each runs only when the sections it reads parsed cleanly. */
-export function crossFieldProblems(config: Partial_): ConfigProblem[] {
-  return [...tenantProblems(config), ...workerProblems(config), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config), ...backupProblems(config), ...operationsProblems(config)];
+export function crossFieldProblems(config: Partial_, role: TenancyRole = config.tenancy?.role ?? "single"): ConfigProblem[] {
+  const shard = role === "shard";
+  return [...tenancyProblems(config), ...tenantProblems(config), ...workerProblems(config, shard), ...dataProblems(config), ...alertProblems(config), ...capacityProblems(config), ...backupProblems(config, shard), ...operationsProblems(config)];
 }
 
 function tenantProblems({ tenants, redis, workers }: Partial_): ConfigProblem[] {
@@ -50,10 +52,36 @@ function tenantProblems({ tenants, redis, workers }: Partial_): ConfigProblem[] 
   return problems;
 }
 
-function workerProblems({ workers, environment }: Partial_): ConfigProblem[] {
+/** What each `platform:tenancy.role` needs and refuses (docs/shards.md). */
+function tenancyProblems({ tenancy, tenants }: Partial_): ConfigProblem[] {
+  if (!tenancy) return [];
+  const problems: ConfigProblem[] = [];
+  if (tenancy.role === "shard") {
+    if (!tenancy.platformStack) problems.push({ key: key("tenancy", "platformStack"), message: 'required for a tenant shard: the platform stack whose data tier its tenants use, e.g. "acme-org/platform/prod"' });
+    if (!tenancy.shard) problems.push({ key: key("tenancy", "shard"), message: 'required for a tenant shard: its name, a DNS label such as "a" (the stack file is Pulumi.<platform>-tenants-<shard>.yaml)' });
+    if (tenants && tenants.length === 0) problems.push({ key: key("tenants"), value: "[]", message: "a tenant shard holds at least one tenant; delete the stack (after moving its tenants) instead of keeping an empty shard" });
+    if (tenants && tenants.length > tenancy.maxTenantsPerShard) {
+      problems.push({
+        key: key("tenants"),
+        value: `${tenants.length} tenants`,
+        message: `a shard holds at most platform:tenancy.maxTenantsPerShard = ${tenancy.maxTenantsPerShard} tenants (${tenants.length - tenancy.maxTenantsPerShard} too many: ${showList(tenants.slice(tenancy.maxTenantsPerShard).map((t) => t.id))}); add them to another shard or start a new one (docs/shards.md)`,
+      });
+    }
+    return problems;
+  }
+  for (const field of ["platformStack", "shard"] as const) {
+    if (tenancy[field] !== undefined) problems.push({ key: key("tenancy", field), value: showValue(tenancy[field]), message: `only for role "shard" (the role is "${tenancy.role}")` });
+  }
+  if (tenancy.role === "platform" && tenants && tenants.length > 0) {
+    problems.push({ key: key("tenants"), value: `${tenants.length} tenants`, message: 'a platform stack (platform:tenancy.role "platform") holds no tenants: move them to tenant shards (docs/shards.md), or use role "single"' });
+  }
+  return problems;
+}
+
+function workerProblems({ workers, environment }: Partial_, shard: boolean): ConfigProblem[] {
   if (!workers) return [];
   const problems: ConfigProblem[] = [];
-  if (environment === "production" && Object.keys(workers).length === 0) {
+  if (environment === "production" && Object.keys(workers).length === 0 && !shard) {
     problems.push({ key: key("workers"), value: "{}", message: "production needs at least one worker pool" });
   }
   for (const [name, pool] of Object.entries(workers)) {
@@ -174,7 +202,7 @@ function capacityProblems({ database, tenants }: Partial_): ConfigProblem[] {
   return [];
 }
 
-function backupProblems({ backups, kubernetes, dr, environment }: Partial_): ConfigProblem[] {
+function backupProblems({ backups, kubernetes, dr, environment }: Partial_, shard: boolean): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (environment === "production" && kubernetes && !kubernetes.oidcProviderArn) {
     problems.push({ key: key("kubernetes", "oidcProviderArn"), message: "required in production: the backup jobs reach S3 through IAM roles for service accounts (IRSA) trusted by this OIDC provider" });
@@ -186,7 +214,8 @@ function backupProblems({ backups, kubernetes, dr, environment }: Partial_): Con
   if (backups.objectLock && backups.objectLock.days > backups.retentionDays) {
     problems.push({ key: key("backups", "objectLock", "days"), value: String(backups.objectLock.days), message: `must be ≤ retentionDays (${backups.retentionDays}): locked versions cannot expire when the lifecycle rule removes them` });
   }
-  if (backups.replicateToDr && !dr) {
+  // A shard's dumps go to the platform stack's bucket, whose replication is that stack's setting.
+  if (backups.replicateToDr && !dr && !shard) {
     problems.push({ key: key("backups", "replicateToDr"), value: "true", message: 'needs a "platform:dr" section with the region to replicate to (or set replicateToDr: false)' });
   }
   return problems;

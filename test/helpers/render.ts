@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { platformProgram } from "../../stacks/program";
-import { RecordedResource, RenderResult, renderProgram } from "../../tools/lib/render";
+import { RecordedResource, RenderOptions, RenderResult, renderProgram } from "../../tools/lib/render";
 import { stackConfigFromObject } from "../../tools/lib/stack-file";
 
 export const PROJECT_ROOT = join(__dirname, "..", "..");
@@ -16,6 +16,17 @@ export function loadStackConfig(stack: string): Record<string, unknown> {
 export interface RenderStackOptions {
   stack?: string;
   revealSecrets?: boolean;
+  /** Outputs of referenced stacks (tenant shards read their platform stack's): see `platformReference`. */
+  stackReferences?: RenderOptions["stackReferences"];
+}
+
+/**
+ * What a tenant shard's StackReference reads: the outputs of a repo stack (default prod) rendered under the mocks,
+ * keyed by its fully qualified name as the shard files write it (`acme-org/platform/<stack>`).
+ */
+export async function platformReference(stack = "prod", config = loadStackConfig(stack)): Promise<NonNullable<RenderOptions["stackReferences"]>> {
+  const rendered = await renderProgram(platformProgram, { project: "platform", stack, ...stackConfigFromObject(config, "platform") });
+  return { [`acme-org/platform/${stack}`]: rendered.stackOutputs };
 }
 
 /**
@@ -24,7 +35,7 @@ export interface RenderStackOptions {
  */
 export async function renderStack(config: Record<string, unknown>, options: RenderStackOptions = {}): Promise<RenderResult & Finders> {
   const stackConfig = stackConfigFromObject(config, "platform");
-  const result = await renderProgram(platformProgram, { project: "platform", stack: options.stack ?? "test", ...stackConfig, revealSecrets: options.revealSecrets });
+  const result = await renderProgram(platformProgram, { project: "platform", stack: options.stack ?? "test", ...stackConfig, revealSecrets: options.revealSecrets, stackReferences: options.stackReferences });
   return { ...result, ...finders(result.resources) };
 }
 

@@ -122,8 +122,16 @@ function kubernetesOutputs(name: string, inputs: Props): { id: string; outputs: 
 /** The SDK reports a failed RPC with the engine's `details` text, so mock failures carry it there too. */
 const engineError = (message: string) => Object.assign(new Error(message), { details: message });
 
+/** What a StackReference reads offline: the referenced stack's outputs (secret ones named) from its own render. */
+export interface StackOutputs {
+  outputs: Record<string, unknown>;
+  secretOutputNames: string[];
+}
+
 export interface MockContext {
   region: string;
+  /** Outputs of the stacks the program references, by fully qualified name (`<org>/<project>/<stack>`). */
+  stackReferences?: Readonly<Record<string, StackOutputs>>;
 }
 
 /** Mocks for Pulumi's mock runtime: realistic computed outputs, and data-source calls that fail unless mocked. */
@@ -131,6 +139,12 @@ export function createMocks(context: MockContext): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const inputs = args.inputs as Props;
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const name = String(args.inputs.name ?? args.name);
+        const referenced = context.stackReferences?.[name];
+        if (!referenced) throw engineError(`offline plan: no outputs for the referenced stack ${name}; the plan resolves a StackReference from that stack's own offline plan`);
+        return { id: name, state: { name, outputs: referenced.outputs, secretOutputNames: referenced.secretOutputNames } };
+      }
       if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-${hex(args.name, 8)}`, state: inputs };
       if (args.type.startsWith("kubernetes:")) {
         const { id, outputs } = kubernetesOutputs(args.name, inputs);

@@ -4,10 +4,11 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 // getStore is internal to the SDK; the mock setup below mirrors what pulumi.runtime.setMocks does.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { createMocks } from "./mocks";
+import { StackOutputs, createMocks } from "./mocks";
 import { REDACTED, normalizeValue } from "./serialized";
 
 export { REDACTED } from "./serialized";
+export type { StackOutputs } from "./mocks";
 
 /** One resource as the program registered it: what the engine would receive in `pulumi preview`. */
 export interface RecordedResource {
@@ -43,12 +44,16 @@ export interface RenderOptions {
   secretKeys?: string[];
   /** Keep secret values in `revealedInputs` (for tests that assert on generated credentials). */
   revealSecrets?: boolean;
+  /** Outputs of the stacks the program references (`pulumi:pulumi:StackReference`), by fully qualified name. */
+  stackReferences?: Readonly<Record<string, StackOutputs>>;
 }
 
 export interface RenderResult {
   resources: RecordedResource[];
   /** Stack outputs, secrets redacted. */
   outputs: Record<string, unknown>;
+  /** Stack outputs with secrets revealed and the names of the secret ones: what a StackReference to this stack reads. */
+  stackOutputs: StackOutputs;
 }
 
 /** A program failure, with what had been registered before it (for checks that nothing was half-created). */
@@ -66,6 +71,7 @@ const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
   stackOutputs: Record<string, unknown> = {};
+  referenceable: StackOutputs = { outputs: {}, secretOutputNames: [] };
   private stackUrn?: string;
 
   constructor(mocks: pulumi.runtime.Mocks, private readonly revealSecrets: boolean) {
@@ -89,7 +95,11 @@ class RecordingMonitor extends MockMonitor {
 
   override registerResourceOutputs(req: any, callback: (err: any, response: any) => void): void {
     if (req.getUrn() === this.stackUrn) {
-      this.stackOutputs = normalizeValue(req.getOutputs()?.toJavaScript() ?? {}, "", []) as Record<string, unknown>;
+      const wire = req.getOutputs()?.toJavaScript() ?? {};
+      const secretPaths: string[] = [];
+      this.stackOutputs = normalizeValue(wire, "", secretPaths) as Record<string, unknown>;
+      const secretOutputNames = [...new Set(secretPaths.map((path) => path.split(/[.[]/)[0]))];
+      this.referenceable = { outputs: normalizeValue(wire, "", [], true) as Record<string, unknown>, secretOutputNames };
     }
     super.registerResourceOutputs(req, callback);
   }
@@ -165,7 +175,7 @@ export function renderProgram(program: () => Promise<unknown> | unknown, options
 
 async function renderNow(program: () => Promise<unknown> | unknown, options: RenderOptions): Promise<RenderResult> {
   const region = options.config["aws:region"] ?? "us-east-1";
-  const monitor = new RecordingMonitor(createMocks({ region }), options.revealSecrets ?? false);
+  const monitor = new RecordingMonitor(createMocks({ region, stackReferences: options.stackReferences }), options.revealSecrets ?? false);
   configureMockRuntime(monitor, options);
 
   // The SDK captures a stack trace for every resource and every internal promise; with source maps on (tsx turns
@@ -190,7 +200,7 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
     process.setSourceMapsEnabled(sourceMaps);
   }
   if (asyncErrors.length > 0) throw new RenderError(asyncErrors[0], monitor.recorded);
-  return { resources: monitor.recorded, outputs: monitor.stackOutputs };
+  return { resources: monitor.recorded, outputs: monitor.stackOutputs, stackOutputs: monitor.referenceable };
 }
 
 export const isSecretPlaceholder = (value: unknown) => value === REDACTED;

@@ -1,0 +1,125 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as postgresql from "@pulumi/postgresql";
+import type { PlatformConfig } from "../config";
+import type { Providers } from "../platform";
+import { parseStackName } from "../schema/tenancy";
+import { TIER_PROFILES } from "../schema/tenants";
+import { longestIntervalMinutes } from "../schema/common";
+import { elasticacheId } from "../../components/redis";
+import { PlatformNamespace } from "../../components/kubernetes/namespace";
+import { DatabaseOpsCredentials } from "../../components/database/ops-credentials";
+import { DatabaseBackups, backupDatabaseNames } from "../../components/backups/database-backups";
+import { tenantAlertRule } from "../../components/alerts";
+import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./tenants";
+
+/** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
+export const TENANT_PLATFORM_OUTPUT = "tenantPlatform";
+export const TENANT_PLATFORM_PASSWORD_OUTPUT = "tenantPlatformAdminPassword";
+
+/** The plain part of what a platform stack exports for shards (`tenantPlatform`). */
+export interface TenantPlatformExport {
+  environment: string;
+  region: string;
+  postgres: { host: string; port: number; adminHost: string; adminPort: number; adminUser: string; applicationDatabase: string; engineVersion: string };
+  redis: { userGroupId: string; host: string; port: number; userIdPrefix: string };
+  kubernetes: { platformNamespace: string };
+  backups: { bucket: string; bucketArn: string; kmsKeyArn: string; prefix: string };
+  alertsTopicArn: string;
+}
+
+/**
+ * A tenant shard (`platform:tenancy.role: shard`): reads the platform stack's `tenantPlatform` outputs through a
+ * StackReference and creates only its tenants — its own PostgreSQL admin provider on the platform's database, Redis
+ * users joined to the platform's user group by UserGroupAssociation (the platform stack is never touched), tenant
+ * namespaces and Secrets, per-tenant alert rules, and backups of its dedicated tenant databases.
+ */
+export function buildShard(config: PlatformConfig, providers: Pick<Providers, "aws" | "kubernetes">) {
+  const tenancy = config.tenancy;
+  const platformStack = tenancy.platformStack!;
+  const shard = tenancy.shard!;
+  const ref = new pulumi.StackReference("platform", { name: platformStack });
+  const platform = ref.requireOutput(TENANT_PLATFORM_OUTPUT) as pulumi.Output<TenantPlatformExport>;
+  const adminPassword = pulumi.secret(ref.requireOutput(TENANT_PLATFORM_PASSWORD_OUTPUT) as pulumi.Output<string>);
+
+  const postgres = platform.postgres;
+  const adminProvider = new postgresql.Provider("tenants-postgres-admin", {
+    host: postgres.adminHost,
+    port: postgres.adminPort,
+    username: postgres.adminUser,
+    password: adminPassword,
+    database: "postgres",
+    sslmode: "require",
+    superuser: false,
+    connectTimeout: 15,
+    expectedVersion: postgres.engineVersion,
+  });
+  const context: TenantPlatformContext = {
+    postgres: { provider: adminProvider, host: postgres.host, port: postgres.port, applicationDatabase: postgres.applicationDatabase },
+    redis: { userGroupId: platform.redis.userGroupId, host: platform.redis.host, port: platform.redis.port, userIdPrefix: elasticacheId("platform", parseStackName(platformStack).stack) },
+    platformNamespace: config.kubernetes.namespace,
+  };
+  const tenants = buildTenants(config, context, providers);
+
+  if (config.alerts.enabled && config.alerts.tenantAlerts) {
+    const alerted = alertedTenants(config);
+    const alertContext = {
+      namespace: config.kubernetes.namespace,
+      tenants: alerted.map((t) => t.id),
+      stuckAfterMinutes: config.jobs?.reconcile.stuckAfterMinutes, // the platform stack's jobs; shards have none
+      restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
+    };
+    const byId = new Map(tenants.map((t) => [t.tenantId, t]));
+    for (const tenant of alerted) tenantAlertRule("alerts", tenant, { alerts: config.alerts, namespace: config.kubernetes.namespace, provider: providers.kubernetes, context: alertContext }, byId.get(tenant.id)!);
+  }
+
+  const backupNamespace = shardBackups(config, shard, platform, adminPassword, providers);
+  return {
+    environment: config.environment,
+    platformStack,
+    shard,
+    backupNamespace,
+    tenants: tenantOutputs(tenants),
+  };
+}
+
+/**
+ * Backups of the shard's dedicated tenant databases. The platform's backup CronJob lists only its own databases
+ * (it cannot read its shards without a reference cycle), so each shard runs the same DatabaseBackups jobs for its
+ * dedicated tenants, in a namespace of its own (`<platform namespace>-tenants-<shard>`), into the platform's bucket
+ * under the same keys (`<environment>/tenant_<id>/…`). Pooled tenants live in the application database, which the
+ * platform backs up.
+ */
+function shardBackups(config: PlatformConfig, shard: string, platform: pulumi.Output<TenantPlatformExport>, adminPassword: pulumi.Output<string>, providers: Pick<Providers, "aws" | "kubernetes">) {
+  const databases = backupDatabaseNames("", config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state }))).slice(1);
+  if (databases.length === 0 || !config.kubernetes.oidcProviderArn) return undefined;
+  const namespaceName = `${config.kubernetes.namespace}-tenants-${shard}`;
+  const namespace = new PlatformNamespace(`tenants-${shard}-ops`, { namespace: namespaceName, environment: config.environment, provider: providers.kubernetes });
+  const access = new DatabaseOpsCredentials(`tenants-${shard}-database-ops`, {
+    namespace: namespace.name,
+    host: platform.postgres.host,
+    port: platform.postgres.port,
+    username: platform.postgres.adminUser,
+    password: adminPassword,
+    provider: providers.kubernetes,
+  }).access;
+  const backups = config.backups;
+  new DatabaseBackups(`tenants-${shard}-backups`, {
+    namespace: namespace.name,
+    prefix: config.environment,
+    database: access,
+    databases,
+    bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
+    bucketRegion: config.region,
+    schedule: backups.schedule,
+    verifySchedule: backups.verifySchedule,
+    postgresImage: backups.postgresImage,
+    awsCliImage: backups.awsCliImage,
+    oidcProviderArn: config.kubernetes.oidcProviderArn,
+    pushgatewayUrl: backups.pushgatewayUrl,
+    verifyMaxDumpAgeHours: backups.verifyMaxDumpAgeHours,
+    verifyMinTables: backups.verifyMinTables,
+    awsProvider: providers.aws,
+    k8sProvider: providers.kubernetes,
+  });
+  return namespaceName;
+}
