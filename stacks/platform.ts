@@ -62,7 +62,14 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
   // A standby's database is a read-only replica: tenant objects arrive by replication, and the stack manages them
   // only once promoted (docs/operations.md, "Regional failover").
   const tenantContext: TenantPlatformContext = {
-    postgres: { provider: database.adminProvider, applicationDatabase: database.applicationDatabase?.name ?? database.applicationDatabaseName, host: database.address, port: database.port },
+    postgres: {
+      provider: database.adminProvider,
+      applicationDatabase: database.applicationDatabase?.name ?? database.applicationDatabaseName,
+      host: database.address,
+      port: database.port,
+      // A promoted DR replica already holds every tenant object (replicated): adopt them instead of creating them.
+      adoptFrom: database.adoptExisting ? { applicationDatabase: database.applicationDatabaseName } : undefined,
+    },
     redis: { userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, userIdPrefix: redis.userIdPrefix },
     platformNamespace: config.kubernetes.namespace,
   };

@@ -78,6 +78,16 @@ describe("the prod-dr standby stack", () => {
     ]);
   });
 
+  it("adopts the replicated tenant roles, schemas and databases at promotion instead of creating them", async () => {
+    const adopted = (type: string) => Object.fromEntries(primary.ofType(type).map((r) => [r.name, r.importId]));
+    expect(adopted("postgresql:index/role:Role")).toMatchObject({ "tenant-acme-role": "tenant_acme", "tenant-initech-role": "tenant_initech" });
+    expect(adopted("postgresql:index/database:Database")).toMatchObject({ "tenant-acme-db": "tenant_acme" });
+    expect(adopted("postgresql:index/schema:Schema")).toMatchObject({ "tenant-acme-schema": "tenant_acme.tenant_acme", "tenant-initech-schema": "app.tenant_initech" });
+    // The primary stack creates its tenants: nothing there is adopted.
+    const prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    expect(prod.resources.filter((r) => r.importId).map((r) => r.name)).toEqual([]);
+  });
+
   it("stops workers entirely when the fraction is 0", async () => {
     const config = loadStackConfig("prod-dr") as Obj;
     config["platform:dr"].standbyWorkerFraction = 0;

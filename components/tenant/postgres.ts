@@ -12,6 +12,11 @@ export interface TenantPostgresArgs {
   /** Address and port tenants connect to (`Database.address`, `Database.port`). */
   host: pulumi.Input<string>;
   port: pulumi.Input<number>;
+  /**
+   * Adopt existing objects (the `import` option) instead of creating them: after a DR promotion, tenant roles,
+   * schemas and databases already exist by replication. Holds the application database's name. Defaults to create.
+   */
+  adoptFrom?: { applicationDatabase: string };
 }
 
 export interface TenantPostgres {
@@ -37,24 +42,26 @@ export function tenantPostgres(name: string, tenant: TenantConfig, lifecycle: Li
 
   const opts = { parent, provider: args.provider };
   const data = { ...opts, protect: lifecycle.protectData };
+  const adopt = (id: string) => (args.adoptFrom ? { import: id } : {});
   const role = new postgresql.Role(
     `${name}-role`,
     { name: names.role, login: lifecycle.canLogin, connectionLimit: tenantConnectionLimit(tenant), password, createDatabase: false, createRole: false, superuser: false },
-    { ...data, additionalSecretOutputs: ["password"] },
+    { ...data, additionalSecretOutputs: ["password"], ...adopt(names.role) },
   );
   let database: pulumi.Input<string> = args.applicationDatabase;
   if (dedicated) {
     const own = new postgresql.Database(
       `${name}-db`,
       { name: names.database, owner: role.name, template: "template0", encoding: "UTF8", connectionLimit: -1, allowConnections: true },
-      data,
+      { ...data, ...adopt(names.database) },
     );
     // Revoke everything PUBLIC holds on the database (CONNECT, TEMP): an empty privilege list revokes all.
     new postgresql.Grant(`${name}-db-public-revoke`, { database: own.name, role: "public", objectType: "database", privileges: [] }, opts);
     database = own.name;
     result.database = own.name;
   }
-  new postgresql.Schema(`${name}-schema`, { name: names.schema, database, owner: role.name, dropCascade: lifecycle.dropCascade }, data);
+  const schemaDatabase = dedicated ? names.database : args.adoptFrom?.applicationDatabase;
+  new postgresql.Schema(`${name}-schema`, { name: names.schema, database, owner: role.name, dropCascade: lifecycle.dropCascade }, { ...data, ...adopt(`${schemaDatabase}.${names.schema}`) });
   return result;
 }
 

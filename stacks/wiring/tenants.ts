@@ -12,7 +12,7 @@ import { WorkerPool, dedicatedWorkerPool } from "../../components/workers/worker
  */
 export interface TenantPlatformContext {
   /** The PostgreSQL admin connection tenant roles, schemas and databases are created with, and where tenants connect. */
-  postgres: { provider: postgresql.Provider; host: pulumi.Input<string>; port: pulumi.Input<number>; applicationDatabase: pulumi.Input<string> };
+  postgres: { provider: postgresql.Provider; host: pulumi.Input<string>; port: pulumi.Input<number>; applicationDatabase: pulumi.Input<string>; adoptFrom?: { applicationDatabase: string } };
   /** The platform's ElastiCache RBAC user group tenant users join, its endpoint, and the account-unique user id prefix. */
   redis: { userGroupId: pulumi.Input<string>; host: pulumi.Input<string>; port: pulumi.Input<number>; userIdPrefix: string };
   /** The platform namespace (tenant network policies admit it). */

@@ -25,6 +25,8 @@ export interface RecordedResource {
   dependsOn: string[];
   /** Per input property, the URNs of the resources its value came from (what the engine's analyzer passes on). */
   propertyDependencies?: Record<string, string[]>;
+  /** The `import` resource option: the id of an existing cloud resource this one adopts instead of creating. */
+  importId?: string;
   /** URN of the explicit provider, when one was passed. */
   provider?: string;
   /** Inputs with secret values replaced by "[secret]" and resource references by their URN. */
@@ -117,6 +119,7 @@ class RecordingMonitor extends MockMonitor {
       retainOnDelete: req.getRetainondelete() === true,
       dependsOn: req.getDependenciesList(),
       propertyDependencies: propertyDependenciesOf(req),
+      importId: req.getImportid() || undefined,
       provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
       inputs: normalizeValue(object, "", secretPaths) as Record<string, unknown>,
       secretPaths,
