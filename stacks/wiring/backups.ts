@@ -26,18 +26,26 @@ export function backupsTier(config: PlatformConfig, args: { namespace: pulumi.In
         databases: args.databases,
         bucket: { name: bucket.bucketName, arn: bucket.bucketArn, kmsKeyArn: bucket.kmsKeyArn },
         bucketRegion: config.region,
-        schedule: backups.schedule,
-        verifySchedule: backups.verifySchedule,
-        postgresImage: backups.postgresImage,
-        awsCliImage: backups.awsCliImage,
-        oidcProviderArn: config.kubernetes.oidcProviderArn,
-        pushgatewayUrl: backups.pushgatewayUrl,
-        verifyMaxDumpAgeHours: backups.verifyMaxDumpAgeHours,
-        verifyMinTables: backups.verifyMinTables,
+        ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
         suspend: args.suspend,
         awsProvider: args.providers.aws,
         k8sProvider: args.providers.kubernetes,
       })
     : undefined;
   return { bucket, jobs };
+}
+
+/** The backup and restore-verification jobs' settings from `platform:backups` (shared by the platform and shards). */
+export function backupJobSettings(config: PlatformConfig, oidcProviderArn: string) {
+  const backups = config.backups;
+  return {
+    schedule: backups.schedule,
+    verifySchedule: backups.verifySchedule,
+    postgresImage: backups.postgresImage,
+    awsCliImage: backups.awsCliImage,
+    oidcProviderArn,
+    pushgatewayUrl: backups.pushgatewayUrl,
+    verifyMaxDumpAgeHours: backups.verifyMaxDumpAgeHours,
+    verifyMinTables: backups.verifyMinTables,
+  };
 }

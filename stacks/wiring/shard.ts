@@ -10,6 +10,7 @@ import { PlatformNamespace } from "../../components/kubernetes/namespace";
 import { DatabaseOpsCredentials } from "../../components/database/ops-credentials";
 import { DatabaseBackups, backupDatabaseNames } from "../../components/backups/database-backups";
 import { tenantAlertRule } from "../../components/alerts";
+import { backupJobSettings } from "./backups";
 import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./tenants";
 
 /** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
@@ -102,7 +103,6 @@ function shardBackups(config: PlatformConfig, shard: string, platform: pulumi.Ou
     password: adminPassword,
     provider: providers.kubernetes,
   }).access;
-  const backups = config.backups;
   new DatabaseBackups(`tenants-${shard}-backups`, {
     namespace: namespace.name,
     prefix: config.environment,
@@ -110,14 +110,7 @@ function shardBackups(config: PlatformConfig, shard: string, platform: pulumi.Ou
     databases,
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
-    schedule: backups.schedule,
-    verifySchedule: backups.verifySchedule,
-    postgresImage: backups.postgresImage,
-    awsCliImage: backups.awsCliImage,
-    oidcProviderArn: config.kubernetes.oidcProviderArn,
-    pushgatewayUrl: backups.pushgatewayUrl,
-    verifyMaxDumpAgeHours: backups.verifyMaxDumpAgeHours,
-    verifyMinTables: backups.verifyMinTables,
+    ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
     awsProvider: providers.aws,
     k8sProvider: providers.kubernetes,
   });

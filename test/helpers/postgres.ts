@@ -8,10 +8,12 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, type ClientConfig } from "pg";
+import { freePort } from "./servers";
+
+export { freePort } from "./servers";
 
 export interface PostgresServer {
   host: string;
@@ -113,19 +115,6 @@ export function giveToServerUser(path: string): void {
   walk(path);
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(binDir: string, tool: string, args: string[], what: string): void {
   const { command, args: argv, env } = asServerUser(join(binDir, tool), args, { PATH: `${binDir}:/usr/bin:/bin`, LANG: "C", LC_ALL: "C" });
