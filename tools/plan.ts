@@ -3,7 +3,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { stringify } from "yaml";
 import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
 import { parseStackName } from "../stacks/schema/tenancy";
 import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT } from "../stacks/wiring/shard";
@@ -13,14 +12,16 @@ import { lifecycleNotes } from "../components/tenant/lifecycle";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
 import { REDACTED, StackOutputs, renderProgram } from "./lib/render";
 import { readProjectName, readStackFile } from "./lib/stack-file";
-import { manifestsOf, prometheusRuleFile, validateManifests } from "./lib/kubernetes";
+import { ManifestChecks } from "./lib/manifest-checks";
 import { PolicyPackConfig, runPolicies } from "./lib/policy-runner";
 import { PlanDocument, buildPlanDocument } from "./lib/plan";
 import { PlanDiff, diffMarkdown, diffPlans } from "./lib/diff";
 import { stdoutPreview, summaryMarkdown } from "./lib/summary";
-import { toYaml } from "./lib/yaml-fast";
 
-/** `PLAN_TIMINGS=1`: phase timings on stderr (for profiling the plan's own overhead; see npm run bench). */
+/**
+ * `PLAN_TIMINGS=1`: phase timings on stderr (for profiling the plan's own overhead; see npm run bench).
+ * `PLAN_WORKER=0`: Kubernetes schema validation and manifest files in process instead of in a worker thread.
+ */
 const timings = process.env.PLAN_TIMINGS === "1";
 const phase = (name: string) => timings && console.error(`plan timing: ${name} ${(performance.now() / 1000).toFixed(2)} s`);
 phase("modules loaded");
@@ -70,17 +71,11 @@ function policyConfigFor(environment: string): PolicyPackConfig {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PolicyPackConfig) : {};
 }
 
-function writeOutputs(outDir: string, plan: PlanDocument, markdown: string, manifests: ReturnType<typeof manifestsOf>) {
-  rmSync(join(outDir, "manifests"), { recursive: true, force: true });
+/** plan.json and summary.md (ManifestChecks writes manifests/ and prometheus-rules.yaml). */
+function writeOutputs(outDir: string, plan: PlanDocument, markdown: string) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
   writeFileSync(join(outDir, "summary.md"), markdown);
-  writeFileSync(join(outDir, "prometheus-rules.yaml"), stringify(prometheusRuleFile(manifests), { lineWidth: 0 }));
-  for (const manifest of manifests) {
-    const file = join(outDir, "manifests", manifest.file);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, toYaml(manifest.object));
-  }
 }
 
 /** The PostgreSQL connection budget of a stack that owns the data tier. */
@@ -152,7 +147,17 @@ export async function main(argv: string[]): Promise<number> {
     if (report.problems.length > 0) return EXIT.invalidConfig;
   }
   if (cli.stack === undefined) return EXIT.planned;
-  const stack = cli.stack;
+  // Started first: the worker loads the schema validators while this thread reads the config and runs the program.
+  const checks = new ManifestChecks(process.env.PLAN_WORKER !== "0");
+  try {
+    return await planFromStackFile(cli, project, cli.stack, checks);
+  } finally {
+    checks.close();
+  }
+}
+
+/** Reads and validates the stack file, resolves a shard's platform reference, then plans the stack. */
+async function planFromStackFile(cli: ReturnType<typeof parseCli>, project: string, stack: string, checks: ManifestChecks): Promise<number> {
   const dropStalePlan = () => rmSync(join(cli.outDir, "plan.json"), { force: true });
 
   if (!existsSync(cli.configFile)) {
@@ -183,23 +188,38 @@ export async function main(argv: string[]): Promise<number> {
     return error instanceof ReferenceError_ ? EXIT.invalidConfig : EXIT.programError;
   }
 
+  if (cli.diffBase && !existsSync(cli.diffBase)) {
+    console.error(`plan: --diff ${cli.diffBase}: no such plan.json (run the plan of the base revision first)`);
+    return EXIT.programError;
+  }
+
   phase("platform reference resolved");
+  return planStack(cli, { project, stack, stackConfig, config, platformReference, checks });
+}
+
+/** Renders the stack (its Kubernetes objects checked as they come), evaluates the pack and writes out/<stack>/. */
+async function planStack(
+  cli: ReturnType<typeof parseCli>,
+  args: { project: string; stack: string; stackConfig: ReturnType<typeof readStackFile>; config: PlatformConfig; platformReference: Awaited<ReturnType<typeof resolvePlatformReference>>; checks: ManifestChecks },
+): Promise<number> {
+  const { project, stack, config, platformReference, checks } = args;
   let rendered;
   try {
     const program = require(join(ROOT, "index.ts")) as () => Promise<unknown>;
-    rendered = await renderProgram(program, { project, stack, ...stackConfig, stackReferences: platformReference?.outputs });
+    rendered = await renderProgram(program, { project, stack, ...args.stackConfig, stackReferences: platformReference?.outputs, onRecord: checks.add });
   } catch (error) {
     console.error(`plan: the program failed: ${(error as Error).stack ?? String(error)}`);
-    dropStalePlan();
+    rmSync(join(cli.outDir, "plan.json"), { force: true });
     return EXIT.programError;
   }
 
   phase("program rendered");
-  const manifests = manifestsOf(rendered.resources);
-  const schema = { validated: manifests.length, ...validateManifests(manifests) };
-  phase("schema validated");
+  // The worker validates and writes the manifests while this thread evaluates the policy pack.
+  const schemaReport = checks.finish(cli.outDir);
   const policy = await runPolicies(ALL_POLICIES, rendered.resources, { defaultEnforcementLevel: DEFAULT_ENFORCEMENT, config: policyConfigFor(config.environment) });
   phase("policies evaluated");
+  const schema = { validated: checks.manifests.length, ...(await schemaReport) };
+  phase("schema validated, manifests written");
   const notes = [
     ...(config.tenancy.role === "shard"
       ? [`tenant shard "${config.tenancy.shard}" of ${config.tenancy.platformStack}: ${config.tenants.length} of at most ${config.tenancy.maxTenantsPerShard} tenants; data tier read from that stack's outputs (${platformReference?.file ?? "?"})`]
@@ -209,16 +229,9 @@ export async function main(argv: string[]): Promise<number> {
   ];
   const plan = buildPlanDocument({ project, stack, environment: config.environment, resources: rendered.resources, outputs: rendered.outputs, policy, schema, notes });
 
-  let diff: PlanDiff | undefined;
-  if (cli.diffBase) {
-    if (!existsSync(cli.diffBase)) {
-      console.error(`plan: --diff ${cli.diffBase}: no such plan.json (run the plan of the base revision first)`);
-      return EXIT.programError;
-    }
-    diff = diffPlans((JSON.parse(readFileSync(cli.diffBase, "utf8")) as PlanDocument).resources, plan.resources);
-  }
+  const diff: PlanDiff | undefined = cli.diffBase ? diffPlans((JSON.parse(readFileSync(cli.diffBase, "utf8")) as PlanDocument).resources, plan.resources) : undefined;
   const readiness = readinessReport(plan.policy, Object.keys(plan.summary.byType));
-  writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { diff, diffBase: cli.diffBase, readiness }), manifests);
+  writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { diff, diffBase: cli.diffBase, readiness }));
   phase("outputs written");
   console.log(stdoutPreview(plan, cli.outDir, diff));
   if (diff) console.log(`\n${diffMarkdown(diff, `Changes against ${cli.diffBase}`)}`);

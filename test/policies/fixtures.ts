@@ -7,14 +7,9 @@ import { PolicyPackConfig, PolicyViolation, runPolicies } from "../../tools/lib/
 import type { RecordedResource } from "../../tools/lib/render";
 import { PROJECT_ROOT } from "../helpers/render";
 
-const STACK = "urn:pulumi:prod::platform::pulumi:pulumi:Stack::platform-prod";
+import { resource } from "../helpers/recorded";
 
-export const urnOf = (type: string, name: string) => `urn:pulumi:prod::platform::${type}::${name}`;
-
-/** A recorded custom resource (top level, unprotected, no dependencies unless given). */
-export function resource(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource {
-  return { urn: urnOf(type, name), type, name, parent: STACK, custom: true, protect: false, retainOnDelete: false, dependsOn: [], inputs, secretPaths: [], ...extra };
-}
+export { resource, urnOf } from "../helpers/recorded";
 
 /** `resource` for a Kubernetes object: name and namespace in metadata; Pulumi name `<namespace>-<kind>-<name>`. */
 export function k8s(type: string, name: string, namespace: string | undefined, body: Record<string, unknown>, labels: Record<string, string> = {}): RecordedResource {

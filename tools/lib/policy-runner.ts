@@ -39,10 +39,20 @@ function propertiesFor(policy: Policy, config: PolicyPackConfig): Record<string,
 
 class NotApplicable extends Error {}
 
+const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === "function";
+
+/** A resource validation; `validateResourceOfType` tags it with the one type it applies to (`__pulumiType`). */
+type Validation = ((args: unknown, report: (message: string, urn?: string) => void) => unknown) & { __pulumiType?: string };
+
 /**
  * Evaluates @pulumi/policy policies against recorded resources the way the Pulumi engine's analyzer does:
  * resource policies see each resource's inputs and options, stack policies see every resource with its parent and
  * dependencies resolved. Offline, options also carry `retainOnDelete`, which the engine's analyzer does not send.
+ *
+ * Runs (policies × resources) validations, tens of thousands in a large stack. As the policy server does, a
+ * validation tagged with its resource type (`validateResourceOfType`) only sees resources of that type, instead of
+ * throwing "not applicable" for every other one. The argument objects are built once per resource and share one
+ * `getConfig` and one report callback per policy, and a validation that returns no promise is not awaited.
  */
 export async function runPolicies(
   policies: readonly Policy[],
@@ -52,39 +62,50 @@ export async function runPolicies(
   const config = options.config ?? {};
   const defaultLevel = options.defaultEnforcementLevel ?? "advisory";
   const report: PolicyReport = { evaluated: 0, policies: [], violations: [] };
+  let properties: Record<string, unknown> = {};
+  const getConfig = () => properties;
+  const notApplicable = (reason?: string): never => {
+    throw new NotApplicable(reason);
+  };
   const policyResources = toPolicyResources(resources);
+  const resourceArgs = policyResources.map((resource) => ({ ...resource, getConfig, notApplicable }));
 
   for (const policy of policies) {
     const level = levelFor(policy, defaultLevel, config);
     if (level === "disabled") continue;
     report.policies.push(policy.name);
-    const properties = propertiesFor(policy, config);
-    const report_ = (urnDefault?: string) => (message: string, urn?: string) =>
-      report.violations.push({ policy: policy.name, enforcementLevel: level, urn: urn ?? urnDefault, message });
-    const notApplicable = (reason?: string): never => {
-      throw new NotApplicable(reason);
+    properties = propertiesFor(policy, config);
+    let currentUrn: string | undefined;
+    const reportViolation = (message: string, urn?: string) => {
+      report.violations.push({ policy: policy.name, enforcementLevel: level, urn: urn ?? currentUrn, message });
+    };
+    const failed = (error: unknown, where: string) => {
+      if (!(error instanceof NotApplicable)) throw new Error(`policy ${policy.name} failed${where}: ${(error as Error).message}`);
     };
 
     if ("validateResource" in policy && policy.validateResource) {
-      const validations = ([] as unknown[]).concat((policy as ResourceValidationPolicy).validateResource);
-      for (const resource of policyResources) {
+      const validations = ([] as unknown[]).concat((policy as ResourceValidationPolicy).validateResource) as Validation[];
+      for (const args of resourceArgs) {
         report.evaluated++;
-        const args = { ...resource, getConfig: () => properties, notApplicable };
-        for (const validate of validations as Array<(a: unknown, r: (m: string, u?: string) => void) => unknown>) {
+        currentUrn = args.urn;
+        for (const validate of validations) {
+          if (validate.__pulumiType !== undefined && validate.__pulumiType !== args.type) continue;
           try {
-            await validate(args, report_(resource.urn));
+            const result = validate(args, reportViolation);
+            if (isPromise(result)) await result;
           } catch (error) {
-            if (!(error instanceof NotApplicable)) throw new Error(`policy ${policy.name} failed on ${resource.urn}: ${(error as Error).message}`);
+            failed(error, ` on ${args.urn}`);
           }
         }
       }
     }
     if ("validateStack" in policy && policy.validateStack) {
       report.evaluated++;
+      currentUrn = undefined;
       try {
-        await (policy as StackValidationPolicy).validateStack({ resources: policyResources, getConfig: () => properties, notApplicable } as never, report_());
+        await (policy as StackValidationPolicy).validateStack({ resources: policyResources, getConfig, notApplicable } as never, reportViolation);
       } catch (error) {
-        if (!(error instanceof NotApplicable)) throw new Error(`policy ${policy.name} failed: ${(error as Error).message}`);
+        failed(error, "");
       }
     }
   }

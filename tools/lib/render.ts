@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { deserializeProperty, serializeProperties } from "@pulumi/pulumi/runtime/rpc";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+// The SDK's generated protobuf messages (no type declarations ship for them).
+const { RegisterResourceResponse } = require("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceResponse: new () => any };
 import * as settings from "@pulumi/pulumi/runtime/settings";
 // getStore is internal to the SDK; the mock setup below mirrors what pulumi.runtime.setMocks does.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
@@ -48,6 +52,8 @@ export interface RenderOptions {
   revealSecrets?: boolean;
   /** Outputs of the stacks the program references (`pulumi:pulumi:StackReference`), by fully qualified name. */
   stackReferences?: Readonly<Record<string, StackOutputs>>;
+  /** Called with each resource as it is recorded, while the program still runs (checks that can start early). */
+  onRecord?: (resource: RecordedResource) => void;
 }
 
 export interface RenderResult {
@@ -76,23 +82,35 @@ class RecordingMonitor extends MockMonitor {
   referenceable: StackOutputs = { outputs: {}, secretOutputNames: [] };
   private stackUrn?: string;
 
-  constructor(mocks: pulumi.runtime.Mocks, private readonly revealSecrets: boolean) {
+  constructor(mocks: pulumi.runtime.Mocks, private readonly revealSecrets: boolean, private readonly onRecord?: (resource: RecordedResource) => void) {
     super(mocks);
   }
 
+  /**
+   * MockMonitor's registration, reading the request's wire form once for both the mocks and the recording, and
+   * returning the outputs a resource declares secret (`additionalSecretOutputs`) as secrets, as the engine does.
+   */
   override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
-    const type: string = req.getType();
-    const object = req.getObject()?.toJavaScript() ?? {};
-    const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
-    await super.registerResource(req, (err: any, response: any) => {
-      if (!err && response) {
-        const urn: string = response.getUrn();
-        if (type === ROOT_STACK_TYPE) this.stackUrn = urn;
-        else this.record(req, type, urn, object);
-        if (secretOutputs.length > 0) markSecretOutputs(response, secretOutputs);
-      }
-      callback(err, response);
-    });
+    try {
+      const type: string = req.getType();
+      const name: string = req.getName();
+      const object: Record<string, unknown> = req.getObject()?.toJavaScript() ?? {};
+      const inputs: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(object)) if (value !== undefined) inputs[key] = deserializeProperty(value);
+      const result = await this.mocks.newResource({ type, name, inputs, provider: req.getProvider(), custom: req.getCustom(), id: req.getImportid() });
+      const urn: string = (this as any).newUrn(req.getParent(), type, name); // private in the SDK's typings
+      const state: Record<string, unknown> = await serializeProperties("", result.state);
+      this.resources.set(urn, { urn, id: result.id ?? null, state });
+      const response = new RegisterResourceResponse();
+      response.setUrn(urn);
+      response.setId(result.id || "");
+      response.setObject(Struct.fromJavaScript(withSecretOutputs(state, req.getAdditionalsecretoutputsList()) as Parameters<typeof Struct.fromJavaScript>[0]));
+      if (type === ROOT_STACK_TYPE) this.stackUrn = urn;
+      else this.record(req, type, urn, object);
+      callback(null, response);
+    } catch (error) {
+      callback(error, undefined);
+    }
   }
 
   override registerResourceOutputs(req: any, callback: (err: any, response: any) => void): void {
@@ -109,7 +127,7 @@ class RecordingMonitor extends MockMonitor {
   private record(req: any, type: string, urn: string, object: Record<string, unknown>) {
     const secretPaths: string[] = [];
     const providerRef: string = req.getProvider();
-    this.recorded.push({
+    const resource: RecordedResource = {
       urn,
       type,
       name: req.getName(),
@@ -124,7 +142,9 @@ class RecordingMonitor extends MockMonitor {
       inputs: normalizeValue(object, "", secretPaths) as Record<string, unknown>,
       secretPaths,
       revealedInputs: this.revealSecrets ? (normalizeValue(object, "", [], true) as Record<string, unknown>) : undefined,
-    });
+    };
+    this.recorded.push(resource);
+    this.onRecord?.(resource);
   }
 }
 
@@ -137,16 +157,18 @@ function propertyDependenciesOf(req: any): Record<string, string[]> {
   return result;
 }
 
-/** Outputs a resource declares secret (`additionalSecretOutputs`) come back secret, as the engine makes them. */
-function markSecretOutputs(response: any, keys: string[]) {
-  const state = response.getObject()?.toJavaScript() ?? {};
-  // The SDK's own list and the program's may both name a key (RandomPassword's `result`): wrap it once.
+const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+
+/** The state with the named outputs wrapped as secrets (once: the SDK's list and the program's may both name one). */
+function withSecretOutputs(state: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  if (keys.length === 0) return state;
+  const result = { ...state };
   for (const key of new Set(keys)) {
-    const already = state[key]?.["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
-    if (key in state && !already) state[key] = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: state[key] };
+    const value = result[key] as Record<string, unknown> | undefined;
+    const already = value?.["4dabf18193072939515e22adb298388d"] === SECRET_SIG["4dabf18193072939515e22adb298388d"];
+    if (key in result && !already) result[key] = { ...SECRET_SIG, value };
   }
-  const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-  response.setObject(Struct.fromJavaScript(state));
+  return result;
 }
 
 function configureMockRuntime(monitor: RecordingMonitor, options: RenderOptions) {
@@ -178,7 +200,7 @@ export function renderProgram(program: () => Promise<unknown> | unknown, options
 
 async function renderNow(program: () => Promise<unknown> | unknown, options: RenderOptions): Promise<RenderResult> {
   const region = options.config["aws:region"] ?? "us-east-1";
-  const monitor = new RecordingMonitor(createMocks({ region, stackReferences: options.stackReferences }), options.revealSecrets ?? false);
+  const monitor = new RecordingMonitor(createMocks({ region, stackReferences: options.stackReferences }), options.revealSecrets ?? false, options.onRecord);
   configureMockRuntime(monitor, options);
 
   // The SDK captures a stack trace for every resource and every internal promise; with source maps on (tsx turns
