@@ -1,6 +1,8 @@
 // `npm run bench`: plan time and peak memory of the offline plan at 10, 100 and 1,000 tenants in one stack, beside
-// the floor (tools/bench-floor.ts: the bare SDK re-registering the same resources under the same mocks). Configs
-// are generated from Pulumi.prod.yaml; every run is a fresh child process. Writes out/bench/results.json.
+// the floor (tools/bench-floor.ts: the SDK re-registering the same resources through their typed classes under the
+// same mocks, with no program) and, for reference, the generic floor (the same inputs through the generic
+// CustomResource, without the typed classes' options and module loading). Configs are generated from
+// Pulumi.prod.yaml; every run is a fresh child process, plan and floors alternating. Writes out/bench/results.json.
 //   npm run bench -- [--sizes 10,100,1000] [--repeat N]
 //   npm run bench -- --fleet 1000 [--shard-size 100]   a fleet as tenant shards: a platform stack and N/size shards
 //                                                      (docs/shards.md), each shard's plan beside its own floor
@@ -53,6 +55,14 @@ function measure(script: string, args: string[], usageFile: string): Run {
   return { wallMs, maxRssMb: usage.maxRssKb / 1024, cpuMs: usage.userMs + usage.systemMs };
 }
 
+/** Plan over floor: wall time (the target), CPU time (the plan checks manifests in a second thread), memory. */
+const ratios = (row: { plan: Run; floor: Run; genericFloor: Run }) => ({
+  timeRatio: row.plan.wallMs / row.floor.wallMs,
+  cpuRatio: row.plan.cpuMs / row.floor.cpuMs,
+  genericTimeRatio: row.plan.wallMs / row.genericFloor.wallMs,
+  memoryRatio: row.plan.maxRssMb / row.floor.maxRssMb,
+});
+
 const best = (runs: Run[]): Run => ({
   wallMs: Math.min(...runs.map((r) => r.wallMs)),
   maxRssMb: Math.min(...runs.map((r) => r.maxRssMb)),
@@ -95,13 +105,15 @@ function fleetBench(tenants: number, shardSize: number, repeat: number) {
     const outDir = join(dir, `out-${stack}`);
     const planRuns: Run[] = [];
     const floorRuns: Run[] = [];
+    const genericRuns: Run[] = [];
     for (let i = 0; i < repeat; i++) {
       planRuns.push(measure("tools/plan.ts", ["--stack", stack, "--config", join(dir, `Pulumi.${stack}.yaml`), "--out", outDir, "--platform-plan", join(platformOut, "plan.json")], join(WORK, "usage.json")));
       floorRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
+      genericRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")));
     }
     const plan = JSON.parse(readFileSync(join(outDir, "plan.json"), "utf8")) as PlanDocument;
-    const row = { stack, tenants: Object.keys(plan.summary.tenants).length, resources: plan.summary.resourceCount, plan: best(planRuns), floor: best(floorRuns), runs: { plan: planRuns, floor: floorRuns } };
-    rows.push({ ...row, timeRatio: row.plan.wallMs / row.floor.wallMs, memoryRatio: row.plan.maxRssMb / row.floor.maxRssMb });
+    const row = { stack, tenants: Object.keys(plan.summary.tenants).length, resources: plan.summary.resourceCount, plan: best(planRuns), floor: best(floorRuns), genericFloor: best(genericRuns), runs: { plan: planRuns, floor: floorRuns, genericFloor: genericRuns } };
+    rows.push({ ...row, ...ratios(row) });
     rmSync(outDir, { recursive: true, force: true });
     console.error(`bench: ${stack} done (${row.resources} resources)`);
   }
@@ -111,9 +123,9 @@ function fleetBench(tenants: number, shardSize: number, repeat: number) {
     [
       `Fleet of ${tenants} tenants as ${stacks.length} shards of ≤ ${shardSize} (platform stack: Pulumi.prod.yaml as role platform, planned once in ${f(platform.wallMs / 1000)} s; shards read its plan.json with --platform-plan)`,
       "",
-      "| shard | tenants | resources | plan s | floor s | time × | plan MB | floor MB | memory × |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-      ...rows.map((r) => `| ${r.stack} | ${r.tenants} | ${r.resources} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`),
+      "| shard | tenants | resources | plan s | floor s | time × | CPU × | generic floor s | × generic | plan MB | floor MB | memory × |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...rows.map((r) => `| ${r.stack} | ${r.tenants} | ${r.resources} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.cpuRatio, 2)} | ${f(r.genericFloor.wallMs / 1000)} | ${f(r.genericTimeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`),
       "",
       `worst shard: time ${f(worst("timeRatio"), 2)}× its floor, memory ${f(worst("memoryRatio"), 2)}×`,
     ].join("\n"),
@@ -136,10 +148,12 @@ function main() {
     writeFileSync(stackFile, generateStackFile(tenants));
     const planRuns: Run[] = [];
     const floorRuns: Run[] = [];
+    const genericRuns: Run[] = [];
     for (let i = 0; i < repeat; i++) {
-      // Alternate plan and floor so both see the same background load.
+      // Alternate plan and floors so all see the same background load.
       planRuns.push(measure("tools/plan.ts", ["--stack", `bench-${tenants}`, "--config", stackFile, "--out", outDir], join(WORK, "usage.json")));
       floorRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
+      genericRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")));
     }
     const plan = JSON.parse(readFileSync(join(outDir, "plan.json"), "utf8")) as PlanDocument;
     const perTenant = Object.values(plan.summary.tenants).map((t) => t.resourceCount);
@@ -153,9 +167,10 @@ function main() {
       resourcesPerTenant: Object.fromEntries(Object.entries(byTier).map(([tier, counts]) => [tier, Math.max(...counts)])),
       plan: best(planRuns),
       floor: best(floorRuns),
-      runs: { plan: planRuns, floor: floorRuns },
+      genericFloor: best(genericRuns),
+      runs: { plan: planRuns, floor: floorRuns, genericFloor: genericRuns },
     };
-    rows.push({ ...row, timeRatio: row.plan.wallMs / row.floor.wallMs, memoryRatio: row.plan.maxRssMb / row.floor.maxRssMb });
+    rows.push({ ...row, ...ratios(row) });
     rmSync(outDir, { recursive: true, force: true });
     console.error(`bench: ${tenants} tenants done (${row.resources} resources)`);
   }
@@ -174,10 +189,10 @@ function main() {
   });
   const f = (n: number, d = 1) => n.toFixed(d);
   const lines = [
-    "| tenants | resources | per tenant (max by tier) | plan s | floor s | time × | plan MB | floor MB | memory × |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| tenants | resources | per tenant (max by tier) | plan s | floor s | time × | CPU × | generic floor s | × generic | plan MB | floor MB | memory × |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map((r) =>
-      `| ${r.tenants} | ${r.resources} | ${Object.entries(r.resourcesPerTenant).map(([t, n]) => `${t} ${n}`).join(", ")} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`,
+      `| ${r.tenants} | ${r.resources} | ${Object.entries(r.resourcesPerTenant).map(([t, n]) => `${t} ${n}`).join(", ")} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.cpuRatio, 2)} | ${f(r.genericFloor.wallMs / 1000)} | ${f(r.genericTimeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`,
     ),
     "",
     "| sizes | plan ms/tenant | floor ms/tenant | marginal × | plan MB/tenant | floor MB/tenant |",

@@ -128,7 +128,7 @@ function toPolicyResources(resources: readonly RecordedResource[]): OfflinePolic
         ignoreChanges: [],
         aliases: [],
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
+        additionalSecretOutputs: r.additionalSecretOutputs ?? [],
         parent: r.parent,
       },
       dependencies: [],

@@ -35,6 +35,8 @@ export interface RecordedResource {
   provider?: string;
   /** Inputs with secret values replaced by "[secret]" and resource references by their URN. */
   inputs: Record<string, unknown>;
+  /** Outputs the engine returns as secrets (`additionalSecretOutputs`: the program's and the SDK class's). */
+  additionalSecretOutputs?: string[];
   /** Paths of inputs that are secret (`a.b[0].c`), for checks that secrets stay secret. */
   secretPaths: string[];
   /** Inputs with secret values revealed; only present when rendering with `revealSecrets` (tests). */
@@ -139,6 +141,7 @@ class RecordingMonitor extends MockMonitor {
       propertyDependencies: propertyDependenciesOf(req),
       importId: req.getImportid() || undefined,
       provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       inputs: normalizeValue(object, "", secretPaths) as Record<string, unknown>,
       secretPaths,
       revealedInputs: this.revealSecrets ? (normalizeValue(object, "", [], true) as Record<string, unknown>) : undefined,
