@@ -6,7 +6,7 @@ import * as k8s from "../sdk/kubernetes";
 import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "../jobs/database-access";
 import { ScheduledJob } from "../jobs/scheduled-job";
 import { standardLabels } from "../kubernetes/labels";
-import Input = k8s.types.input;
+import type { input as Input } from "@pulumi/kubernetes/types";
 
 /** The scripts the backup jobs run, embedded in their ConfigMap: the same files the integration test runs. */
 export const BACKUP_SCRIPTS: Record<string, string> = {

@@ -3,7 +3,7 @@ import * as k8s from "../sdk/kubernetes";
 import { cronProblem } from "../../stacks/schema/common";
 import { standardLabels } from "../kubernetes/labels";
 import { DEFAULT_RUN_AS_USER, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../kubernetes/pod-security";
-import Input = k8s.types.input;
+import type { input as Input } from "@pulumi/kubernetes/types";
 
 /** Requests and limits given to a container that declares none. */
 export const DEFAULT_JOB_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } };

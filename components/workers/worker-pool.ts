@@ -4,7 +4,7 @@ import type { WorkerPoolConfig } from "../../stacks/config";
 import { standardLabels } from "../kubernetes/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../kubernetes/pod-security";
 
-import Input = k8s.types.input;
+import type { input as Input } from "@pulumi/kubernetes/types";
 
 export interface WorkerPoolArgs {
   /** The pool's validated entry from `platform:workers` (image, replicas, targets, resources, probes). */

@@ -1,12 +1,13 @@
 // Data tier: RDS PostgreSQL and ElastiCache Redis.
-// By service, not the package root (which loads every AWS service's index: slow in the offline plan's process).
-import * as rdsModule from "@pulumi/aws/rds";
-import * as elasticacheModule from "@pulumi/aws/elasticache";
+// By class, not the package root or a service's index (which load every service's index, or the service's mixins
+// and enums: slow in the offline plan's process).
+import { Instance } from "@pulumi/aws/rds/instance";
+import { ReplicationGroup } from "@pulumi/aws/elasticache/replicationGroup";
 import { validateResourceOfType } from "@pulumi/policy";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ENVIRONMENT_CONFIG, environmentOf, isProduction, isRetiring, linkedResources, ofType, parameterMap } from "./util";
 
-const aws = { rds: rdsModule, elasticache: elasticacheModule };
+const aws = { rds: { Instance }, elasticache: { ReplicationGroup } };
 
 export const RDS_INSTANCE = "aws:rds/instance:Instance";
 export const RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";

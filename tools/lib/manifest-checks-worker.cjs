@@ -6,6 +6,9 @@ try {
 } catch {
   // Not hoisted where this file can reach it: only slower.
 }
-require("tsx/cjs/api").register();
-const { parentPort } = require("node:worker_threads");
-require("./manifest-checks.ts").serveManifestChecks(parentPort);
+// tsx only while the worker's own TypeScript loads: the validators it loads later (kubernetes-models, some 180
+// modules) load faster without its hooks.
+const unregister = require("tsx/cjs/api").register();
+const { serveManifestChecks } = require("./manifest-checks.ts");
+unregister();
+serveManifestChecks(require("node:worker_threads").parentPort);

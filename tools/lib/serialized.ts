@@ -34,7 +34,9 @@ function redactSecret(value: unknown, path: string, secretPaths: string[]): unkn
  */
 export function normalizeValue(value: unknown, path: string, secretPaths: string[], reveal = false): unknown {
   if (value === UNKNOWN) return "[unknown]";
-  if (Array.isArray(value)) return value.map((item, i) => normalizeValue(item, child(path, i), secretPaths, reveal));
+  // Scalars are copied as they are: the child path is only built for values that may hold a secret.
+  const next = (item: unknown, key: string | number) => (item === null || typeof item !== "object" ? (item === UNKNOWN ? "[unknown]" : item) : normalizeValue(item, child(path, key), secretPaths, reveal));
+  if (Array.isArray(value)) return value.map(next);
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
   switch (record[SIG_KEY]) {
@@ -55,7 +57,10 @@ export function normalizeValue(value: unknown, path: string, secretPaths: string
     case SIG.asset:
     case SIG.archive:
       return { asset: record.path ?? record.uri ?? "[inline]" };
-    default:
-      return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, normalizeValue(v, child(path, k), secretPaths, reveal)]));
+    default: {
+      const result: Record<string, unknown> = {};
+      for (const key in record) result[key] = next(record[key], key);
+      return result;
+    }
   }
 }

@@ -1,0 +1,1 @@
+export { MetricAlarm } from "@pulumi/aws/cloudwatch/metricAlarm";

@@ -1,0 +1,1 @@
+export { SecurityGroup } from "@pulumi/aws/ec2/securityGroup";

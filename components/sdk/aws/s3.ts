@@ -1,0 +1,9 @@
+export { Bucket } from "@pulumi/aws/s3/bucket";
+export { BucketLifecycleConfiguration } from "@pulumi/aws/s3/bucketLifecycleConfiguration";
+export { BucketObjectLockConfiguration } from "@pulumi/aws/s3/bucketObjectLockConfiguration";
+export { BucketOwnershipControls } from "@pulumi/aws/s3/bucketOwnershipControls";
+export { BucketPolicy } from "@pulumi/aws/s3/bucketPolicy";
+export { BucketPublicAccessBlock } from "@pulumi/aws/s3/bucketPublicAccessBlock";
+export { BucketReplicationConfig } from "@pulumi/aws/s3/bucketReplicationConfig";
+export { BucketServerSideEncryptionConfiguration } from "@pulumi/aws/s3/bucketServerSideEncryptionConfiguration";
+export { BucketVersioning } from "@pulumi/aws/s3/bucketVersioning";

@@ -1,0 +1,2 @@
+export { Secret } from "@pulumi/aws/secretsmanager/secret";
+export { SecretVersion } from "@pulumi/aws/secretsmanager/secretVersion";

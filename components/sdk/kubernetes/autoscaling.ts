@@ -1,0 +1,1 @@
+export * as v2 from "@pulumi/kubernetes/autoscaling/v2";
