@@ -1,5 +1,10 @@
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
+// js-yaml, not the `yaml` package the rest of the tools use: @pulumi/pulumi loads it anyway, and the plan reads one
+// stack file per run, so its process skips loading a second YAML library. The core schema, as YAML 1.2 has it (no
+// timestamps or merge keys): what the Pulumi CLI reads the same way.
+import { CORE_SCHEMA, load } from "js-yaml";
+
+const parse = (text: string): unknown => load(text, { schema: CORE_SCHEMA });
 
 export interface StackConfig {
   /** Flat config as the Pulumi CLI hands it to the program: namespaced keys, JSON-encoded structured values. */
