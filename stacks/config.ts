@@ -8,6 +8,10 @@ import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole, tenancySchema } fro
 import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./schema/errors";
 import { crossFieldProblems } from "./schema/rules";
 
+// A process parses the stack config once or twice: zod's compiled fast path (generated with `new Function` per
+// object schema) costs more to build than it saves here, at 10 tenants and at 1,000.
+z.config({ jitless: true });
+
 export { ConfigError } from "./schema/errors";
 export type { ConfigProblem } from "./schema/errors";
 
