@@ -216,6 +216,7 @@ async function planStack(
   phase("program rendered");
   // The worker validates and writes the manifests while this thread evaluates the policy pack.
   const schemaReport = checks.finish(cli.outDir);
+  schemaReport.catch(() => undefined); // awaited below; not an unhandled rejection while the policies run
   const policy = await runPolicies(ALL_POLICIES, rendered.resources, { defaultEnforcementLevel: DEFAULT_ENFORCEMENT, config: policyConfigFor(config.environment) });
   phase("policies evaluated");
   const schema = { validated: checks.manifests.length, ...(await schemaReport) };
