@@ -6,7 +6,7 @@ import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT, buildShard } f
 import type { PlatformConfig } from "./config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
 import { AlertsTopic } from "../components/monitoring/topic";
-import { backupDatabaseNames } from "../components/backups/database-backups";
+import { backupDatabaseNames, tenantExports } from "../components/backups/database-backups";
 import { AlertReceiverSecrets, AlertRules } from "../components/alerts";
 import { MaintenanceSnapshot } from "../components/operations/maintenance-snapshot";
 import { TIER_PROFILES } from "./schema/tenants";
@@ -76,9 +76,11 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
   // Dedicated worker pools follow the operating mode (maintenance, DR standby): stacks/wiring/workloads.ts builds them.
   const tenants = database.writable ? buildTenants(config, tenantContext, providers, { dedicatedWorkers: false }) : [];
 
-  const databases = backupDatabaseNames(config.database.applicationDatabase, config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state })));
+  const isolation = config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state }));
+  const databases = backupDatabaseNames(config.database.applicationDatabase, isolation);
   const work = workloads(config, { namespace: namespace.name, tenants, mode, opsDatabase, databases, providers });
-  const backups = backupsTier(config, { namespace: namespace.name, opsDatabase, databases, suspend: mode.suspendJobs, providers });
+  const exports = tenantExports(config.database.applicationDatabase, isolation);
+  const backups = backupsTier(config, { namespace: namespace.name, opsDatabase, databases, exports, suspend: mode.suspendJobs, providers });
 
   // Pause → snapshot: the snapshot waits until every pool is stopped and every CronJob suspended.
   const snapshot = config.maintenance.enabled && config.maintenance.snapshot

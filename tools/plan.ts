@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
 import { parseStackName } from "../stacks/schema/tenancy";
 import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT } from "../stacks/wiring/shard";
+import { exportJobsNamespace } from "../stacks/wiring/backups";
 import { fleetPreview, validateFleet } from "./lib/fleet";
 import { connectionBudget } from "../stacks/schema/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
@@ -76,6 +77,12 @@ function writeOutputs(outDir: string, plan: PlanDocument, markdown: string) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
   writeFileSync(join(outDir, "summary.md"), markdown);
+}
+
+/** Where the stack's tenant export Jobs run and write, for the offboarding notes. */
+function exportNotes(config: PlatformConfig) {
+  const namespace = exportJobsNamespace(config);
+  return namespace ? { namespace, prefix: config.environment } : undefined;
 }
 
 /** The PostgreSQL connection budget of a stack that owns the data tier. */
@@ -225,7 +232,7 @@ async function planStack(
     ...(config.tenancy.role === "shard"
       ? [`tenant shard "${config.tenancy.shard}" of ${config.tenancy.platformStack}: ${config.tenants.length} of at most ${config.tenancy.maxTenantsPerShard} tenants; data tier read from that stack's outputs (${platformReference?.file ?? "?"})`]
       : [connectionNote(config)]),
-    ...lifecycleNotes(config.tenants),
+    ...lifecycleNotes(config.tenants, exportNotes(config)),
     ...schema.unvalidated.map((u) => `not schema-validated: ${u.object} (${u.message})`),
   ];
   const plan = buildPlanDocument({ project, stack, environment: config.environment, resources: rendered.resources, outputs: rendered.outputs, policy, schema, notes });

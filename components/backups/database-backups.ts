@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../sdk/aws";
 import * as k8s from "../sdk/kubernetes";
 import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "../jobs/database-access";
-import { ScheduledJob } from "../jobs/scheduled-job";
+import { ScheduledJob, jobSpec } from "../jobs/scheduled-job";
 import { standardLabels } from "../kubernetes/labels";
 import type { input as Input } from "@pulumi/kubernetes/types";
 
@@ -21,8 +21,10 @@ export interface DatabaseBackupsArgs {
   prefix: string;
   /** The database server and the Secret with a login that may read every database. */
   database: DatabaseAccess;
-  /** Databases to dump and verify: the application database and every tenant database. */
-  databases: pulumi.Input<string[]>;
+  /** Databases to dump and verify: the application database and every tenant database. None: no CronJobs. */
+  databases: readonly string[];
+  /** One-off exports of offboarded tenants' data (`tenantExports`): a Job each. Defaults to none. */
+  exports?: readonly TenantExport[];
   /** The backup bucket and its KMS key. */
   bucket: { name: pulumi.Input<string>; arn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
   /** Region of the bucket (AWS_REGION of the CLI). */
@@ -45,7 +47,7 @@ export interface DatabaseBackupsArgs {
   verifyMinTables?: number;
   /** Scratch space of a job pod (dumps, and the scratch cluster when verifying). Defaults to "50Gi". */
   workVolumeSize?: string;
-  /** Suspends both schedules (maintenance mode). Defaults to false. */
+  /** Suspends both schedules and the export Jobs (maintenance mode, DR standby). Defaults to false. */
   suspend?: boolean;
   awsProvider: aws.Provider;
   k8sProvider: k8s.Provider;
@@ -106,8 +108,8 @@ const env = (values: Record<string, pulumi.Input<string> | undefined>): Input.co
  * running the repo's scripts from a ConfigMap, with S3 access through IRSA roles scoped to the bucket prefix.
  */
 export class DatabaseBackups extends pulumi.ComponentResource {
-  readonly backupCronJobName: pulumi.Output<string>;
-  readonly verifyCronJobName: pulumi.Output<string>;
+  readonly backupCronJobName?: pulumi.Output<string>;
+  readonly verifyCronJobName?: pulumi.Output<string>;
   readonly writerRoleArn: pulumi.Output<string>;
   readonly verifierRoleArn: pulumi.Output<string>;
 
@@ -155,10 +157,9 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     this.writerRoleArn = writer.iamRole.arn;
     this.verifierRoleArn = verifier.iamRole.arn;
 
-    const databases = pulumi.output(args.databases).apply((list) => {
-      if (list.length === 0) throw new pulumi.ResourceError("databases: at least one database to back up", this);
-      return list.join(" ");
-    });
+    const exports = args.exports ?? [];
+    if (args.databases.length === 0 && exports.length === 0) throw new pulumi.ResourceError("databases: at least one database to back up, or a tenant to export", this);
+    const databases = args.databases.join(" ");
     const volumes: Input.core.v1.Volume[] = [
       { name: "work", emptyDir: { sizeLimit: args.workVolumeSize ?? "50Gi" } },
       { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
@@ -192,6 +193,38 @@ export class DatabaseBackups extends pulumi.ComponentResource {
       volumes,
       provider: args.k8sProvider,
     });
+    for (const e of exports) {
+      const exportLabels = { ...labels("tenant-export"), "platform.io/tenant": e.tenantId };
+      const exportEnv = env({ BACKUP_DATABASES: e.database, BACKUP_SCHEMA: e.schema, BACKUP_KIND: "export", BACKUP_WORK_DIR: "/work" });
+      const exportS3Env = env({ BACKUP_BUCKET: args.bucket.name, BACKUP_PREFIX: tenantExportPrefix(args.prefix, e.tenantId), AWS_REGION: args.bucketRegion, HOME: "/tmp" });
+      new k8s.batch.v1.Job(
+        `${name}-export-${e.tenantId}`,
+        {
+          // Not awaited by `pulumi up` (an export can take hours); the finished Job stays as the record of the run.
+          metadata: { name: `tenant-export-${e.tenantId}`, namespace: args.namespace, labels: exportLabels, annotations: { "pulumi.com/skipAwait": "true" } },
+          spec: jobSpec(
+            {
+              serviceAccountName: writer.serviceAccount.metadata.name,
+              runAsUser: POSTGRES_IMAGE_UID,
+              volumes,
+              activeDeadlineSeconds: 6 * 3600,
+              backoffLimit: 1,
+              keepFinished: true,
+              suspend: args.suspend ?? false,
+              initContainers: [step("dump", args.postgresImage, "backup.sh", "dump", [...libpqEnv(args.database), ...exportEnv], postgresWork)],
+              containers: [step("upload", args.awsCliImage, "backup.sh", "upload", [...exportEnv, ...exportS3Env])],
+            },
+            exportLabels,
+          ),
+        },
+        k8sOpts,
+      );
+    }
+    if (args.databases.length === 0) {
+      this.registerOutputs({ writerRoleArn: this.writerRoleArn, verifierRoleArn: this.verifierRoleArn });
+      return;
+    }
+
     const backupEnv = env({ BACKUP_DATABASES: databases, BACKUP_WORK_DIR: "/work" });
     const backup = new ScheduledJob(
       `${name}-backup`,
@@ -233,6 +266,25 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     this.verifyCronJobName = verify.cronJobName;
     this.registerOutputs({ backupCronJobName: this.backupCronJobName, verifyCronJobName: this.verifyCronJobName, writerRoleArn: this.writerRoleArn, verifierRoleArn: this.verifierRoleArn });
   }
+}
+
+/** An offboarded tenant's data to export once: its schema in the application database, or its own database. */
+export interface TenantExport {
+  tenantId: string;
+  /** The database to dump. */
+  database: pulumi.Input<string>;
+  /** Only this schema of it (pooled tenants); the whole database when undefined (dedicated tenants). */
+  schema?: string;
+}
+
+/** Where a tenant's export lands: `s3://<bucket>/<prefix>/offboarding/<tenant>/<database>/<timestamp>.dump`. */
+export const tenantExportPrefix = (prefix: string, tenantId: string) => `${prefix}/offboarding/${tenantId}`;
+
+/** The exports of the offboarded tenants: pooled ones' schema in the application database, dedicated ones' database. */
+export function tenantExports(applicationDatabase: pulumi.Input<string>, tenants: { id: string; isolation: "dedicated" | "schema"; state: string }[]): TenantExport[] {
+  return tenants
+    .filter((t) => t.state === "offboarded")
+    .map((t) => (t.isolation === "dedicated" ? { tenantId: t.id, database: tenantDatabaseName(t.id) } : { tenantId: t.id, database: applicationDatabase, schema: tenantDatabaseName(t.id) }));
 }
 
 /** PostgreSQL name of a tenant's database (ids are DNS labels; "-" becomes "_"). */

@@ -72,6 +72,32 @@ export function hardenContainer(container: Input.core.v1.Container): Input.core.
   };
 }
 
+/** What a Job's spec is built from: the pod, deadlines, retries and how long the finished Job is kept. */
+export type JobSpecArgs = Pick<ScheduledJobArgs, "containers" | "initContainers" | "volumes" | "serviceAccountName" | "runAsUser" | "activeDeadlineSeconds" | "backoffLimit" | "ttlSecondsAfterFinished">;
+
+/**
+ * A Job spec with the safe defaults: deadline, bounded retries, a TTL of 7 days, resources, non-root. `keepFinished` drops the TTL: the finished Job stays as the record of a one-off run.
+ */
+export function jobSpec(args: JobSpecArgs & { keepFinished?: boolean; suspend?: boolean }, labels: Record<string, string>): Input.batch.v1.JobSpec {
+  return {
+    activeDeadlineSeconds: args.activeDeadlineSeconds ?? 3600,
+    backoffLimit: args.backoffLimit ?? 1,
+    ...(args.keepFinished ? {} : { ttlSecondsAfterFinished: args.ttlSecondsAfterFinished ?? 7 * 24 * 3600 }),
+    ...(args.suspend !== undefined ? { suspend: args.suspend } : {}),
+    template: {
+      metadata: { labels },
+      spec: {
+        restartPolicy: "Never",
+        ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : { automountServiceAccountToken: false }),
+        securityContext: restrictedPodSecurityContext(args.runAsUser ?? DEFAULT_RUN_AS_USER),
+        ...(args.initContainers ? { initContainers: args.initContainers.map(hardenContainer) } : {}),
+        containers: args.containers.map(hardenContainer),
+        ...(args.volumes ? { volumes: args.volumes } : {}),
+      },
+    },
+  };
+}
+
 /** The CronJob spec with the safe defaults: one run at a time, deadlines, bounded retries, history and TTL. */
 export function cronJobSpec(args: Omit<ScheduledJobArgs, "namespace" | "provider">): Input.batch.v1.CronJobSpec {
   const labels = jobLabels(args);
@@ -83,25 +109,8 @@ export function cronJobSpec(args: Omit<ScheduledJobArgs, "namespace" | "provider
     successfulJobsHistoryLimit: args.successfulJobsHistoryLimit ?? 3,
     failedJobsHistoryLimit: args.failedJobsHistoryLimit ?? 5,
     suspend: args.suspend ?? false,
-    jobTemplate: {
-      metadata: { labels },
-      spec: {
-        activeDeadlineSeconds: args.activeDeadlineSeconds ?? 3600,
-        backoffLimit: args.backoffLimit ?? 1,
-        ttlSecondsAfterFinished: args.ttlSecondsAfterFinished ?? 7 * 24 * 3600,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: "Never",
-            ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : { automountServiceAccountToken: false }),
-            securityContext: restrictedPodSecurityContext(args.runAsUser ?? DEFAULT_RUN_AS_USER),
-            ...(args.initContainers ? { initContainers: args.initContainers.map(hardenContainer) } : {}),
-            containers: args.containers.map(hardenContainer),
-            ...(args.volumes ? { volumes: args.volumes } : {}),
-          },
-        },
-      },
-    },
+    // The CronJob suspends its schedule; the Jobs it starts are never created suspended.
+    jobTemplate: { metadata: { labels }, spec: jobSpec({ ...args, suspend: undefined }, labels) },
   };
 }
 

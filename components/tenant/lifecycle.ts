@@ -57,16 +57,22 @@ export function tenantLifecycle(tenant: Pick<TenantConfig, "state" | "deleteData
   };
 }
 
-/** Reviewer notes for tenants not `active`: what their state does and what is left to do by hand. */
-export function lifecycleNotes(tenants: ReadonlyArray<Pick<TenantConfig, "id" | "state" | "deleteData">>): string[] {
+/**
+ * Reviewer notes for tenants not `active`: what their state does and what is left to do by hand. `exports` says
+ * where the stack's export Jobs run and write (undefined when it runs no backup jobs: exports are then by hand).
+ */
+export function lifecycleNotes(tenants: ReadonlyArray<Pick<TenantConfig, "id" | "state" | "deleteData">>, exports?: { namespace: string; prefix: string }): string[] {
   return tenants.flatMap((t) => {
     switch (t.state) {
       case "suspended":
         return [`tenant ${t.id} is suspended: its role cannot log in and its Redis user is off; data and credentials are kept`];
       case "offboarded":
         return [
-          `tenant ${t.id} is offboarded: as suspended. No export Job is created yet (the backup bucket does not exist in this stack); ` +
-            `export its data by hand (pg_dump of schema/database tenant_${t.id.replace(/-/g, "_")}) before setting state: deleted`,
+          exports
+            ? `tenant ${t.id} is offboarded: as suspended, and Job ${exports.namespace}/tenant-export-${t.id} exports its data once to the backup bucket under ` +
+              `${exports.prefix}/offboarding/${t.id}/ (expiring with the backups); check it completed (EXPORT_OK in its log) before setting state: deleted`
+            : `tenant ${t.id} is offboarded: as suspended. This stack runs no backup jobs (no platform:kubernetes.oidcProviderArn), so no export Job: ` +
+              `export its data by hand (pg_dump of schema/database tenant_${t.id.replace(/-/g, "_")}) before setting state: deleted`,
         ];
       case "deleted":
         return [

@@ -3,10 +3,10 @@ import type { PlatformConfig } from "../config";
 import type { Providers } from "../platform";
 import type { DatabaseAccess } from "../../components/jobs/database-access";
 import { BackupBucket } from "../../components/backups/backup-bucket";
-import { DatabaseBackups } from "../../components/backups/database-backups";
+import { DatabaseBackups, TenantExport } from "../../components/backups/database-backups";
 
 /** The backup bucket and, with IRSA, the backup and restore-verification CronJobs (suspended with the other jobs). */
-export function backupsTier(config: PlatformConfig, args: { namespace: pulumi.Input<string>; opsDatabase: DatabaseAccess; databases: string[]; suspend: boolean; providers: Providers }) {
+export function backupsTier(config: PlatformConfig, args: { namespace: pulumi.Input<string>; opsDatabase: DatabaseAccess; databases: string[]; exports: TenantExport[]; suspend: boolean; providers: Providers }) {
   const backups = config.backups;
   const bucket = new BackupBucket("backups", {
     prefix: config.environment,
@@ -24,6 +24,7 @@ export function backupsTier(config: PlatformConfig, args: { namespace: pulumi.In
         prefix: config.environment,
         database: args.opsDatabase,
         databases: args.databases,
+        exports: args.exports,
         bucket: { name: bucket.bucketName, arn: bucket.bucketArn, kmsKeyArn: bucket.kmsKeyArn },
         bucketRegion: config.region,
         ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
@@ -34,6 +35,18 @@ export function backupsTier(config: PlatformConfig, args: { namespace: pulumi.In
     : undefined;
   return { bucket, jobs };
 }
+
+/**
+ * The namespace of a stack's tenant export Jobs (its backup jobs' namespace), or undefined when the stack runs no
+ * backup jobs (no `platform:kubernetes.oidcProviderArn`): then offboarded tenants are exported by hand.
+ */
+export function exportJobsNamespace(config: PlatformConfig): string | undefined {
+  if (!config.kubernetes.oidcProviderArn) return undefined;
+  return config.tenancy.role === "shard" ? shardOpsNamespace(config.kubernetes.namespace, config.tenancy.shard!) : config.kubernetes.namespace;
+}
+
+/** The namespace of a tenant shard's own jobs (backups and exports of its tenants). */
+export const shardOpsNamespace = (platformNamespace: string, shard: string) => `${platformNamespace}-tenants-${shard}`;
 
 /** The backup and restore-verification jobs' settings from `platform:backups` (shared by the platform and shards). */
 export function backupJobSettings(config: PlatformConfig, oidcProviderArn: string) {

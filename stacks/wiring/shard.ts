@@ -8,9 +8,9 @@ import { longestIntervalMinutes } from "../schema/common";
 import { elasticacheId } from "../../components/redis";
 import { PlatformNamespace } from "../../components/kubernetes/namespace";
 import { DatabaseOpsCredentials } from "../../components/database/ops-credentials";
-import { DatabaseBackups, backupDatabaseNames } from "../../components/backups/database-backups";
+import { DatabaseBackups, backupDatabaseNames, tenantExports } from "../../components/backups/database-backups";
 import { tenantAlertRule } from "../../components/alerts";
-import { backupJobSettings } from "./backups";
+import { backupJobSettings, shardOpsNamespace } from "./backups";
 import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./tenants";
 
 /** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
@@ -91,9 +91,11 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
  * platform backs up.
  */
 function shardBackups(config: PlatformConfig, shard: string, platform: pulumi.Output<TenantPlatformExport>, adminPassword: pulumi.Output<string>, providers: Pick<Providers, "aws" | "kubernetes">) {
-  const databases = backupDatabaseNames("", config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state }))).slice(1);
-  if (databases.length === 0 || !config.kubernetes.oidcProviderArn) return undefined;
-  const namespaceName = `${config.kubernetes.namespace}-tenants-${shard}`;
+  const isolation = config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state }));
+  const databases = backupDatabaseNames("", isolation).slice(1);
+  const exports = tenantExports(platform.postgres.applicationDatabase, isolation);
+  if ((databases.length === 0 && exports.length === 0) || !config.kubernetes.oidcProviderArn) return undefined;
+  const namespaceName = shardOpsNamespace(config.kubernetes.namespace, shard);
   const namespace = new PlatformNamespace(`tenants-${shard}-ops`, { namespace: namespaceName, environment: config.environment, provider: providers.kubernetes });
   const access = new DatabaseOpsCredentials(`tenants-${shard}-database-ops`, {
     namespace: namespace.name,
@@ -108,6 +110,7 @@ function shardBackups(config: PlatformConfig, shard: string, platform: pulumi.Ou
     prefix: config.environment,
     database: access,
     databases,
+    exports,
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
     ...backupJobSettings(config, config.kubernetes.oidcProviderArn),

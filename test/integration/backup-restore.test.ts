@@ -4,9 +4,9 @@
  * back up, check the checksum, restore into a fresh database and compare row counts and a content hash, then
  * corrupt dumps and prove that verification fails loudly (exit code, log line, metric).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -293,6 +293,43 @@ describe("backup → restore → verify, for real", () => {
     const run = await runScript("backups/scripts/backup.sh", "all", backupEnv(newWorkDir("backup-bad"), { BACKUP_DATABASES: "app does_not_exist" }));
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("BACKUP_FAILED database=does_not_exist pg_dump failed");
+  });
+});
+
+describe("offboarding export, for real (the tenant-export Job's script)", () => {
+  const prefix = `${PREFIX}/offboarding/quitter`;
+
+  it("exports only the tenant's schema to <env>/offboarding/<tenant>/, with its checksum, and records no backup metrics", async () => {
+    await pg.query(
+      "app",
+      `CREATE SCHEMA tenant_quitter;
+       CREATE TABLE tenant_quitter.orders (id int PRIMARY KEY, total numeric NOT NULL);
+       INSERT INTO tenant_quitter.orders SELECT g, g * 1.5 FROM generate_series(1, 50) g;
+       CREATE SCHEMA tenant_other;
+       CREATE TABLE tenant_other.notes (id int PRIMARY KEY, body text);
+       INSERT INTO tenant_other.notes VALUES (1, 'not the leaver''s');`,
+    );
+    const workDir = newWorkDir("export-quitter");
+    const pushesBefore = pushes.length;
+    const run = await runScript("backups/scripts/backup.sh", "all", backupEnv(workDir, { BACKUP_DATABASES: "app", BACKUP_SCHEMA: "tenant_quitter", BACKUP_KIND: "export", BACKUP_PREFIX: prefix }));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`EXPORT_OK database=app schema=tenant_quitter key=s3://${BUCKET}/${prefix}/app/\\d{8}T\\d{6}Z\\.dump`));
+    const [dump, checksum] = await listKeys(`${prefix}/app/`);
+    expect(checksum).toBe(`${dump}.sha256`);
+    const file = join(root, "export-quitter.dump");
+    writeFileSync(file, await getObject(dump));
+    const contents = spawnSync(join(pg.binDir, "pg_restore"), ["--list", file], { encoding: "utf8" });
+    expect(contents.status, contents.stderr).toBe(0);
+    expect(contents.stdout).toMatch(/TABLE DATA tenant_quitter orders/);
+    expect(contents.stdout).not.toMatch(/tenant_other|TABLE public/);
+    expect(pushes.length).toBe(pushesBefore);
+    expect(readdirSync(join(workDir, "metrics"))).toEqual([]);
+  });
+
+  it("refuses a schema export that names more than one database", async () => {
+    const run = await runScript("backups/scripts/backup.sh", "dump", backupEnv(newWorkDir("export-two"), { BACKUP_DATABASES: "app tenant_acme", BACKUP_SCHEMA: "tenant_quitter", BACKUP_KIND: "export" }));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("EXPORT_FAILED BACKUP_SCHEMA needs exactly one database in BACKUP_DATABASES");
   });
 });
 

@@ -223,14 +223,16 @@ describe("pure helpers", () => {
     expect(tenantRedisUserId("platform-prod", "acme")).toBe("platform-prod-t-acme");
   });
 
-  it("lifecycleNotes tells reviewers that offboarding exports nothing yet and how deletion proceeds", () => {
-    const notes = lifecycleNotes([
-      { id: "acme", state: "active", deleteData: false },
-      { id: "leaver-co", state: "offboarded", deleteData: false },
-      { id: "oldco", state: "deleted", deleteData: false },
-    ]);
+  it("lifecycleNotes names the export Job of an offboarded tenant, or the manual export without backup jobs, and how deletion proceeds", () => {
+    const tenants = [
+      { id: "acme", state: "active" as const, deleteData: false },
+      { id: "leaver-co", state: "offboarded" as const, deleteData: false },
+      { id: "oldco", state: "deleted" as const, deleteData: false },
+    ];
+    const notes = lifecycleNotes(tenants, { namespace: "platform", prefix: "production" });
     expect(notes).toHaveLength(2);
-    expect(notes[0]).toMatch(/leaver-co is offboarded: .*No export Job is created yet .*pg_dump of schema\/database tenant_leaver_co/);
+    expect(notes[0]).toMatch(/leaver-co is offboarded: .*Job platform\/tenant-export-leaver-co exports its data once .*production\/offboarding\/leaver-co\/.*before setting state: deleted/);
     expect(notes[1]).toMatch(/oldco is deleted: .*set deleteData: true to drop it/);
+    expect(lifecycleNotes(tenants)[0]).toMatch(/leaver-co is offboarded: .*no export Job: export its data by hand \(pg_dump of schema\/database tenant_leaver_co\)/);
   });
 });

@@ -15,12 +15,18 @@
 #   AWS_ENDPOINT_URL   S3-compatible endpoint instead of AWS (optional, tests)
 #   PUSHGATEWAY_URL    Prometheus Pushgateway to push metrics to (optional)
 #   BACKUP_TIMESTAMP   timestamp used in the keys (optional; defaults to now, UTC, e.g. 20261122T020000Z)
-# Metrics (also written to $BACKUP_WORK_DIR/metrics/<database>.prom):
+#   BACKUP_KIND        backup (default) or export: an offboarded tenant's one-off export, which records no backup
+#                      metrics and logs EXPORT_OK / EXPORT_FAILED (an export is not a backup of the database)
+#   BACKUP_SCHEMA      dump only this schema (a pooled tenant's export; one database only)
+# Metrics of a backup (also written to $BACKUP_WORK_DIR/metrics/<database>.prom):
 #   platform_backup_last_success_timestamp_seconds{database}   platform_backup_size_bytes{database}
 set -euo pipefail
 
-log() { printf '%s backup: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
-die() { log "BACKUP_FAILED $*"; exit 1; }
+KIND="${BACKUP_KIND:-backup}"
+case "$KIND" in backup) TAG=BACKUP ;; export) TAG=EXPORT ;; *) echo "BACKUP_KIND must be backup or export, not $KIND" >&2; exit 2 ;; esac
+
+log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$KIND" "$*" >&2; }
+die() { log "${TAG}_FAILED $*"; exit 1; }
 
 require() {
   local name
@@ -35,6 +41,11 @@ aws_s3() {
 
 dump_all() {
   require BACKUP_DATABASES BACKUP_WORK_DIR
+  local -a schema=()
+  if [ -n "${BACKUP_SCHEMA:-}" ]; then
+    [ "$(wc -w <<<"$BACKUP_DATABASES")" -eq 1 ] || die "BACKUP_SCHEMA needs exactly one database in BACKUP_DATABASES"
+    schema=(--schema="$BACKUP_SCHEMA")
+  fi
   local timestamp="${BACKUP_TIMESTAMP:-$(date -u +%Y%m%dT%H%M%SZ)}"
   mkdir -p "$BACKUP_WORK_DIR"
   printf '%s\n' "$timestamp" >"$BACKUP_WORK_DIR/timestamp"
@@ -42,8 +53,8 @@ dump_all() {
   for database in $BACKUP_DATABASES; do
     local dir="$BACKUP_WORK_DIR/dumps/$database"
     mkdir -p "$dir"
-    log "dumping $database"
-    pg_dump --format=custom --compress=6 --dbname="$database" --file="$dir/$timestamp.dump" \
+    log "dumping $database${BACKUP_SCHEMA:+ (schema $BACKUP_SCHEMA)}"
+    pg_dump --format=custom --compress=6 "${schema[@]}" --dbname="$database" --file="$dir/$timestamp.dump" \
       || die "database=$database pg_dump failed"
     [ -s "$dir/$timestamp.dump" ] || die "database=$database dump is empty"
     # A dump whose table of contents cannot be read cannot be restored: fail now, not on the day it is needed.
@@ -70,12 +81,16 @@ upload_all() {
     local dir="$BACKUP_WORK_DIR/dumps/$database"
     local key="$BACKUP_PREFIX/$database/$timestamp.dump"
     if ! (cd "$dir" && sha256sum --check --quiet "$timestamp.dump.sha256"); then
-      log "BACKUP_FAILED database=$database checksum mismatch before upload"
+      log "${TAG}_FAILED database=$database checksum mismatch before upload"
       failed=1
       continue
     fi
     if aws_s3 s3 cp --only-show-errors "$dir/$timestamp.dump" "s3://$BACKUP_BUCKET/$key" \
       && aws_s3 s3 cp --only-show-errors "$dir/$timestamp.dump.sha256" "s3://$BACKUP_BUCKET/$key.sha256"; then
+      if [ "$KIND" = export ]; then
+        log "EXPORT_OK database=$database${BACKUP_SCHEMA:+ schema=$BACKUP_SCHEMA} key=s3://$BACKUP_BUCKET/$key"
+        continue
+      fi
       local metrics="$BACKUP_WORK_DIR/metrics/$database.prom"
       {
         echo "# TYPE platform_backup_last_success_timestamp_seconds gauge"
@@ -86,11 +101,11 @@ upload_all() {
       push_metrics "$metrics" "job/platform_backup/environment/$BACKUP_PREFIX/database/$database"
       log "BACKUP_OK database=$database key=s3://$BACKUP_BUCKET/$key"
     else
-      log "BACKUP_FAILED database=$database upload to s3://$BACKUP_BUCKET/$key failed"
+      log "${TAG}_FAILED database=$database upload to s3://$BACKUP_BUCKET/$key failed"
       failed=1
     fi
   done
-  [ "$failed" -eq 0 ] || die "one or more databases were not backed up"
+  [ "$failed" -eq 0 ] || die "one or more databases were not uploaded"
 }
 
 case "${1:-}" in
