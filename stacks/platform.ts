@@ -101,6 +101,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
           tenantParents: Object.fromEntries(tenants.map((t) => [t.tenantId, t])),
           stuckAfterMinutes: config.jobs.reconcile.stuckAfterMinutes,
           restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
+          standby: mode.standby,
           receivers: secrets.alertReceivers,
           provider: providers.kubernetes,
         },

@@ -56,6 +56,20 @@ describe("the prod-dr standby stack", () => {
     expect(standby.ofType("platform:tenant:Tenant")).toEqual([]);
   });
 
+  it("leaves out the backup alerts while standby (its backup jobs never run) and has them once promoted", () => {
+    const alertNames = (stack: Stack) =>
+      stack
+        .ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+        .flatMap((r) => ((r.inputs as Obj).spec.groups as Obj[]).flatMap((g) => (g.rules as Obj[]).map((rule) => rule.alert)))
+        .filter(Boolean);
+    const backupAlerts = ["BackupStale", "RestoreVerificationFailed", "RestoreVerificationStale"];
+    expect(alertNames(primary)).toEqual(expect.arrayContaining(backupAlerts));
+    expect(alertNames(standby).filter((a) => backupAlerts.includes(a))).toEqual([]);
+    // Everything else stays: the platform alerts of the promoted stack less the backup ones (tenants come at promotion).
+    const platformOnly = (names: string[]) => [...new Set(names.filter((a) => !a.startsWith("Tenant")))].sort();
+    expect(platformOnly(alertNames(standby))).toEqual(platformOnly(alertNames(primary)).filter((a) => !backupAlerts.includes(a)));
+  });
+
   it("promotes in place: role primary removes replicateSourceDb, sets credentials and backups, resumes jobs and scales workers up", () => {
     const diff = diffPlans(standby.resources, primary.resources);
     // Only the standby's replica-lag alarms go: there is no source to lag behind any more.

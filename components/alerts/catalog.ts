@@ -30,6 +30,11 @@ export interface AlertContext {
   stuckAfterMinutes?: number;
   /** Longest gap between two scheduled restore verifications, in hours. Defaults to 168 (weekly). */
   restoreVerifyIntervalHours?: number;
+  /**
+   * A DR standby: its backup and restore-verification jobs never run (the primary's back up the data), so the
+   * backup group is left out instead of firing on absent metrics. Defaults to false.
+   */
+  standby?: boolean;
 }
 
 export interface AlertGroupDefinition {
@@ -358,7 +363,7 @@ export function platformAlertDefinitions(c: AlertsConfig, context: AlertContext)
     { name: "platform-nodes", alerts: nodes(c) },
     { name: "platform-data", alerts: data(c) },
     { name: "platform-jobs", alerts: jobs(c, context) },
-    { name: "platform-backups", alerts: backups(c, context) },
+    ...(context.standby ? [] : [{ name: "platform-backups", alerts: backups(c, context) }]),
   ];
 }
 

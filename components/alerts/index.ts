@@ -31,6 +31,8 @@ export interface AlertRulesArgs {
   stuckAfterMinutes?: number;
   /** Longest gap between two scheduled restore verifications, in hours. Defaults to 168 (weekly). */
   restoreVerifyIntervalHours?: number;
+  /** A DR standby: no backup alerts (its backup jobs never run). Defaults to false. */
+  standby?: boolean;
   /** Receiver credentials, as Pulumi secrets. Defaults to none (every alert goes to the null receiver). */
   receivers?: AlertReceiverSecrets;
   /** Kubernetes provider for the objects. */
@@ -75,7 +77,7 @@ export class AlertRules extends pulumi.ComponentResource {
     const { alerts, namespace, provider } = args;
     if (!alerts.enabled) throw new pulumi.ResourceError("AlertRules created with platform:alerts.enabled = false; do not create the component instead", this);
     const tenants = alerts.tenantAlerts ? (args.tenants ?? []) : [];
-    const context = { namespace, tenants: tenants.map((t) => t.id), stuckAfterMinutes: args.stuckAfterMinutes, restoreVerifyIntervalHours: args.restoreVerifyIntervalHours };
+    const context = { namespace, tenants: tenants.map((t) => t.id), stuckAfterMinutes: args.stuckAfterMinutes, restoreVerifyIntervalHours: args.restoreVerifyIntervalHours, standby: args.standby };
     const childOpts = { parent: this, provider };
     const labels = (component: string, extra: Record<string, string> = {}) => ({
       ...standardLabels({ name: "alerts", instance: name, component }),
