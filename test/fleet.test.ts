@@ -53,12 +53,13 @@ describe("fleet validation", () => {
   });
 
   it("counts Redis users fleet-wide against the platform's one user group, naming the stacks and the excess tenants", () => {
-    // prod has 4 tenants with Redis users, shard a 2, shard b 1; 60 + 40 enterprise tenants more in two shards.
+    // prod has 4 tenants with Redis users, shard a 2, shard b 1; 60 + 40 enterprise tenants more in two shards
+    // (with small connection limits, so only the user group overflows).
     const dir = fleetDir({
-      "prod-tenants-a": shard("prod-tenants-a", (c) => c["platform:tenants"].push(...tenants(60, "big", { tier: "enterprise" }))),
+      "prod-tenants-a": shard("prod-tenants-a", (c) => c["platform:tenants"].push(...tenants(60, "big", { tier: "enterprise", connectionLimit: 10 }))),
       "prod-tenants-c": shard("prod-tenants-b", (c) => {
         c["platform:tenancy"].shard = "c";
-        c["platform:tenants"] = tenants(40, "huge", { tier: "enterprise" });
+        c["platform:tenants"] = tenants(40, "huge", { tier: "enterprise", connectionLimit: 10 });
       }),
     });
     const problems = validateFleet(dir, "platform").problems;
@@ -67,6 +68,21 @@ describe("fleet validation", () => {
     expect(problems[0].message).toContain("fleet prod has 107 tenant Redis users (prod 4, prod-tenants-a 62, prod-tenants-b 1, prod-tenants-c 40)");
     expect(problems[0].tenants).toEqual(["huge-31", "huge-32", "huge-33", "huge-34", "huge-35", "huge-36", "huge-37", "huge-38", "huge-39"]);
     expect(problems[0].message).toContain("9 too many (huge-31 in prod-tenants-c");
+  });
+
+  it("counts guaranteed PostgreSQL connections fleet-wide against the platform's instance, naming the stacks and the largest tenants", () => {
+    // From the stack files: platform pool 200; prod's dedicated tenants acme 50 + globex 50 + wayne-ent 80; shard a's
+    // cyberdyne 50 plus 59 × 50 and one of 200 added here; shard b's massive-dynamic 50. 3,630 against 3,241.
+    const dir = fleetDir({ "prod-tenants-a": shard("prod-tenants-a", (c) => c["platform:tenants"].push(...tenants(59, "big", { tier: "enterprise" }), { id: "biggest", name: "Biggest", tier: "enterprise", connectionLimit: 200 })) });
+    const problems = validateFleet(dir, "platform").problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0].stacks).toEqual(["prod", "prod-tenants-a", "prod-tenants-b"]);
+    expect(problems[0].tenants[0]).toBe("biggest");
+    expect(problems[0].tenants).toContain("big-58");
+    expect(problems[0].message).toMatch(/^fleet prod guarantees 3630 PostgreSQL connections on prod's instance: platform pool 200 \+ dedicated tenants \(prod 180, prod-tenants-a 3200, prod-tenants-b 50\)/);
+    expect(problems[0].message).toContain("max_connections 3244 less 3 reserved (3241): 389 too many (largest: biggest=200 in prod-tenants-a");
+    // Each stack alone fits: the shard's own config check cannot see the platform's other tenants.
+    expect(problems.some((p) => p.message.startsWith("prod-tenants-a:"))).toBe(false);
   });
 
   it("refuses a shard whose platform stack is not in the repo, and two shards with one name", () => {

@@ -3,7 +3,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } from "../../stacks/config";
-import { MAX_TENANT_REDIS_USERS } from "../../stacks/schema/rules";
+import { MAX_TENANT_REDIS_USERS, connectionBudget } from "../../stacks/schema/rules";
 import { parseStackName } from "../../stacks/schema/tenancy";
 import { hasRedisUser } from "../../stacks/schema/tenants";
 import { readStackFile } from "./stack-file";
@@ -74,7 +74,20 @@ export function validateFleet(dir: string, project: string): FleetReport {
   return { fleets: [...fleets.values()], problems };
 }
 
-/** Rules over one fleet: tenant ids unique across its stacks, shard names unique, the shared Redis user group's capacity. */
+/**
+ * The fleet's guaranteed PostgreSQL connections: every stack's dedicated tenants connect to the platform stack's one
+ * instance, so the platform pool and all of their limits must fit its max_connections (each stack alone checks only
+ * its own tenants).
+ */
+export function fleetConnectionBudget(fleet: Fleet) {
+  const members = [fleet.platform, ...fleet.shards];
+  const budget = connectionBudget({ database: fleet.platform.config.database, tenants: members.flatMap((s) => s.config.tenants) });
+  const stackOf = new Map(members.flatMap((s) => s.config.tenants.map((t) => [t.id, s.stack] as const)));
+  const perStack = members.map((s) => ({ stack: s.stack, connections: budget.guaranteedTenants.filter((t) => stackOf.get(t.id) === s.stack).reduce((sum, t) => sum + t.connectionLimit, 0) }));
+  return { ...budget, perStack, stackOf };
+}
+
+/** Rules over one fleet: tenant ids unique across its stacks, shard names unique, the shared Redis user group's and database's capacity. */
 export function fleetProblems(fleet: Fleet): FleetProblem[] {
   const problems: FleetProblem[] = [];
   const members = [fleet.platform, ...fleet.shards];
@@ -110,6 +123,19 @@ export function fleetProblems(fleet: Fleet): FleetProblem[] {
         "Narrow platform:redis.tenantUserTiers or set redisUser: false on some entries",
     });
   }
+  const budget = fleetConnectionBudget(fleet);
+  if (fleet.shards.length > 0 && !Number.isNaN(budget.maxConnections) && budget.guaranteed > budget.available) {
+    const largestFirst = [...budget.guaranteedTenants].sort((a, b) => b.connectionLimit - a.connectionLimit);
+    problems.push({
+      stacks: budget.perStack.filter((s) => s.connections > 0).map((s) => s.stack),
+      tenants: largestFirst.map((t) => t.id),
+      message:
+        `fleet ${fleet.platform.stack} guarantees ${budget.guaranteed} PostgreSQL connections on ${fleet.platform.stack}'s instance: platform pool ${fleet.platform.config.database.platformPoolConnections} + dedicated tenants ` +
+        `(${budget.perStack.map((s) => `${s.stack} ${s.connections}`).join(", ")}), against ${fleet.platform.config.database.instanceClass}'s max_connections ${budget.maxConnections} less ${budget.reserved} reserved (${budget.available}): ` +
+        `${budget.guaranteed - budget.available} too many (largest: ${list(largestFirst.map((t) => `${t.id}=${t.connectionLimit} in ${budget.stackOf.get(t.id)}`), 10)}). ` +
+        `Use a larger platform:database.instanceClass in ${fleet.platform.stack}, lower connectionLimit on entries, or give some dedicated tenants a data tier of their own`,
+    });
+  }
   return problems;
 }
 
@@ -120,7 +146,8 @@ export function fleetPreview(report: FleetReport): string {
     const tenants = members.reduce((sum, s) => sum + s.config.tenants.length, 0);
     const redisUsers = members.reduce((sum, s) => sum + s.config.tenants.filter((t) => hasRedisUser(t, s.config.redis.tenantUserTiers)).length, 0);
     const shards = fleet.shards.map((s) => `${s.stack} ${s.config.tenants.length}/${s.config.tenancy.maxTenantsPerShard}`);
-    return `  ${fleet.platform.stack} (${fleet.platform.config.tenancy.role}, ${fleet.platform.config.tenants.length} tenants)${shards.length ? ` + shards ${shards.join(", ")}` : ""}: ${tenants} tenants, ${redisUsers}/${MAX_TENANT_REDIS_USERS} tenant Redis users`;
+    const budget = fleetConnectionBudget(fleet);
+    return `  ${fleet.platform.stack} (${fleet.platform.config.tenancy.role}, ${fleet.platform.config.tenants.length} tenants)${shards.length ? ` + shards ${shards.join(", ")}` : ""}: ${tenants} tenants, ${redisUsers}/${MAX_TENANT_REDIS_USERS} tenant Redis users, ${budget.guaranteed}/${budget.available} guaranteed PostgreSQL connections`;
   });
   return [`Fleet: ${report.fleets.length} fleet(s), ${report.problems.length} problem(s)`, ...lines].join("\n");
 }
