@@ -9,11 +9,10 @@ import { AlertsTopic } from "../components/monitoring/topic";
 import { backupDatabaseNames, tenantExports } from "../components/backups/database-backups";
 import { AlertReceiverSecrets, AlertRules } from "../components/alerts";
 import { MaintenanceSnapshot } from "../components/operations/maintenance-snapshot";
-import { TIER_PROFILES } from "./schema/tenants";
 import { longestIntervalMinutes } from "./schema/common";
 import { dataTier } from "./wiring/data-tier";
 import { workloads } from "./wiring/workloads";
-import { backupsTier } from "./wiring/backups";
+import { backupsTier, tenantDataLayouts } from "./wiring/backups";
 import { operatingMode } from "./wiring/operations";
 
 /** Explicit providers, so every resource states which account, region and cluster it lives in. */
@@ -76,7 +75,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
   // Dedicated worker pools follow the operating mode (maintenance, DR standby): stacks/wiring/workloads.ts builds them.
   const tenants = database.writable ? buildTenants(config, tenantContext, providers, { dedicatedWorkers: false }) : [];
 
-  const isolation = config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state }));
+  const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames(config.database.applicationDatabase, isolation);
   const work = workloads(config, { namespace: namespace.name, tenants, mode, opsDatabase, databases, providers });
   const exports = tenantExports(config.database.applicationDatabase, isolation);

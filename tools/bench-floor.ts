@@ -115,17 +115,14 @@ export function floorProgram(plan: PlanDocument, options: { generic?: boolean } 
         dependsOn: r.dependsOn.map((urn) => byUrn.get(urn)).filter((x): x is pulumi.Resource => x !== undefined),
       };
       let resource: pulumi.Resource;
-      const TypedProvider = r.type.startsWith(PROVIDER_PREFIX) && !options.generic ? typedClass(r.type) : undefined;
-      if (TypedProvider) resource = new TypedProvider(r.name, providerArgs(r.type, r.inputs), opts);
-      else if (r.type.startsWith(PROVIDER_PREFIX)) resource = new Provider(r.type.slice(PROVIDER_PREFIX.length), r.name, r.inputs, opts);
-      else if (r.type.split(":").length === 3 && !r.type.startsWith("platform:")) {
+      const custom = r.type.split(":").length === 3 && !r.type.startsWith("platform:");
+      const Typed = custom && !options.generic ? typedClass(r.type) : undefined;
+      if (r.type.startsWith(PROVIDER_PREFIX)) {
+        resource = Typed ? new Typed(r.name, providerArgs(r.type, r.inputs), opts) : new Provider(r.type.slice(PROVIDER_PREFIX.length), r.name, r.inputs, opts);
+      } else if (custom) {
         const provider = r.provider ? (byUrn.get(r.provider) as pulumi.ProviderResource | undefined) : undefined;
-        const Typed = options.generic ? undefined : typedClass(r.type);
-        if (Typed) resource = new Typed(r.name, r.inputs, { ...opts, provider });
-        else {
-          const props = { ...Object.fromEntries(declaredProperties(r.type).map((k) => [k, undefined])), ...r.inputs };
-          resource = new Custom(r.type, r.name, props, { ...opts, provider });
-        }
+        const props = Typed ? r.inputs : { ...Object.fromEntries(declaredProperties(r.type).map((k) => [k, undefined])), ...r.inputs };
+        resource = Typed ? new Typed(r.name, props, { ...opts, provider }) : new Custom(r.type, r.name, props, { ...opts, provider });
       } else resource = new Component(r.type, r.name, opts);
       byUrn.set(r.urn, resource);
     }

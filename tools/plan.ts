@@ -72,6 +72,9 @@ function policyConfigFor(environment: string): PolicyPackConfig {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PolicyPackConfig) : {};
 }
 
+/** A failed plan leaves no plan.json behind, so nothing reads an earlier run's as this one's. */
+const dropStalePlan = (outDir: string) => rmSync(join(outDir, "plan.json"), { force: true });
+
 /** plan.json and summary.md (ManifestChecks writes manifests/ and prometheus-rules.yaml). */
 function writeOutputs(outDir: string, plan: PlanDocument, markdown: string) {
   mkdirSync(outDir, { recursive: true });
@@ -165,11 +168,10 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Reads and validates the stack file, resolves a shard's platform reference, then plans the stack. */
 async function planFromStackFile(cli: ReturnType<typeof parseCli>, project: string, stack: string, checks: ManifestChecks): Promise<number> {
-  const dropStalePlan = () => rmSync(join(cli.outDir, "plan.json"), { force: true });
 
   if (!existsSync(cli.configFile)) {
     console.error(`plan: no stack config file ${cli.configFile} (create Pulumi.${cli.stack}.yaml or pass --config FILE)`);
-    dropStalePlan();
+    dropStalePlan(cli.outDir);
     return EXIT.invalidConfig;
   }
   let stackConfig;
@@ -181,7 +183,7 @@ async function planFromStackFile(cli: ReturnType<typeof parseCli>, project: stri
   } catch (error) {
     console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
     if (!(error instanceof ConfigError)) console.error("plan: the file is not valid YAML in the Pulumi.<stack>.yaml format");
-    dropStalePlan();
+    dropStalePlan(cli.outDir);
     return EXIT.invalidConfig;
   }
 
@@ -191,7 +193,7 @@ async function planFromStackFile(cli: ReturnType<typeof parseCli>, project: stri
     platformReference = await resolvePlatformReference(config, cli.configFile, project, cli.platformPlan);
   } catch (error) {
     console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
-    dropStalePlan();
+    dropStalePlan(cli.outDir);
     return error instanceof ReferenceError_ ? EXIT.invalidConfig : EXIT.programError;
   }
 
@@ -216,7 +218,7 @@ async function planStack(
     rendered = await renderProgram(program, { project, stack, ...args.stackConfig, stackReferences: platformReference?.outputs, onRecord: checks.add });
   } catch (error) {
     console.error(`plan: the program failed: ${(error as Error).stack ?? String(error)}`);
-    rmSync(join(cli.outDir, "plan.json"), { force: true });
+    dropStalePlan(cli.outDir);
     return EXIT.programError;
   }
 

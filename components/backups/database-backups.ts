@@ -202,20 +202,22 @@ export class DatabaseBackups extends pulumi.ComponentResource {
         {
           // Not awaited by `pulumi up` (an export can take hours); the finished Job stays as the record of the run.
           metadata: { name: `tenant-export-${e.tenantId}`, namespace: args.namespace, labels: exportLabels, annotations: { "pulumi.com/skipAwait": "true" } },
-          spec: jobSpec(
-            {
-              serviceAccountName: writer.serviceAccount.metadata.name,
-              runAsUser: POSTGRES_IMAGE_UID,
-              volumes,
-              activeDeadlineSeconds: 6 * 3600,
-              backoffLimit: 1,
-              keepFinished: true,
-              suspend: args.suspend ?? false,
-              initContainers: [step("dump", args.postgresImage, "backup.sh", "dump", [...libpqEnv(args.database), ...exportEnv], postgresWork)],
-              containers: [step("upload", args.awsCliImage, "backup.sh", "upload", [...exportEnv, ...exportS3Env])],
-            },
-            exportLabels,
-          ),
+          spec: {
+            ...jobSpec(
+              {
+                serviceAccountName: writer.serviceAccount.metadata.name,
+                runAsUser: POSTGRES_IMAGE_UID,
+                volumes,
+                activeDeadlineSeconds: 6 * 3600,
+                backoffLimit: 1,
+                keepFinished: true,
+                initContainers: [step("dump", args.postgresImage, "backup.sh", "dump", [...libpqEnv(args.database), ...exportEnv], postgresWork)],
+                containers: [step("upload", args.awsCliImage, "backup.sh", "upload", [...exportEnv, ...exportS3Env])],
+              },
+              exportLabels,
+            ),
+            suspend: args.suspend ?? false,
+          },
         },
         k8sOpts,
       );

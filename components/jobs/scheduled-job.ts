@@ -76,14 +76,14 @@ export function hardenContainer(container: Input.core.v1.Container): Input.core.
 export type JobSpecArgs = Pick<ScheduledJobArgs, "containers" | "initContainers" | "volumes" | "serviceAccountName" | "runAsUser" | "activeDeadlineSeconds" | "backoffLimit" | "ttlSecondsAfterFinished">;
 
 /**
- * A Job spec with the safe defaults: deadline, bounded retries, a TTL of 7 days, resources, non-root. `keepFinished` drops the TTL: the finished Job stays as the record of a one-off run.
+ * A Job spec with the safe defaults: deadline, bounded retries, a TTL of 7 days, resources, non-root.
+ * `keepFinished` drops the TTL: the finished Job stays as the record of a one-off run.
  */
-export function jobSpec(args: JobSpecArgs & { keepFinished?: boolean; suspend?: boolean }, labels: Record<string, string>): Input.batch.v1.JobSpec {
+export function jobSpec(args: JobSpecArgs & { keepFinished?: boolean }, labels: Record<string, string>): Input.batch.v1.JobSpec {
   return {
     activeDeadlineSeconds: args.activeDeadlineSeconds ?? 3600,
     backoffLimit: args.backoffLimit ?? 1,
     ...(args.keepFinished ? {} : { ttlSecondsAfterFinished: args.ttlSecondsAfterFinished ?? 7 * 24 * 3600 }),
-    ...(args.suspend !== undefined ? { suspend: args.suspend } : {}),
     template: {
       metadata: { labels },
       spec: {
@@ -109,8 +109,7 @@ export function cronJobSpec(args: Omit<ScheduledJobArgs, "namespace" | "provider
     successfulJobsHistoryLimit: args.successfulJobsHistoryLimit ?? 3,
     failedJobsHistoryLimit: args.failedJobsHistoryLimit ?? 5,
     suspend: args.suspend ?? false,
-    // The CronJob suspends its schedule; the Jobs it starts are never created suspended.
-    jobTemplate: { metadata: { labels }, spec: jobSpec({ ...args, suspend: undefined }, labels) },
+    jobTemplate: { metadata: { labels }, spec: jobSpec(args, labels) },
   };
 }
 

@@ -4,6 +4,11 @@ import type { Providers } from "../platform";
 import type { DatabaseAccess } from "../../components/jobs/database-access";
 import { BackupBucket } from "../../components/backups/backup-bucket";
 import { DatabaseBackups, TenantExport } from "../../components/backups/database-backups";
+import { TIER_PROFILES } from "../schema/tenants";
+
+/** Where each tenant's data lives (its own database or a schema) and its state: what backups and exports need. */
+export const tenantDataLayouts = (config: Pick<PlatformConfig, "tenants">) =>
+  config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state }));
 
 /** The backup bucket and, with IRSA, the backup and restore-verification CronJobs (suspended with the other jobs). */
 export function backupsTier(config: PlatformConfig, args: { namespace: pulumi.Input<string>; opsDatabase: DatabaseAccess; databases: string[]; exports: TenantExport[]; suspend: boolean; providers: Providers }) {

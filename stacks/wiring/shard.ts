@@ -3,14 +3,13 @@ import * as postgresql from "@pulumi/postgresql";
 import type { PlatformConfig } from "../config";
 import type { Providers } from "../platform";
 import { parseStackName } from "../schema/tenancy";
-import { TIER_PROFILES } from "../schema/tenants";
 import { longestIntervalMinutes } from "../schema/common";
 import { elasticacheId } from "../../components/redis";
 import { PlatformNamespace } from "../../components/kubernetes/namespace";
 import { DatabaseOpsCredentials } from "../../components/database/ops-credentials";
 import { DatabaseBackups, backupDatabaseNames, tenantExports } from "../../components/backups/database-backups";
 import { tenantAlertRule } from "../../components/alerts";
-import { backupJobSettings, shardOpsNamespace } from "./backups";
+import { backupJobSettings, shardOpsNamespace, tenantDataLayouts } from "./backups";
 import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./tenants";
 
 /** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
@@ -91,7 +90,7 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
  * platform backs up.
  */
 function shardBackups(config: PlatformConfig, shard: string, platform: pulumi.Output<TenantPlatformExport>, adminPassword: pulumi.Output<string>, providers: Pick<Providers, "aws" | "kubernetes">) {
-  const isolation = config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state }));
+  const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames("", isolation).slice(1);
   const exports = tenantExports(platform.postgres.applicationDatabase, isolation);
   if ((databases.length === 0 && exports.length === 0) || !config.kubernetes.oidcProviderArn) return undefined;

@@ -9,7 +9,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { StackOutputs, createMocks } from "./mocks";
-import { REDACTED, normalizeValue } from "./serialized";
+import { REDACTED, isWireSecret, normalizeValue, wireSecret } from "./serialized";
 
 export { REDACTED } from "./serialized";
 export type { StackOutputs } from "./mocks";
@@ -160,17 +160,11 @@ function propertyDependenciesOf(req: any): Record<string, string[]> {
   return result;
 }
 
-const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
-
 /** The state with the named outputs wrapped as secrets (once: the SDK's list and the program's may both name one). */
 function withSecretOutputs(state: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   if (keys.length === 0) return state;
   const result = { ...state };
-  for (const key of new Set(keys)) {
-    const value = result[key] as Record<string, unknown> | undefined;
-    const already = value?.["4dabf18193072939515e22adb298388d"] === SECRET_SIG["4dabf18193072939515e22adb298388d"];
-    if (key in result && !already) result[key] = { ...SECRET_SIG, value };
-  }
+  for (const key of new Set(keys)) if (key in result && !isWireSecret(result[key])) result[key] = wireSecret(result[key]);
   return result;
 }
 

@@ -11,6 +11,12 @@ const SIG = {
 };
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** Whether a wire-form value is a secret (`{ <sig>: <secret sig>, value }`). */
+export const isWireSecret = (value: unknown) => (value as Record<string, unknown> | undefined)?.[SIG_KEY] === SIG.secret;
+
+/** A value in the wire form of a secret, as the engine returns one. */
+export const wireSecret = (value: unknown) => ({ [SIG_KEY]: SIG.secret, value });
+
 const child = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 
 const isPlainMap = (value: unknown): value is Record<string, unknown> =>
