@@ -2,7 +2,13 @@ import { z } from "zod";
 import { ENVIRONMENTS, Environment, awsRegion } from "./schema/common";
 import { databaseSchema, kubernetesSchema, networkSchema, redisSchema } from "./schema/data";
 import { backupsSchema, jobsSchema, workersSchema } from "./schema/workloads";
-import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems, alertsSchema, drSchema, maintenanceSchema } from "./schema/operations";
+import {
+  ALERT_RECEIVER_SECRET_KEYS,
+  alertReceiverProblems,
+  alertsSchema,
+  drSchema,
+  maintenanceSchema,
+} from "./schema/operations";
 import { tenantsSchema } from "./schema/tenants";
 import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole, tenancySchema } from "./schema/tenancy";
 import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./schema/errors";
@@ -63,7 +69,11 @@ export interface ParseOptions {
  * Turns the raw `platform:*` config (values already JSON-decoded, keys without the namespace) and the AWS region
  * into one validated, fully defaulted PlatformConfig. Throws ConfigError listing every problem found.
  */
-export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue?: string, options: ParseOptions = {}): PlatformConfig {
+export function parsePlatformConfig(
+  raw: Record<string, unknown>,
+  awsRegionValue?: string,
+  options: ParseOptions = {},
+): PlatformConfig {
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.includes(key)) {
@@ -89,7 +99,11 @@ export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue
 
   const region = awsRegion.safeParse(awsRegionValue);
   if (!region.success) {
-    problems.push({ key: "aws:region", value: awsRegionValue === undefined ? undefined : showValue(awsRegionValue), message: "required: an AWS region such as us-east-1" });
+    problems.push({
+      key: "aws:region",
+      value: awsRegionValue === undefined ? undefined : showValue(awsRegionValue),
+      message: "required: an AWS region such as us-east-1",
+    });
   }
 
   const parsed: Record<string, unknown> = { environment: env, region: awsRegionValue };
@@ -99,22 +113,30 @@ export function parsePlatformConfig(raw: Record<string, unknown>, awsRegionValue
   for (const [section, { schema, required }] of Object.entries(sectionSchemas(env, role))) {
     if (role === "shard" && (SECTIONS_NOT_IN_SHARDS as readonly string[]).includes(section)) {
       if (raw[section] !== undefined) {
-        problems.push({ key: `${NAMESPACE}:${section}`, message: `not used by a tenant shard (platform:tenancy.role "shard"): the data tier, DR and the platform's jobs belong to the platform stack (platform:tenancy.platformStack); remove this section` });
+        problems.push({
+          key: `${NAMESPACE}:${section}`,
+          message: `not used by a tenant shard (platform:tenancy.role "shard"): the data tier, DR and the platform's jobs belong to the platform stack (platform:tenancy.platformStack); remove this section`,
+        });
       }
       continue;
     }
     if (raw[section] === undefined && required) {
-      problems.push({ key: `${NAMESPACE}:${section}`, message: `required in ${env}: add a "${NAMESPACE}:${section}" section (see the config reference in the README)` });
+      problems.push({
+        key: `${NAMESPACE}:${section}`,
+        message: `required in ${env}: add a "${NAMESPACE}:${section}" section (see the config reference in the README)`,
+      });
       continue;
     }
     const result = (schema as z.ZodType).safeParse(raw[section]);
     if (result.success) parsed[section] = result.data;
-    else problems.push(...problemsFromIssues(NAMESPACE, section, raw[section], schema as z.ZodType, result.error.issues));
+    else
+      problems.push(...problemsFromIssues(NAMESPACE, section, raw[section], schema as z.ZodType, result.error.issues));
   }
 
   const alerts = parsed.alerts as PlatformConfig["alerts"] | undefined;
   // Receivers belong to the stack that routes alerts: a shard only adds its tenants' rules.
-  if (role !== "shard") problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
+  if (role !== "shard")
+    problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
   problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }, role));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed as PlatformConfig;

@@ -69,7 +69,12 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
       // A promoted DR replica already holds every tenant object (replicated): adopt them instead of creating them.
       adoptFrom: database.adoptExisting ? { applicationDatabase: database.applicationDatabaseName } : undefined,
     },
-    redis: { userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, userIdPrefix: redis.userIdPrefix },
+    redis: {
+      userGroupId: redis.userGroupId,
+      host: redis.primaryEndpoint,
+      port: redis.port,
+      userIdPrefix: redis.userIdPrefix,
+    },
     platformNamespace: config.kubernetes.namespace,
   };
   // Dedicated worker pools follow the operating mode (maintenance, DR standby): stacks/wiring/workloads.ts builds them.
@@ -79,16 +84,36 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
   const databases = backupDatabaseNames(config.database.applicationDatabase, isolation);
   const work = workloads(config, { namespace: namespace.name, tenants, mode, opsDatabase, databases, providers });
   const exports = tenantExports(config.database.applicationDatabase, isolation);
-  const backups = backupsTier(config, { namespace: namespace.name, opsDatabase, databases, exports, suspend: mode.suspendJobs, providers });
+  const backups = backupsTier(config, {
+    namespace: namespace.name,
+    opsDatabase,
+    databases,
+    exports,
+    suspend: mode.suspendJobs,
+    providers,
+  });
 
   // Pause → snapshot: the snapshot waits until every pool is stopped and every CronJob suspended.
-  const snapshot = config.maintenance.enabled && config.maintenance.snapshot
-    ? new MaintenanceSnapshot(
-        "maintenance-snapshot",
-        { snapshotId: config.maintenance.snapshot, dbInstanceIdentifier: database.identifier, reason: config.maintenance.reason, provider: providers.aws },
-        { dependsOn: [...work.platformPools, ...work.tenantPools, ...(work.jobs ? [work.jobs] : []), ...(backups.jobs ? [backups.jobs] : [])] },
-      )
-    : undefined;
+  const snapshot =
+    config.maintenance.enabled && config.maintenance.snapshot
+      ? new MaintenanceSnapshot(
+          "maintenance-snapshot",
+          {
+            snapshotId: config.maintenance.snapshot,
+            dbInstanceIdentifier: database.identifier,
+            reason: config.maintenance.reason,
+            provider: providers.aws,
+          },
+          {
+            dependsOn: [
+              ...work.platformPools,
+              ...work.tenantPools,
+              ...(work.jobs ? [work.jobs] : []),
+              ...(backups.jobs ? [backups.jobs] : []),
+            ],
+          },
+        )
+      : undefined;
 
   const alertRules = config.alerts.enabled
     ? new AlertRules(
@@ -124,7 +149,12 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     redis: { primaryEndpoint: redis.primaryEndpoint, port: redis.port, userGroupId: redis.userGroupId },
     workerPools: work.platformPools.map((p) => p.deploymentName),
     backupBucket: backups.bucket.bucketName,
-    operations: { drRole: config.dr?.role ?? "primary", suspended: mode.suspendJobs, workersPaused: mode.pauseWorkers, maintenanceSnapshotArn: snapshot?.snapshotArn },
+    operations: {
+      drRole: config.dr?.role ?? "primary",
+      suspended: mode.suspendJobs,
+      workersPaused: mode.pauseWorkers,
+      maintenanceSnapshotArn: snapshot?.snapshotArn,
+    },
     tenants: tenantOutputs(tenants),
     // What tenant shards read through their StackReference (docs/shards.md).
     [TENANT_PLATFORM_OUTPUT]: {
@@ -139,9 +169,19 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
         applicationDatabase: database.applicationDatabaseName,
         engineVersion: config.database.engineVersion,
       },
-      redis: { userGroupId: redis.userGroupId, host: redis.primaryEndpoint, port: redis.port, userIdPrefix: redis.userIdPrefix },
+      redis: {
+        userGroupId: redis.userGroupId,
+        host: redis.primaryEndpoint,
+        port: redis.port,
+        userIdPrefix: redis.userIdPrefix,
+      },
       kubernetes: { platformNamespace: config.kubernetes.namespace },
-      backups: { bucket: backups.bucket.bucketName, bucketArn: backups.bucket.bucketArn, kmsKeyArn: backups.bucket.kmsKeyArn, prefix: config.environment },
+      backups: {
+        bucket: backups.bucket.bucketName,
+        bucketArn: backups.bucket.bucketArn,
+        kmsKeyArn: backups.bucket.kmsKeyArn,
+        prefix: config.environment,
+      },
       alertsTopicArn: alertsTopic.arn,
     },
     [TENANT_PLATFORM_PASSWORD_OUTPUT]: pulumi.secret(database.masterPassword),

@@ -21,6 +21,9 @@ export async function platformProgram() {
   }
   const secrets = new pulumi.Config(NAMESPACE);
   return buildStack(config, {
-    alertReceivers: { pagerdutyRoutingKey: secrets.getSecret("pagerdutyRoutingKey"), slackWebhookUrl: secrets.getSecret("slackWebhookUrl") },
+    alertReceivers: {
+      pagerdutyRoutingKey: secrets.getSecret("pagerdutyRoutingKey"),
+      slackWebhookUrl: secrets.getSecret("slackWebhookUrl"),
+    },
   });
 }

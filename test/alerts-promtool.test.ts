@@ -9,11 +9,19 @@ import { stackConfigFromObject } from "../tools/lib/stack-file";
 import { buildAlertGroups } from "../components/alerts";
 
 const TEST_DIR = join(PROJECT_ROOT, "test", "promtool");
-const testFiles = readdirSync(TEST_DIR).filter((f) => f.endsWith(".yaml")).sort();
+const testFiles = readdirSync(TEST_DIR)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
-interface AlertRuleTest { eval_time: string; alertname: string; exp_alerts?: Array<{ exp_labels: Record<string, string> }> }
+interface AlertRuleTest {
+  eval_time: string;
+  alertname: string;
+  exp_alerts?: Array<{ exp_labels: Record<string, string> }>;
+}
 const unitTests = testFiles.flatMap((file) =>
-  (parse(readFileSync(join(TEST_DIR, file), "utf8")) as { tests: Array<{ alert_rule_test?: AlertRuleTest[] }> }).tests.flatMap((t) => t.alert_rule_test ?? []),
+  (
+    parse(readFileSync(join(TEST_DIR, file), "utf8")) as { tests: Array<{ alert_rule_test?: AlertRuleTest[] }> }
+  ).tests.flatMap((t) => t.alert_rule_test ?? []),
 );
 
 describe("production alert rules under promtool", () => {
@@ -45,7 +53,9 @@ describe("production alert rules under promtool", () => {
 
   it("every alert at every severity is expected to fire in some unit test, and to stay silent in another", () => {
     const defined = new Set(ruleFile.groups.flatMap((g) => g.rules.map((r) => `${r.alert}/${r.labels.severity}`)));
-    const fired = new Set(unitTests.flatMap((t) => (t.exp_alerts ?? []).map((a) => `${t.alertname}/${a.exp_labels.severity}`)));
+    const fired = new Set(
+      unitTests.flatMap((t) => (t.exp_alerts ?? []).map((a) => `${t.alertname}/${a.exp_labels.severity}`)),
+    );
     const silent = new Set(unitTests.filter((t) => !t.exp_alerts?.length).map((t) => t.alertname));
     expect([...defined].filter((a) => !fired.has(a))).toEqual([]);
     expect([...new Set([...defined].map((a) => a.split("/")[0]))].filter((a) => !silent.has(a))).toEqual([]);
@@ -56,7 +66,9 @@ describe("production alert rules under promtool", () => {
     stack["platform:alerts"] = { ...stack["platform:alerts"], errorRate: { warning: 0.06, critical: 0.1 } };
     const { raw, awsRegion } = rawPlatformConfig(stackConfigFromObject(stack, "platform").config);
     const config = parsePlatformConfig(raw, awsRegion);
-    const mutated = writeRuleFile({ groups: buildAlertGroups(config.alerts, { namespace: config.kubernetes.namespace, tenants: ["acme"] }) });
+    const mutated = writeRuleFile({
+      groups: buildAlertGroups(config.alerts, { namespace: config.kubernetes.namespace, tenants: ["acme"] }),
+    });
     try {
       copyFileSync(join(TEST_DIR, "availability.yaml"), join(mutated, "availability.yaml"));
       const { status, output } = promtool(["test", "rules", "availability.yaml"], mutated);

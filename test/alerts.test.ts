@@ -25,7 +25,9 @@ describe("alert rules (buildAlertGroups)", () => {
       expect(rule.annotations.summary.length, rule.alert).toBeGreaterThan(10);
       expect(rule.for, rule.alert).toMatch(/^\d+[mh]$/);
       expect(rule.labels.namespace, rule.alert).toBe("platform");
-      expect(rule.annotations.runbook_url, rule.alert).toBe(`https://github.com/acme/platform/blob/main/docs/runbooks/${runbookSlug(rule.alert)}.md`);
+      expect(rule.annotations.runbook_url, rule.alert).toBe(
+        `https://github.com/acme/platform/blob/main/docs/runbooks/${runbookSlug(rule.alert)}.md`,
+      );
     }
   });
 
@@ -42,7 +44,8 @@ describe("alert rules (buildAlertGroups)", () => {
       expect(existsSync(path), `${path} for ${alert}`).toBe(true);
       const text = readFileSync(path, "utf8");
       expect(text, path).toContain(`# ${alert}`);
-      for (const section of ["## What it means", "## First checks", "## Fix"]) expect(text, `${path}: ${section}`).toContain(section);
+      for (const section of ["## What it means", "## First checks", "## Fix"])
+        expect(text, `${path}: ${section}`).toContain(section);
     }
   });
 
@@ -51,7 +54,8 @@ describe("alert rules (buildAlertGroups)", () => {
     delete staging["platform:alerts"];
     const defaults = configOf(staging);
     const rules = allRules(buildAlertGroups(defaults.alerts, context));
-    const expr = (alert: string, severity: string) => rules.find((r) => r.alert === alert && r.labels.severity === severity)!;
+    const expr = (alert: string, severity: string) =>
+      rules.find((r) => r.alert === alert && r.labels.severity === severity)!;
     expect(expr("ApiErrorRateHigh", "warning").expr).toMatch(/> 0\.05$/);
     expect(expr("ApiErrorRateHigh", "critical").expr).toMatch(/> 0\.1$/);
     expect(expr("ApiLatencyHigh", "warning").expr).toMatch(/> 5$/);
@@ -65,12 +69,23 @@ describe("alert rules (buildAlertGroups)", () => {
   });
 
   it("queries the metric names configured for the application instead of the defaults", () => {
-    const alerts = { ...prod.alerts, metrics: { ...prod.alerts.metrics, httpRequests: "myapp_requests_total", upJob: "myapp", tenantLabel: "customer", queueDepth: "celery_queue_length" } };
+    const alerts = {
+      ...prod.alerts,
+      metrics: {
+        ...prod.alerts.metrics,
+        httpRequests: "myapp_requests_total",
+        upJob: "myapp",
+        tenantLabel: "customer",
+        queueDepth: "celery_queue_length",
+      },
+    };
     const rules = allRules(buildAlertGroups(alerts, context));
     const text = JSON.stringify(rules);
     expect(text).not.toContain("http_requests_total");
     expect(rules.find((r) => r.alert === "ApiDown")!.expr).toBe('(sum(up{job="myapp"}) or vector(0)) == 0');
-    expect(rules.find((r) => r.alert === "TenantErrorRateHigh")!.expr).toContain('myapp_requests_total{job="myapp",customer="acme",code=~"5.."}');
+    expect(rules.find((r) => r.alert === "TenantErrorRateHigh")!.expr).toContain(
+      'myapp_requests_total{job="myapp",customer="acme",code=~"5.."}',
+    );
     expect(rules.find((r) => r.alert === "QueueBacklogHigh")!.expr).toContain("celery_queue_length");
     expect(rules.find((r) => r.alert === "SemaphoreLeak")!.expr).toContain("sum by (customer)");
   });
@@ -79,13 +94,17 @@ describe("alert rules (buildAlertGroups)", () => {
     const groups = buildAlertGroups(prod.alerts, { namespace: "platform", tenants: ["acme", "globex"] });
     const tenantGroups = groups.filter((g) => g.name.startsWith("platform-tenant-"));
     expect(tenantGroups.map((g) => g.name)).toEqual(["platform-tenant-acme", "platform-tenant-globex"]);
-    expect(tenantGroups[1].rules.every((r) => r.labels.tenant === "globex" && r.expr.includes('tenant="globex"'))).toBe(true);
+    expect(tenantGroups[1].rules.every((r) => r.labels.tenant === "globex" && r.expr.includes('tenant="globex"'))).toBe(
+      true,
+    );
     const off = buildAlertGroups({ ...prod.alerts, tenantAlerts: false }, { namespace: "platform", tenants: ["acme"] });
     expect(off.some((g) => g.name.startsWith("platform-tenant-"))).toBe(false);
   });
 
   it("derives the stuck-job and restore-verification thresholds from the jobs and backups config", () => {
-    const rules = allRules(buildAlertGroups(prod.alerts, { ...context, stuckAfterMinutes: 90, restoreVerifyIntervalHours: 24 }));
+    const rules = allRules(
+      buildAlertGroups(prod.alerts, { ...context, stuckAfterMinutes: 90, restoreVerifyIntervalHours: 24 }),
+    );
     expect(rules.find((r) => r.alert === "JobsStuck")!.annotations.summary).toContain("90 minutes");
     expect(rules.find((r) => r.alert === "RestoreVerificationStale")!.expr).toContain(`> ${30 * 3600}`);
   });
@@ -101,7 +120,11 @@ describe("alert routing (buildAlertmanagerConfigSpec)", () => {
       { receiver: "chat", matchers: [{ name: "severity", matchType: "=", value: "warning" }] },
     ]);
     expect(spec.route.groupBy).toEqual(["alertname", "tenant"]);
-    expect(spec.inhibitRules[0]).toMatchObject({ sourceMatch: [{ value: "critical" }], targetMatch: [{ value: "warning" }], equal: ["alertname", "tenant"] });
+    expect(spec.inhibitRules[0]).toMatchObject({
+      sourceMatch: [{ value: "critical" }],
+      targetMatch: [{ value: "warning" }],
+      equal: ["alertname", "tenant"],
+    });
     expect(spec.receivers.map((r) => r.name)).toEqual(["none", "pager", "chat"]);
   });
 
@@ -116,16 +139,30 @@ describe("AlertRules in the production stack", () => {
   it("creates PrometheusRules the operator selects, one per active enterprise tenant, valid against the CRD schema", async () => {
     const result = await renderStack(loadStackConfig("prod"), { stack: "prod" });
     const rules = result.ofType(PROM_RULE);
-    expect(rules.map((r) => r.name).sort()).toEqual(["alerts-rules", "alerts-tenant-acme", "alerts-tenant-globex", "alerts-tenant-wayne-ent"]);
-    const { PrometheusRule } = await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule");
-    const { AlertmanagerConfig } = await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig");
+    expect(rules.map((r) => r.name).sort()).toEqual([
+      "alerts-rules",
+      "alerts-tenant-acme",
+      "alerts-tenant-globex",
+      "alerts-tenant-wayne-ent",
+    ]);
+    const { PrometheusRule } =
+      await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule");
+    const { AlertmanagerConfig } =
+      await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig");
     for (const rule of rules) {
       const metadata = rule.inputs.metadata as { namespace: string; labels: Record<string, string> };
       expect(metadata.namespace).toBe("platform");
-      expect(metadata.labels).toMatchObject({ release: "prometheus", "app.kubernetes.io/part-of": "platform", "app.kubernetes.io/managed-by": "pulumi" });
+      expect(metadata.labels).toMatchObject({
+        release: "prometheus",
+        "app.kubernetes.io/part-of": "platform",
+        "app.kubernetes.io/managed-by": "pulumi",
+      });
       expect(() => new PrometheusRule(rule.inputs as never).validate()).not.toThrow();
     }
-    expect((result.find(PROM_RULE, "alerts-tenant-acme").inputs.metadata as any).labels).toMatchObject({ "platform.io/tenant": "acme", "platform.io/tier": "enterprise" });
+    expect((result.find(PROM_RULE, "alerts-tenant-acme").inputs.metadata as any).labels).toMatchObject({
+      "platform.io/tenant": "acme",
+      "platform.io/tier": "enterprise",
+    });
     const routing = result.find(AM_CONFIG, "alerts-routing");
     expect(() => new AlertmanagerConfig(routing.inputs as never).validate()).not.toThrow();
   });
@@ -141,8 +178,14 @@ describe("AlertRules in the production stack", () => {
     const routing = result.find(AM_CONFIG, "alerts-routing");
     expect(JSON.stringify(routing.revealedInputs)).not.toContain("offline-plan-placeholder");
     const receivers = (routing.inputs.spec as any).receivers;
-    expect(receivers.find((r: any) => r.name === "pager").pagerdutyConfigs[0].routingKey).toEqual({ name: "alerts-receivers", key: "pagerduty-routing-key" });
-    expect(receivers.find((r: any) => r.name === "chat").slackConfigs[0]).toMatchObject({ apiURL: { name: "alerts-receivers", key: "slack-webhook-url" }, channel: "#platform-alerts" });
+    expect(receivers.find((r: any) => r.name === "pager").pagerdutyConfigs[0].routingKey).toEqual({
+      name: "alerts-receivers",
+      key: "pagerduty-routing-key",
+    });
+    expect(receivers.find((r: any) => r.name === "chat").slackConfigs[0]).toMatchObject({
+      apiURL: { name: "alerts-receivers", key: "slack-webhook-url" },
+      channel: "#platform-alerts",
+    });
   });
 
   it("creates no alerting objects when platform:alerts.enabled is false", async () => {

@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { BACKUP_SCRIPTS, backupAccessPolicy, backupDatabaseNames, irsaTrustPolicy } from "../components/backups/database-backups";
+import {
+  BACKUP_SCRIPTS,
+  backupAccessPolicy,
+  backupDatabaseNames,
+  irsaTrustPolicy,
+} from "../components/backups/database-backups";
 import { backupLifecycleRules } from "../components/backups/backup-bucket";
 import { Finders, loadStackConfig, renderStack } from "./helpers/render";
 import type { RecordedResource, RenderResult } from "../tools/lib/render";
@@ -27,19 +32,40 @@ describe("backup bucket in the prod stack", () => {
   it("is versioned, SSE-KMS encrypted with a bucket key, closed to the public and TLS-only", () => {
     const versioning = inputs(prod.find("aws:s3/bucketVersioning:BucketVersioning", "backups-versioning"));
     expect(versioning.versioningConfiguration.status).toBe("Enabled");
-    const [rule] = inputs(prod.find("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "backups-encryption")).rules;
+    const [rule] = inputs(
+      prod.find(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "backups-encryption",
+      ),
+    ).rules;
     expect(rule.applyServerSideEncryptionByDefault.sseAlgorithm).toBe("aws:kms");
     expect(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId).toMatch(/^arn:aws:kms:us-east-1:\d{12}:key\//);
     expect(rule.bucketKeyEnabled).toBe(true);
-    const block = inputs(prod.find("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "backups-public-access-block"));
-    expect(block).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    const block = inputs(
+      prod.find("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "backups-public-access-block"),
+    );
+    expect(block).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     const [deny] = policyOf(prod.find("aws:s3/bucketPolicy:BucketPolicy", "backups-policy")).Statement;
-    expect(deny).toMatchObject({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
-    expect(deny.Resource).toEqual([expect.stringMatching(/^arn:aws:s3:::backups-bucket-[0-9a-f]+$/), `${deny.Resource[0]}/*`]);
+    expect(deny).toMatchObject({
+      Effect: "Deny",
+      Action: "s3:*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    expect(deny.Resource).toEqual([
+      expect.stringMatching(/^arn:aws:s3:::backups-bucket-[0-9a-f]+$/),
+      `${deny.Resource[0]}/*`,
+    ]);
   });
 
   it("expires production dumps after retentionDays and old versions after noncurrentVersionRetentionDays", () => {
-    const rules = inputs(prod.find("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "backups-lifecycle")).rules as Obj[];
+    const rules = inputs(
+      prod.find("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "backups-lifecycle"),
+    ).rules as Obj[];
     const dumps = rules.find((r) => r.filter.prefix === "production/")!;
     expect(dumps.expiration.days).toBe(30);
     expect(dumps.noncurrentVersionExpiration.noncurrentDays).toBe(30);
@@ -50,7 +76,9 @@ describe("backup bucket in the prod stack", () => {
     const replica = prod.find(BUCKET, "backups-replica-bucket");
     expect(inputs(replica).region).toBe("us-west-2");
     expect(inputs(prod.find("aws:kms/key:Key", "backups-replica-key")).region).toBe("us-west-2");
-    const [rule] = inputs(prod.find("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "backups-replication")).rules;
+    const [rule] = inputs(
+      prod.find("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "backups-replication"),
+    ).rules;
     expect(rule.destination.bucket).toMatch(/^arn:aws:s3:::backups-replica-bucket/);
     expect(rule.destination.encryptionConfiguration.replicaKmsKeyId).toMatch(/^arn:aws:kms:us-west-2:/);
     expect(rule.deleteMarkerReplication.status).toBe("Disabled");
@@ -64,7 +92,9 @@ describe("backup bucket in the prod stack", () => {
     config["platform:backups"].objectLock = { mode: "COMPLIANCE", days: 14 };
     const locked = await renderStack(config, { stack: "prod" });
     expect(inputs(locked.find(BUCKET, "backups-bucket")).objectLockEnabled).toBe(true);
-    const lock = inputs(locked.find("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "backups-object-lock"));
+    const lock = inputs(
+      locked.find("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "backups-object-lock"),
+    );
     expect(lock.rule.defaultRetention).toEqual({ mode: "COMPLIANCE", days: 14 });
   });
 });
@@ -101,7 +131,9 @@ describe("backup and restore-verification jobs in the prod stack", () => {
     expect(cron.spec.schedule).toBe("0 4 * * 1");
     const job = cron.spec.jobTemplate.spec;
     expect(job.backoffLimit).toBe(0);
-    const steps = [...job.template.spec.initContainers, ...job.template.spec.containers].map((c: Obj) => `${c.image} ${c.command[2]}`);
+    const steps = [...job.template.spec.initContainers, ...job.template.spec.containers].map(
+      (c: Obj) => `${c.image} ${c.command[2]}`,
+    );
     expect(steps).toEqual(["amazon/aws-cli:2.17.50 fetch", "postgres:16.4 restore", "amazon/aws-cli:2.17.50 report"]);
     expect(job.template.spec.serviceAccountName).toBe("database-backup-verifier");
   });
@@ -115,31 +147,42 @@ describe("backup and restore-verification jobs in the prod stack", () => {
   it("S3 access is through IRSA roles trusted only for their service account, scoped to the env prefix", () => {
     const writerRole = prod.find("aws:iam/role:Role", "database-backups-writer-role");
     const trust = JSON.parse(String(inputs(writerRole).assumeRolePolicy));
-    expect(trust.Statement[0].Principal.Federated).toBe((loadStackConfig("prod")["platform:kubernetes"] as Obj).oidcProviderArn);
+    expect(trust.Statement[0].Principal.Federated).toBe(
+      (loadStackConfig("prod")["platform:kubernetes"] as Obj).oidcProviderArn,
+    );
     expect(trust.Statement[0].Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(trust.Statement[0].Condition.StringEquals).toEqual({
-      "oidc.eks.us-east-1.amazonaws.com/id/5C3F1A9D2B7E4C6F8A0B1D2E3F4A5B6C:sub": "system:serviceaccount:platform:database-backup-writer",
+      "oidc.eks.us-east-1.amazonaws.com/id/5C3F1A9D2B7E4C6F8A0B1D2E3F4A5B6C:sub":
+        "system:serviceaccount:platform:database-backup-writer",
       "oidc.eks.us-east-1.amazonaws.com/id/5C3F1A9D2B7E4C6F8A0B1D2E3F4A5B6C:aud": "sts.amazonaws.com",
     });
     const writer = policyOf(prod.find("aws:iam/rolePolicy:RolePolicy", "database-backups-writer-policy"));
     const s3Statements = writer.Statement.filter((s) => s.Action.some((a: string) => a.startsWith("s3:")));
     expect(s3Statements).toHaveLength(1);
     expect(s3Statements[0].Action).toEqual(["s3:PutObject"]);
-    expect(s3Statements[0].Resource).toEqual([expect.stringMatching(/^arn:aws:s3:::backups-bucket-[0-9a-f]+\/production\/\*$/)]);
+    expect(s3Statements[0].Resource).toEqual([
+      expect.stringMatching(/^arn:aws:s3:::backups-bucket-[0-9a-f]+\/production\/\*$/),
+    ]);
     const verifier = policyOf(prod.find("aws:iam/rolePolicy:RolePolicy", "database-backups-verifier-policy"));
     const list = verifier.Statement.find((s) => s.Action.includes("s3:ListBucket"))!;
     expect(list.Condition).toEqual({ StringLike: { "s3:prefix": ["production/*"] } });
     const all = verifier.Statement.flatMap((s) => s.Action as string[]);
     expect(all.filter((a) => /Delete|Put/.test(a))).toEqual([]);
-    const annotations = inputs(prod.find("kubernetes:core/v1:ServiceAccount", "database-backups-writer-service-account")).metadata.annotations;
-    expect(annotations["eks.amazonaws.com/role-arn"]).toMatch(/^arn:aws:iam::123456789012:role\/database-backups-writer-role-/);
+    const annotations = inputs(
+      prod.find("kubernetes:core/v1:ServiceAccount", "database-backups-writer-service-account"),
+    ).metadata.annotations;
+    expect(annotations["eks.amazonaws.com/role-arn"]).toMatch(
+      /^arn:aws:iam::123456789012:role\/database-backups-writer-role-/,
+    );
   });
 
   it("the database password reaches the jobs only through the Secret, and stays secret in the plan", () => {
     const secret = prod.find("kubernetes:core/v1:Secret", "database-ops-secret");
     expect(secret.secretPaths.some((p) => p.startsWith("stringData"))).toBe(true);
     expect(secret.inputs.stringData).toEqual({ username: "[secret]", password: "[secret]" });
-    const passwordRefs = JSON.stringify(prod.ofType(CRONJOB).map((c) => c.inputs)).match(/"name":"PGPASSWORD","valueFrom":\{"secretKeyRef":\{"key":"password","name":"database-ops-credentials"\}\}/g);
+    const passwordRefs = JSON.stringify(prod.ofType(CRONJOB).map((c) => c.inputs)).match(
+      /"name":"PGPASSWORD","valueFrom":\{"secretKeyRef":\{"key":"password","name":"database-ops-credentials"\}\}/g,
+    );
     expect(passwordRefs?.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(prod.ofType(CRONJOB).map((c) => c.inputs))).not.toMatch(/PGPASSWORD","value"/);
   });
@@ -158,18 +201,31 @@ describe("backup helpers", () => {
   });
 
   it("a cold transition is added to the dump rule only when configured", () => {
-    const [withCold] = backupLifecycleRules({ prefix: "staging", retentionDays: 90, noncurrentVersionRetentionDays: 7, coldTransitionDays: 30 });
+    const [withCold] = backupLifecycleRules({
+      prefix: "staging",
+      retentionDays: 90,
+      noncurrentVersionRetentionDays: 7,
+      coldTransitionDays: 30,
+    });
     expect(withCold.transitions).toEqual([{ days: 30, storageClass: "GLACIER_IR" }]);
-    const [withoutCold] = backupLifecycleRules({ prefix: "staging", retentionDays: 7, noncurrentVersionRetentionDays: 7 });
+    const [withoutCold] = backupLifecycleRules({
+      prefix: "staging",
+      retentionDays: 7,
+      noncurrentVersionRetentionDays: 7,
+    });
     expect(withoutCold).not.toHaveProperty("transitions");
   });
 
   it("the writer can neither read nor delete dumps; the verifier cannot write", () => {
     const args = { bucketArn: "arn:aws:s3:::b", prefix: "production", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" };
-    const actions = (role: "writer" | "verifier") => JSON.parse(backupAccessPolicy(role, args)).Statement.flatMap((s: Obj) => s.Action as string[]);
+    const actions = (role: "writer" | "verifier") =>
+      JSON.parse(backupAccessPolicy(role, args)).Statement.flatMap((s: Obj) => s.Action as string[]);
     expect(actions("writer")).not.toContain("s3:GetObject");
     expect(actions("writer").filter((a: string) => a.includes("Delete"))).toEqual([]);
     expect(actions("verifier").filter((a: string) => a.includes("Put") || a.includes("Delete"))).toEqual([]);
-    expect(JSON.parse(irsaTrustPolicy("arn:aws:iam::1:oidc-provider/oidc.example/id/X", "ns", "sa")).Statement[0].Condition.StringEquals["oidc.example/id/X:sub"]).toBe("system:serviceaccount:ns:sa");
+    expect(
+      JSON.parse(irsaTrustPolicy("arn:aws:iam::1:oidc-provider/oidc.example/id/X", "ns", "sa")).Statement[0].Condition
+        .StringEquals["oidc.example/id/X:sub"],
+    ).toBe("system:serviceaccount:ns:sa");
   });
 });

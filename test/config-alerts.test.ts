@@ -16,7 +16,8 @@ function problemsOf(mutate: (stack: Record<string, any>) => void, base = "prod")
   try {
     parseStack(stack);
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}${p.value === undefined ? "" : ` = ${p.value}`}: ${p.message}`);
+    if (error instanceof ConfigError)
+      return error.problems.map((p) => `${p.key}${p.value === undefined ? "" : ` = ${p.value}`}: ${p.message}`);
     throw error;
   }
   return [];
@@ -38,17 +39,32 @@ describe("platform:alerts config", () => {
       delete s["platform:slackWebhookUrl"];
     });
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^platform:pagerdutyRoutingKey: required in production .*pulumi config set --secret platform:pagerdutyRoutingKey/);
+    expect(problems[0]).toMatch(
+      /^platform:pagerdutyRoutingKey: required in production .*pulumi config set --secret platform:pagerdutyRoutingKey/,
+    );
     expect(problems[1]).toMatch(/^platform:slackWebhookUrl: required in production/);
   });
 
   it("lets staging run without credentials, and production with alerts disabled", () => {
-    expect(problemsOf((s) => { delete s["platform:pagerdutyRoutingKey"]; delete s["platform:slackWebhookUrl"]; }, "staging")).toEqual([]);
-    expect(problemsOf((s) => { delete s["platform:pagerdutyRoutingKey"]; delete s["platform:slackWebhookUrl"]; withAlerts({ enabled: false })(s); })).toEqual([]);
+    expect(
+      problemsOf((s) => {
+        delete s["platform:pagerdutyRoutingKey"];
+        delete s["platform:slackWebhookUrl"];
+      }, "staging"),
+    ).toEqual([]);
+    expect(
+      problemsOf((s) => {
+        delete s["platform:pagerdutyRoutingKey"];
+        delete s["platform:slackWebhookUrl"];
+        withAlerts({ enabled: false })(s);
+      }),
+    ).toEqual([]);
   });
 
   it("rejects a credential stored in plain text", () => {
-    const problems = problemsOf((s) => { s["platform:slackWebhookUrl"] = "https://hooks.slack.com/services/T000/B000/XXXX"; });
+    const problems = problemsOf((s) => {
+      s["platform:slackWebhookUrl"] = "https://hooks.slack.com/services/T000/B000/XXXX";
+    });
     expect(problems).toEqual([
       "platform:slackWebhookUrl = [not shown]: must be a secret: a plain value sits readable in Pulumi.<stack>.yaml; set it with `pulumi config set --secret platform:slackWebhookUrl <value>`",
     ]);
@@ -62,29 +78,42 @@ describe("platform:alerts config", () => {
   });
 
   it("rejects an error matcher that is not one PromQL label matcher", () => {
-    expect(problemsOf(withAlerts({ metrics: { httpErrorMatcher: 'code=~"5..",job="x"' } }))[0]).toMatch(/^platform:alerts\.metrics\.httpErrorMatcher = .*one PromQL label matcher/);
+    expect(problemsOf(withAlerts({ metrics: { httpErrorMatcher: 'code=~"5..",job="x"' } }))[0]).toMatch(
+      /^platform:alerts\.metrics\.httpErrorMatcher = .*one PromQL label matcher/,
+    );
   });
 
   it("rejects a warning threshold at or above the critical one", () => {
-    expect(problemsOf(withAlerts({ errorRate: { warning: 0.1, critical: 0.1 } }))).toEqual(["platform:alerts.errorRate.warning = 0.1: must be below critical (0.1)"]);
+    expect(problemsOf(withAlerts({ errorRate: { warning: 0.1, critical: 0.1 } }))).toEqual([
+      "platform:alerts.errorRate.warning = 0.1: must be below critical (0.1)",
+    ]);
   });
 
   it("rejects an error rate given in percent instead of a fraction", () => {
-    expect(problemsOf(withAlerts({ errorRate: { warning: 5, critical: 10 } }))[0]).toMatch(/^platform:alerts\.errorRate\.warning = 5: a fraction of at most 1/);
+    expect(problemsOf(withAlerts({ errorRate: { warning: 5, critical: 10 } }))[0]).toMatch(
+      /^platform:alerts\.errorRate\.warning = 5: a fraction of at most 1/,
+    );
   });
 
   it("rejects routing intervals that are not Prometheus durations and unknown routing keys", () => {
     expect(problemsOf(withAlerts({ routing: { repeatInterval: "4 hours" } }))).toEqual([
       'platform:alerts.routing.repeatInterval = "4 hours": a Prometheus duration such as "30s", "5m" or "4h"',
     ]);
-    expect(problemsOf(withAlerts({ routing: { pagingReciever: "pager" } }))[0]).toMatch(/^platform:alerts\.routing\.pagingReciever = "pager": unknown key — did you mean "pagingReceiver"\?/);
+    expect(problemsOf(withAlerts({ routing: { pagingReciever: "pager" } }))[0]).toMatch(
+      /^platform:alerts\.routing\.pagingReciever = "pager": unknown key — did you mean "pagingReceiver"\?/,
+    );
   });
 
   it("fills the runbooks' defaults when the section is missing", () => {
     const stack = loadStackConfig("staging");
     delete stack["platform:alerts"];
     const config = parseStack(stack);
-    expect(config.alerts).toMatchObject({ enabled: true, errorRate: { warning: 0.05, critical: 0.1 }, backupStaleHours: 26, selectorLabels: { release: "prometheus" } });
+    expect(config.alerts).toMatchObject({
+      enabled: true,
+      errorRate: { warning: 0.05, critical: 0.1 },
+      backupStaleHours: 26,
+      selectorLabels: { release: "prometheus" },
+    });
     expect(config.alerts.metrics.httpRequests).toBe("http_requests_total");
   });
 });

@@ -3,7 +3,15 @@ import { defaultMaxConnections } from "../stacks/schema/capacity";
 import { databaseParameters, restoreInputs } from "../components/database";
 import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
 import type { RenderResult } from "../tools/lib/render";
-import { ALARM, KMS_KEY, TOPIC, alarmsByRole, everythingPlain, expectClusterOnlyIngress, expectKeyOfAlias } from "./helpers/data-tier";
+import {
+  ALARM,
+  KMS_KEY,
+  TOPIC,
+  alarmsByRole,
+  everythingPlain,
+  expectClusterOnlyIngress,
+  expectKeyOfAlias,
+} from "./helpers/data-tier";
 
 type Stack = RenderResult & Finders;
 const INSTANCE = "aws:rds/instance:Instance";
@@ -32,7 +40,9 @@ describe("database in production", () => {
   it("is private: private subnets, 5432 from the cluster only, never public", () => {
     const { inputs } = instance();
     expect(inputs.publiclyAccessible).toBe(false);
-    expect(prod.find("aws:rds/subnetGroup:SubnetGroup", "platform-db-subnets").inputs.subnetIds).toEqual(network.privateSubnetIds);
+    expect(prod.find("aws:rds/subnetGroup:SubnetGroup", "platform-db-subnets").inputs.subnetIds).toEqual(
+      network.privateSubnetIds,
+    );
     const groups = inputs.vpcSecurityGroupIds as string[];
     expect(groups).toHaveLength(1);
     expectClusterOnlyIngress(prod, groups[0], 5432, network.clusterSecurityGroupId);
@@ -59,7 +69,10 @@ describe("database in production", () => {
   });
 
   it("replicates automated backups to the DR region, encrypted with a protected key there", () => {
-    const replication = prod.find("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "platform-db-dr-backups");
+    const replication = prod.find(
+      "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+      "platform-db-dr-backups",
+    );
     const drProvider = prod.ofType("pulumi:providers:aws").find((p) => p.urn === replication.provider);
     expect(drProvider?.inputs.region).toBe("us-west-2");
     expect(replication.inputs.sourceDbInstanceArn).toMatch(/^arn:aws:rds:us-east-1:\d{12}:db:platform-db-instance/);
@@ -74,7 +87,9 @@ describe("database in production", () => {
     const group = prod.find("aws:rds/parameterGroup:ParameterGroup", "platform-db-params");
     expect(instance().inputs.parameterGroupName).toMatch(/^platform-db-params/);
     expect(group.inputs.family).toBe("postgres16");
-    const values = Object.fromEntries((group.inputs.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]));
+    const values = Object.fromEntries(
+      (group.inputs.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]),
+    );
     expect(values).toMatchObject({
       "rds.force_ssl": "1",
       log_min_duration_statement: "1000",
@@ -94,14 +109,31 @@ describe("database in production", () => {
     expect(everythingPlain(prod)).not.toContain(password);
     const secretValue = prod.find("aws:secretsmanager/secretVersion:SecretVersion", "platform-db-master-secret-value");
     expect(secretValue.secretPaths).toContain("secretString");
-    expect(JSON.parse(String(secretValue.revealedInputs?.secretString))).toMatchObject({ username: "platform_admin", password, port: 5432, dbname: "app" });
-    expectKeyOfAlias(prod, prod.find("aws:secretsmanager/secret:Secret", "platform-db-master-secret").inputs.kmsKeyId, "alias/platform/test/database");
+    expect(JSON.parse(String(secretValue.revealedInputs?.secretString))).toMatchObject({
+      username: "platform_admin",
+      password,
+      port: 5432,
+      dbname: "app",
+    });
+    expectKeyOfAlias(
+      prod,
+      prod.find("aws:secretsmanager/secret:Secret", "platform-db-master-secret").inputs.kmsKeyId,
+      "alias/platform/test/database",
+    );
   });
 
   it("gives tenants an admin provider over TLS to the instance, and creates the application database through it", () => {
     const provider = prod.find("pulumi:providers:postgresql", "platform-db-admin");
-    expect(provider.inputs).toMatchObject({ sslmode: "require", superuser: "false", username: "platform_admin", password: "[secret]", port: "5432" });
-    expect(provider.inputs.host).toMatch(/^platform-db-instance-[0-9a-f]+\.c[0-9a-f]+\.us-east-1\.rds\.amazonaws\.com$/);
+    expect(provider.inputs).toMatchObject({
+      sslmode: "require",
+      superuser: "false",
+      username: "platform_admin",
+      password: "[secret]",
+      port: "5432",
+    });
+    expect(provider.inputs.host).toMatch(
+      /^platform-db-instance-[0-9a-f]+\.c[0-9a-f]+\.us-east-1\.rds\.amazonaws\.com$/,
+    );
     expect(provider.revealedInputs?.password).toBe(instance().revealedInputs?.password);
     const database = prod.find("postgresql:index/database:Database", "platform-db-app-db");
     expect(database.inputs.name).toBe("app");
@@ -126,24 +158,50 @@ describe("database in production", () => {
       "connections-critical": ["DatabaseConnections", "GreaterThanThreshold", Math.floor(maxConnections * 0.95), 5],
     };
     for (const [role, [metricName, comparisonOperator, threshold, evaluationPeriods]] of Object.entries(expected)) {
-      expect(alarms.get(role)?.inputs, role).toMatchObject({ namespace: "AWS/RDS", metricName, comparisonOperator, threshold, evaluationPeriods, period: 60 });
+      expect(alarms.get(role)?.inputs, role).toMatchObject({
+        namespace: "AWS/RDS",
+        metricName,
+        comparisonOperator,
+        threshold,
+        evaluationPeriods,
+        period: 60,
+      });
     }
     expect([...alarms.keys()].filter((role) => role.includes("replica"))).toEqual([]);
-    expect(alarms.get("cpu")?.inputs.dimensions).toEqual({ DBInstanceIdentifier: expect.stringMatching(/^platform-db-instance-/) });
+    expect(alarms.get("cpu")?.inputs.dimensions).toEqual({
+      DBInstanceIdentifier: expect.stringMatching(/^platform-db-instance-/),
+    });
   });
 
   it("takes alarm thresholds from platform:alerts, and alarms on each read replica's lag", async () => {
     const changed = loadStackConfig("prod");
     (changed["platform:database"] as Record<string, unknown>).readReplicas = 1;
-    changed["platform:alerts"] = { ...(changed["platform:alerts"] as object), cpuPercent: { warning: 70, forMinutes: 15 }, dbConnectionsPercent: { warning: 60, critical: 90 } };
+    changed["platform:alerts"] = {
+      ...(changed["platform:alerts"] as object),
+      cpuPercent: { warning: 70, forMinutes: 15 },
+      dbConnectionsPercent: { warning: 60, critical: 90 },
+    };
     const stack = await renderStack(changed);
     const alarms = alarmsByRole(stack, stack.find("platform:database:Database", "platform-db"), "platform-db");
     expect(alarms.get("cpu")?.inputs).toMatchObject({ threshold: 70, evaluationPeriods: 15, datapointsToAlarm: 15 });
-    expect(alarms.get("connections-warning")?.inputs.threshold).toBe(Math.floor(defaultMaxConnections("db.r6g.xlarge")! * 0.6));
+    expect(alarms.get("connections-warning")?.inputs.threshold).toBe(
+      Math.floor(defaultMaxConnections("db.r6g.xlarge")! * 0.6),
+    );
     const replica = stack.find(INSTANCE, "platform-db-replica-1");
-    expect(replica.inputs).toMatchObject({ replicateSourceDb: expect.stringMatching(/^platform-db-instance-/), storageEncrypted: true, publiclyAccessible: false });
-    for (const [severity, seconds] of [["warning", 60], ["critical", 300]] as const) {
-      expect(alarms.get(`replica-1-lag-${severity}`)?.inputs).toMatchObject({ metricName: "ReplicaLag", threshold: seconds, dimensions: { DBInstanceIdentifier: expect.stringMatching(/^platform-db-replica-1-/) } });
+    expect(replica.inputs).toMatchObject({
+      replicateSourceDb: expect.stringMatching(/^platform-db-instance-/),
+      storageEncrypted: true,
+      publiclyAccessible: false,
+    });
+    for (const [severity, seconds] of [
+      ["warning", 60],
+      ["critical", 300],
+    ] as const) {
+      expect(alarms.get(`replica-1-lag-${severity}`)?.inputs).toMatchObject({
+        metricName: "ReplicaLag",
+        threshold: seconds,
+        dimensions: { DBInstanceIdentifier: expect.stringMatching(/^platform-db-replica-1-/) },
+      });
     }
     expect(stack.ofType(ALARM).filter((a) => a.name.startsWith("platform-db-alarm-replica")).length).toBe(2);
   });
@@ -152,7 +210,11 @@ describe("database in production", () => {
     const tunnelled = loadStackConfig("prod");
     Object.assign(tunnelled["platform:database"] as object, { adminHost: "127.0.0.1", adminPort: 15432 });
     const stack = await renderStack(tunnelled);
-    expect(stack.find("pulumi:providers:postgresql", "platform-db-admin").inputs).toMatchObject({ host: "127.0.0.1", port: "15432", sslmode: "require" });
+    expect(stack.find("pulumi:providers:postgresql", "platform-db-admin").inputs).toMatchObject({
+      host: "127.0.0.1",
+      port: "15432",
+      sslmode: "require",
+    });
   });
 });
 
@@ -164,7 +226,15 @@ describe("database in staging", () => {
 
   it("is cheaper (single-AZ, 7 days, no deletion protection, not protected) but still encrypted and private", () => {
     const instance = staging.find(INSTANCE, "platform-db-instance");
-    expect(instance.inputs).toMatchObject({ multiAz: false, backupRetentionPeriod: 7, deletionProtection: false, storageEncrypted: true, publiclyAccessible: false, skipFinalSnapshot: false, monitoringInterval: 0 });
+    expect(instance.inputs).toMatchObject({
+      multiAz: false,
+      backupRetentionPeriod: 7,
+      deletionProtection: false,
+      storageEncrypted: true,
+      publiclyAccessible: false,
+      skipFinalSnapshot: false,
+      monitoringInterval: 0,
+    });
     expectKeyOfAlias(staging, instance.inputs.kmsKeyId, "alias/platform/staging/database");
     expect(instance.protect).toBe(false);
     expect(staging.find(KMS_KEY, "platform-db-kms-key").protect).toBe(false);
@@ -172,38 +242,59 @@ describe("database in staging", () => {
   });
 
   it("does not replicate backups to the DR region and has no replica-lag alarms", () => {
-    expect(staging.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).toEqual([]);
+    expect(staging.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).toEqual(
+      [],
+    );
     expect(staging.ofType(ALARM).filter((a) => a.name.includes("replica"))).toEqual([]);
   });
 });
 
 describe("database parameters and restore", () => {
   it("applies static parameters at the next reboot and dynamic ones immediately", () => {
-    const parameters = Object.fromEntries(databaseParameters({ max_connections: 500, work_mem: "64MB" }).map((p) => [p.name, p]));
-    expect(parameters.max_connections).toEqual({ name: "max_connections", value: "500", applyMethod: "pending-reboot" });
+    const parameters = Object.fromEntries(
+      databaseParameters({ max_connections: 500, work_mem: "64MB" }).map((p) => [p.name, p]),
+    );
+    expect(parameters.max_connections).toEqual({
+      name: "max_connections",
+      value: "500",
+      applyMethod: "pending-reboot",
+    });
     expect(parameters.shared_preload_libraries.applyMethod).toBe("pending-reboot");
-    expect(parameters.log_min_duration_statement).toEqual({ name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" });
+    expect(parameters.log_min_duration_statement).toEqual({
+      name: "log_min_duration_statement",
+      value: "1000",
+      applyMethod: "immediate",
+    });
     expect(parameters.work_mem.applyMethod).toBe("immediate");
   });
 
   it("restores from a snapshot or a point in time into a new instance named by its source", async () => {
     const fromSnapshot = loadStackConfig("staging");
-    (fromSnapshot["platform:database"] as Record<string, unknown>).restore = { snapshotId: "platform-db-before-migration" };
+    (fromSnapshot["platform:database"] as Record<string, unknown>).restore = {
+      snapshotId: "platform-db-before-migration",
+    };
     const snapshotStack = await renderStack(fromSnapshot, { stack: "staging" });
     const restored = snapshotStack.find(INSTANCE, "platform-db-restore-snapshot-platform-db-before-migration");
     expect(restored.inputs.snapshotIdentifier).toBe("platform-db-before-migration");
     expect(restored.inputs.identifier).toBe("platform-staging-snapshot-platform-db-before-migration");
 
     const pointInTime = loadStackConfig("staging");
-    (pointInTime["platform:database"] as Record<string, unknown>).restore = { pointInTime: { sourceInstance: "platform-db-old", time: "2026-11-20T13:45:00Z" } };
+    (pointInTime["platform:database"] as Record<string, unknown>).restore = {
+      pointInTime: { sourceInstance: "platform-db-old", time: "2026-11-20T13:45:00Z" },
+    };
     const pitStack = await renderStack(pointInTime, { stack: "staging" });
     const pit = pitStack.find(INSTANCE, "platform-db-restore-pitr-2026-11-20t13-45-00z");
-    expect(pit.inputs.restoreToPointInTime).toEqual({ sourceDbInstanceIdentifier: "platform-db-old", restoreTime: "2026-11-20T13:45:00Z" });
+    expect(pit.inputs.restoreToPointInTime).toEqual({
+      sourceDbInstanceIdentifier: "platform-db-old",
+      restoreTime: "2026-11-20T13:45:00Z",
+    });
     // A point-in-time restore needs an explicit identifier; the master user comes from the source.
     expect(pit.inputs.identifier).toBe("platform-staging-pitr-2026-11-20t13-45-00z");
     expect(pit.inputs.username).toBeUndefined();
     // From replicated automated backups (the DR region), by their ARN.
     const arn = "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-0a1b2c3d4e5f6a7b8c9d0e1f2a";
-    expect(restoreInputs({ pointInTime: { sourceInstance: arn, useLatestRestorableTime: true } })).toEqual({ restoreToPointInTime: { sourceDbInstanceAutomatedBackupsArn: arn, useLatestRestorableTime: true } });
+    expect(restoreInputs({ pointInTime: { sourceInstance: arn, useLatestRestorableTime: true } })).toEqual({
+      restoreToPointInTime: { sourceDbInstanceAutomatedBackupsArn: arn, useLatestRestorableTime: true },
+    });
   });
 });

@@ -6,12 +6,32 @@ import { PROCEDURES, previewBlock } from "../tools/operations-previews";
 
 const doc = readFileSync(join(PROJECT_ROOT, "docs/operations.md"), "utf8");
 const headings = [...doc.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]);
-const anchor = (heading: string) => heading.toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-");
+const anchor = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, "")
+    .replace(/ /g, "-");
 
 describe("docs/operations.md", () => {
   it("maps every runbook procedure of the issue to a section", () => {
-    const procedures = ["Tenant onboarding", "Tenant suspension / offboarding / deletion", "Worker scaling, emergency scale-up", "Rolling deployment, rollback", "Backup", "Restore (snapshot)", "Point-in-time recovery", "Regional failover", "Maintenance window", "Key / credential rotation", "Alert thresholds", "Production readiness"];
-    const rows = doc.split("\n").filter((l) => l.startsWith("| ")).map((l) => l.split("|")[1].trim());
+    const procedures = [
+      "Tenant onboarding",
+      "Tenant suspension / offboarding / deletion",
+      "Worker scaling, emergency scale-up",
+      "Rolling deployment, rollback",
+      "Backup",
+      "Restore (snapshot)",
+      "Point-in-time recovery",
+      "Regional failover",
+      "Maintenance window",
+      "Key / credential rotation",
+      "Alert thresholds",
+      "Production readiness",
+    ];
+    const rows = doc
+      .split("\n")
+      .filter((l) => l.startsWith("| "))
+      .map((l) => l.split("|")[1].trim());
     for (const procedure of procedures) expect(rows, procedure).toContain(procedure);
   });
 
@@ -21,15 +41,37 @@ describe("docs/operations.md", () => {
   });
 
   it("shows a real plan preview for each config-change procedure, and names every operations knob", () => {
-    expect((doc.match(/^ *\*\*\+\d+ to add · ~\d+ to change · -\d+ to remove\*\*/gm) ?? []).length).toBeGreaterThanOrEqual(18);
-    for (const knob of ["restore:", "retainedInstances", "retire: true", "role: primary", "sourceDbArn", "standbyWorkerFraction", "maintenance", "snapshot:", "passwordGeneration", "platformUserGeneration", "keepPreviousPlatformPassword", "credentialsGeneration"]) {
+    expect(
+      (doc.match(/^ *\*\*\+\d+ to add · ~\d+ to change · -\d+ to remove\*\*/gm) ?? []).length,
+    ).toBeGreaterThanOrEqual(18);
+    for (const knob of [
+      "restore:",
+      "retainedInstances",
+      "retire: true",
+      "role: primary",
+      "sourceDbArn",
+      "standbyWorkerFraction",
+      "maintenance",
+      "snapshot:",
+      "passwordGeneration",
+      "platformUserGeneration",
+      "keepPreviousPlatformPassword",
+      "credentialsGeneration",
+    ]) {
       expect(doc, knob).toContain(knob);
     }
   });
 
   it("states RPO and RTO for each recovery path against the runbooks' targets", () => {
     expect(doc).toContain("runbook targets: RPO 15 min, RTO 4 h");
-    for (const path of ["Multi-AZ failover (host or AZ loss)", "PITR in region", "Snapshot restore", "Regional failover (`prod-dr`)", "Logical dump"]) expect(doc, path).toContain(`| ${path} |`);
+    for (const path of [
+      "Multi-AZ failover (host or AZ loss)",
+      "PITR in region",
+      "Snapshot restore",
+      "Regional failover (`prod-dr`)",
+      "Logical dump",
+    ])
+      expect(doc, path).toContain(`| ${path} |`);
   });
 
   it("has a procedure in tools/operations-previews.ts (npm run docs:previews) for every preview it shows", () => {
@@ -39,7 +81,30 @@ describe("docs/operations.md", () => {
   });
 
   it("previews keep the summary and headings and cut long lists", () => {
-    const markdown = ["### Changes against base", "", "**+0 to add · ~3 to change · -0 to remove** · 1 unchanged", "", "#### Changed", "", "- a", "- b", "- c", ""].join("\n");
-    expect(previewBlock(markdown, 2)).toBe(["```markdown", "**+0 to add · ~3 to change · -0 to remove** · 1 unchanged", "", "#### Changed", "", "- a", "- b", "- … and 1 more", "```"].join("\n"));
+    const markdown = [
+      "### Changes against base",
+      "",
+      "**+0 to add · ~3 to change · -0 to remove** · 1 unchanged",
+      "",
+      "#### Changed",
+      "",
+      "- a",
+      "- b",
+      "- c",
+      "",
+    ].join("\n");
+    expect(previewBlock(markdown, 2)).toBe(
+      [
+        "```markdown",
+        "**+0 to add · ~3 to change · -0 to remove** · 1 unchanged",
+        "",
+        "#### Changed",
+        "",
+        "- a",
+        "- b",
+        "- … and 1 more",
+        "```",
+      ].join("\n"),
+    );
   });
 });

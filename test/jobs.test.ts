@@ -19,7 +19,12 @@ describe("scheduled jobs in the prod stack", () => {
 
   it("every CronJob has the safety fields: Forbid, deadlines, bounded retries, history, TTL, resources, non-root", () => {
     const cronJobs = prod.ofType(CRONJOB);
-    expect(cronJobs.map((c) => (c.inputs as Obj).metadata.name).sort()).toEqual(["database-backup", "database-maintenance", "database-restore-verify", "job-reconcile"]);
+    expect(cronJobs.map((c) => (c.inputs as Obj).metadata.name).sort()).toEqual([
+      "database-backup",
+      "database-maintenance",
+      "database-restore-verify",
+      "job-reconcile",
+    ]);
     for (const cron of cronJobs) {
       const spec = (cron.inputs as Obj).spec;
       expect(spec.concurrencyPolicy, cron.name).toBe("Forbid");
@@ -36,7 +41,11 @@ describe("scheduled jobs in the prod stack", () => {
       for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
         expect(container.resources.limits, `${cron.name}/${container.name}`).toBeDefined();
         expect(container.resources.requests).toBeDefined();
-        expect(container.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+        expect(container.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+        });
       }
     }
   });
@@ -57,16 +66,28 @@ describe("scheduled jobs in the prod stack", () => {
     expect(spec.schedule).toBe("0 3 * * 0");
     const [container] = spec.jobTemplate.spec.template.spec.containers;
     expect(container.command).toEqual(["/bin/bash", "/scripts/vacuum-analyze.sh"]);
-    expect(container.env).toContainEqual({ name: "MAINTENANCE_DATABASES", value: "app tenant_acme tenant_globex tenant_wayne_ent" });
+    expect(container.env).toContainEqual({
+      name: "MAINTENANCE_DATABASES",
+      value: "app tenant_acme tenant_globex tenant_wayne_ent",
+    });
     const configMap = prod.find("kubernetes:core/v1:ConfigMap", "jobs-maintenance-scripts").inputs as Obj;
-    expect(configMap.data["vacuum-analyze.sh"]).toContain('VACUUM (ANALYZE)');
+    expect(configMap.data["vacuum-analyze.sh"]).toContain("VACUUM (ANALYZE)");
   });
 
   it("every rendered Kubernetes object passes the upstream schema validation", async () => {
     const revealed = await renderStack(loadStackConfig("prod"), { stack: "prod", revealSecrets: true });
     const staging = await renderStack(loadStackConfig("staging"), { stack: "staging", revealSecrets: true });
-    const objects = [...revealed.resources, ...staging.resources].filter((r) => r.type.startsWith("kubernetes:") && r.custom && !r.type.startsWith("pulumi:providers"));
-    expect(objects.map((o) => o.type)).toEqual(expect.arrayContaining(["kubernetes:apps/v1:Deployment", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:policy/v1:PodDisruptionBudget", CRONJOB]));
+    const objects = [...revealed.resources, ...staging.resources].filter(
+      (r) => r.type.startsWith("kubernetes:") && r.custom && !r.type.startsWith("pulumi:providers"),
+    );
+    expect(objects.map((o) => o.type)).toEqual(
+      expect.arrayContaining([
+        "kubernetes:apps/v1:Deployment",
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        "kubernetes:policy/v1:PodDisruptionBudget",
+        CRONJOB,
+      ]),
+    );
     expect(objects.map(kubernetesSchemaError).filter(Boolean)).toEqual([]);
   });
 
@@ -93,7 +114,9 @@ describe("ScheduledJob", () => {
       const provider = new k8s.Provider("k8s", {});
       new ScheduledJob("bad", { ...base, schedule: "*/5 * * *", namespace: "ns", provider });
     };
-    await expect(renderProgram(program, { project: "p", stack: "s", config: {} })).rejects.toThrow(/scheduled job nightly: schedule "\*\/5 \* \* \*": a cron schedule has five fields/);
+    await expect(renderProgram(program, { project: "p", stack: "s", config: {} })).rejects.toThrow(
+      /scheduled job nightly: schedule "\*\/5 \* \* \*": a cron schedule has five fields/,
+    );
   });
 
   it("containers without resources get defaults; suspend is passed through for maintenance mode", () => {
@@ -107,9 +130,14 @@ describe("ScheduledJob", () => {
 
 describe("job scripts", () => {
   it("are shellcheck-clean", () => {
-    const scripts = ["backups/scripts/backup.sh", "backups/scripts/verify-restore.sh", "jobs/scripts/vacuum-analyze.sh"].map((s) => join(__dirname, "..", "components", s));
+    const scripts = [
+      "backups/scripts/backup.sh",
+      "backups/scripts/verify-restore.sh",
+      "jobs/scripts/vacuum-analyze.sh",
+    ].map((s) => join(__dirname, "..", "components", s));
     const result = spawnSync("shellcheck", ["--shell=bash", "--severity=style", ...scripts], { encoding: "utf8" });
-    if (result.error) throw new Error(`shellcheck not runnable (${result.error.message}): install the Debian package "shellcheck"`);
+    if (result.error)
+      throw new Error(`shellcheck not runnable (${result.error.message}): install the Debian package "shellcheck"`);
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
   });

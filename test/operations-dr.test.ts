@@ -29,28 +29,49 @@ describe("the prod-dr standby stack", () => {
   it("runs the same workloads, jobs, alerts and tenants as prod (only the region, network and DR role differ)", () => {
     const prod = loadStackConfig("prod");
     const dr = loadStackConfig("prod-dr");
-    for (const key of ["platform:workers", "platform:jobs", "platform:backups", "platform:alerts", "platform:tenants", "platform:database", "platform:redis"]) expect(dr[key], key).toEqual(prod[key]);
+    for (const key of [
+      "platform:workers",
+      "platform:jobs",
+      "platform:backups",
+      "platform:alerts",
+      "platform:tenants",
+      "platform:database",
+      "platform:redis",
+    ])
+      expect(dr[key], key).toEqual(prod[key]);
   });
 
   it("is a cross-region read replica of prod's instance, encrypted with its own key, protected, without credentials or backups of its own", () => {
     const instance = standby.find(INSTANCE, "platform-db-instance");
     expect(instance.inputs.replicateSourceDb).toBe(SOURCE);
     expect(String(instance.inputs.kmsKeyId)).toMatch(/^arn:aws:kms:us-west-2:/);
-    expect(instance).toMatchObject({ protect: true, inputs: { storageEncrypted: true, deletionProtection: true, backupRetentionPeriod: 0, publiclyAccessible: false } });
+    expect(instance).toMatchObject({
+      protect: true,
+      inputs: { storageEncrypted: true, deletionProtection: true, backupRetentionPeriod: 0, publiclyAccessible: false },
+    });
     expect(instance.inputs.username).toBeUndefined();
     expect(instance.inputs.password).toBeUndefined();
-    expect(standby.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).toEqual([]);
+    expect(standby.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).toEqual(
+      [],
+    );
     // Its lag is the failover RPO: alarmed at platform:alerts.replicationLagSeconds (60 s warning, 300 s critical).
-    const lag = standby.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.metricName === "ReplicaLag");
+    const lag = standby
+      .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+      .filter((a) => a.inputs.metricName === "ReplicaLag");
     expect(lag.map((a) => a.inputs.threshold)).toEqual([60, 300]);
-    for (const alarm of lag) expect((alarm.inputs.dimensions as Obj).DBInstanceIdentifier).toMatch(/^platform-db-instance-/);
+    for (const alarm of lag)
+      expect((alarm.inputs.dimensions as Obj).DBInstanceIdentifier).toMatch(/^platform-db-instance-/);
     // A replica is read-only: no PostgreSQL objects are managed on it.
     expect(standby.ofType("postgresql:index/database:Database")).toEqual([]);
   });
 
   it("suspends every CronJob and runs workers at standbyWorkerFraction of their size", () => {
     for (const job of standby.ofType(CRONJOB)) expect((job.inputs as Obj).spec.suspend, job.name).toBe(true);
-    const bounds = Object.fromEntries(standby.ofType(HPA).map((h) => [h.name, [(h.inputs as Obj).spec.minReplicas, (h.inputs as Obj).spec.maxReplicas]]));
+    const bounds = Object.fromEntries(
+      standby
+        .ofType(HPA)
+        .map((h) => [h.name, [(h.inputs as Obj).spec.minReplicas, (h.inputs as Obj).spec.maxReplicas]]),
+    );
     // Tenants (and acme's dedicated pool) are managed only once promoted: their PostgreSQL objects arrive by replication.
     expect(bounds).toEqual({ "workers-default-hpa": [1, 3], "workers-reports-hpa": [1, 2] });
     expect(standby.ofType("platform:tenant:Tenant")).toEqual([]);
@@ -60,30 +81,65 @@ describe("the prod-dr standby stack", () => {
     const alertNames = (stack: Stack) =>
       stack
         .ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
-        .flatMap((r) => ((r.inputs as Obj).spec.groups as Obj[]).flatMap((g) => (g.rules as Obj[]).map((rule) => rule.alert)))
+        .flatMap((r) =>
+          ((r.inputs as Obj).spec.groups as Obj[]).flatMap((g) => (g.rules as Obj[]).map((rule) => rule.alert)),
+        )
         .filter(Boolean);
     const backupAlerts = ["BackupStale", "RestoreVerificationFailed", "RestoreVerificationStale"];
     expect(alertNames(primary)).toEqual(expect.arrayContaining(backupAlerts));
     expect(alertNames(standby).filter((a) => backupAlerts.includes(a))).toEqual([]);
     // Everything else stays: the platform alerts of the promoted stack less the backup ones (tenants come at promotion).
     const platformOnly = (names: string[]) => [...new Set(names.filter((a) => !a.startsWith("Tenant")))].sort();
-    expect(platformOnly(alertNames(standby))).toEqual(platformOnly(alertNames(primary)).filter((a) => !backupAlerts.includes(a)));
+    expect(platformOnly(alertNames(standby))).toEqual(
+      platformOnly(alertNames(primary)).filter((a) => !backupAlerts.includes(a)),
+    );
   });
 
   it("promotes in place: role primary removes replicateSourceDb, sets credentials and backups, resumes jobs and scales workers up", () => {
     const diff = diffPlans(standby.resources, primary.resources);
     // Only the standby's replica-lag alarms go: there is no source to lag behind any more.
-    expect(diff.removed.map((r) => r.name)).toEqual(["platform-db-alarm-replica-1-lag-warning", "platform-db-alarm-replica-1-lag-critical"]);
+    expect(diff.removed.map((r) => r.name)).toEqual([
+      "platform-db-alarm-replica-1-lag-warning",
+      "platform-db-alarm-replica-1-lag-critical",
+    ]);
     const instance = diff.changed.find((c) => c.urn.endsWith("::platform-db-instance"))!;
-    expect(instance.paths).toEqual(["backupRetentionPeriod", "password", "replicateSourceDb", "username", "(secret input from platform-db-master-password)"]);
+    expect(instance.paths).toEqual([
+      "backupRetentionPeriod",
+      "password",
+      "replicateSourceDb",
+      "username",
+      "(secret input from platform-db-master-password)",
+    ]);
     expect(primary.find(INSTANCE, "platform-db-instance").inputs.backupRetentionPeriod).toBe(30);
     for (const job of primary.ofType(CRONJOB)) expect((job.inputs as Obj).spec.suspend, job.name).toBe(false);
-    const bounds = Object.fromEntries(primary.ofType(HPA).map((h) => [h.name, [(h.inputs as Obj).spec.minReplicas, (h.inputs as Obj).spec.maxReplicas]]));
-    expect(bounds).toEqual({ "workers-default-hpa": [3, 12], "workers-reports-hpa": [2, 6], "tenant-acme-workers-hpa": [3, 12] });
+    const bounds = Object.fromEntries(
+      primary
+        .ofType(HPA)
+        .map((h) => [h.name, [(h.inputs as Obj).spec.minReplicas, (h.inputs as Obj).spec.maxReplicas]]),
+    );
+    expect(bounds).toEqual({
+      "workers-default-hpa": [3, 12],
+      "workers-reports-hpa": [2, 6],
+      "tenant-acme-workers-hpa": [3, 12],
+    });
     // The promoted instance replicates its automated backups back to the old primary's region and manages (adopts) the app database.
     const tenantUrns = new Set([...tenantResources(primary.resources).values()].flat().map((r) => r.urn));
-    expect([...tenantResources(primary.resources).keys()].sort()).toEqual(["acme", "globex", "hooli", "initech", "piedpiper", "stark-labs", "umbrella", "wayne-ent"]);
-    expect(diff.added.filter((r) => !tenantUrns.has(r.urn)).map((r) => r.type).sort()).toEqual([
+    expect([...tenantResources(primary.resources).keys()].sort()).toEqual([
+      "acme",
+      "globex",
+      "hooli",
+      "initech",
+      "piedpiper",
+      "stark-labs",
+      "umbrella",
+      "wayne-ent",
+    ]);
+    expect(
+      diff.added
+        .filter((r) => !tenantUrns.has(r.urn))
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual([
       "aws:kms/alias:Alias",
       "aws:kms/key:Key",
       "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
@@ -94,9 +150,15 @@ describe("the prod-dr standby stack", () => {
 
   it("adopts the replicated tenant roles, schemas and databases at promotion instead of creating them", async () => {
     const adopted = (type: string) => Object.fromEntries(primary.ofType(type).map((r) => [r.name, r.importId]));
-    expect(adopted("postgresql:index/role:Role")).toMatchObject({ "tenant-acme-role": "tenant_acme", "tenant-initech-role": "tenant_initech" });
+    expect(adopted("postgresql:index/role:Role")).toMatchObject({
+      "tenant-acme-role": "tenant_acme",
+      "tenant-initech-role": "tenant_initech",
+    });
     expect(adopted("postgresql:index/database:Database")).toMatchObject({ "tenant-acme-db": "tenant_acme" });
-    expect(adopted("postgresql:index/schema:Schema")).toMatchObject({ "tenant-acme-schema": "tenant_acme.tenant_acme", "tenant-initech-schema": "app.tenant_initech" });
+    expect(adopted("postgresql:index/schema:Schema")).toMatchObject({
+      "tenant-acme-schema": "tenant_acme.tenant_acme",
+      "tenant-initech-schema": "app.tenant_initech",
+    });
     // The primary stack creates its tenants: nothing there is adopted.
     const prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
     expect(prod.resources.filter((r) => r.importId).map((r) => r.name)).toEqual([]);
@@ -114,11 +176,17 @@ describe("the prod-dr standby stack", () => {
     const pool = parseStack("prod").workers.default;
     expect(scaledPool(pool, 1)).toBe(pool);
     expect(scaledPool(pool, 0.5)).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
-    expect(scaledPool({ ...pool, minReplicas: 2, maxReplicas: 2 }, 0.1)).toMatchObject({ minReplicas: 1, maxReplicas: 1 });
+    expect(scaledPool({ ...pool, minReplicas: 2, maxReplicas: 2 }, 0.1)).toMatchObject({
+      minReplicas: 1,
+      maxReplicas: 1,
+    });
   });
 
   it("`npm run plan -- --stack prod-dr` exits 0 with no policy violation, standby and promoted", () => {
-    for (const args of [["--stack", "prod-dr"], ["--stack", "prod-dr", "--config", writeStackFile(promoted())]]) {
+    for (const args of [
+      ["--stack", "prod-dr"],
+      ["--stack", "prod-dr", "--config", writeStackFile(promoted())],
+    ]) {
       const run = runPlan(args);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain("0 mandatory violations");
@@ -130,7 +198,9 @@ describe("the prod-dr standby stack", () => {
     config["platform:maintenance"] = { enabled: true, snapshot: "before-pg17" };
     const run = runPlan(["--stack", "prod", "--config", writeStackFile(config)]);
     expect(run.code, run.stderr).toBe(0);
-    const plan = JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")) as { resources: { type: string; inputs: Obj }[] };
+    const plan = JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")) as {
+      resources: { type: string; inputs: Obj }[];
+    };
     expect(plan.resources.filter((r) => r.type === HPA)).toEqual([]);
     const jobs = plan.resources.filter((r) => r.type === CRONJOB);
     expect(jobs.length).toBe(4);

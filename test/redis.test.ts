@@ -1,9 +1,22 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_TENANT_REDIS_USERS } from "../stacks/schema/rules";
-import { DISABLED_DEFAULT_ACCESS_STRING, MAX_USERS_PER_GROUP, PLATFORM_ACCESS_STRING, elasticacheId, redisParameterFamily } from "../components/redis";
+import {
+  DISABLED_DEFAULT_ACCESS_STRING,
+  MAX_USERS_PER_GROUP,
+  PLATFORM_ACCESS_STRING,
+  elasticacheId,
+  redisParameterFamily,
+} from "../components/redis";
 import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
 import type { RenderResult } from "../tools/lib/render";
-import { ALARM, KMS_KEY, alarmsByRole, everythingPlain, expectClusterOnlyIngress, expectKeyOfAlias } from "./helpers/data-tier";
+import {
+  ALARM,
+  KMS_KEY,
+  alarmsByRole,
+  everythingPlain,
+  expectClusterOnlyIngress,
+  expectKeyOfAlias,
+} from "./helpers/data-tier";
 
 type Stack = RenderResult & Finders;
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -11,17 +24,27 @@ const USER = "aws:elasticache/user:User";
 
 describe("redis in production", () => {
   let prod: Stack;
-  const network = loadStackConfig("prod")["platform:network"] as { privateSubnetIds: string[]; clusterSecurityGroupId: string };
+  const network = loadStackConfig("prod")["platform:network"] as {
+    privateSubnetIds: string[];
+    clusterSecurityGroupId: string;
+  };
   beforeAll(async () => {
     prod = await renderStack(loadStackConfig("prod"), { revealSecrets: true });
   });
   const group = () => prod.find(GROUP, "platform-redis-group");
 
   it("encrypts at rest with the stack's KMS key and in transit, and is protected", () => {
-    expect(group().inputs).toMatchObject({ atRestEncryptionEnabled: true, transitEncryptionEnabled: true, transitEncryptionMode: "required" });
+    expect(group().inputs).toMatchObject({
+      atRestEncryptionEnabled: true,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: "required",
+    });
     expectKeyOfAlias(prod, group().inputs.kmsKeyId, "alias/platform/test/redis");
     expect(group().protect).toBe(true);
-    expect(prod.find(KMS_KEY, "platform-redis-kms-key")).toMatchObject({ protect: true, inputs: expect.objectContaining({ enableKeyRotation: true }) });
+    expect(prod.find(KMS_KEY, "platform-redis-kms-key")).toMatchObject({
+      protect: true,
+      inputs: expect.objectContaining({ enableKeyRotation: true }),
+    });
   });
 
   it("fails over automatically across zones, keeps snapshots and a final snapshot", () => {
@@ -46,7 +69,9 @@ describe("redis in production", () => {
   });
 
   it("is reachable on 6379 from the cluster only, in private subnets", () => {
-    expect(prod.find("aws:elasticache/subnetGroup:SubnetGroup", "platform-redis-subnets").inputs.subnetIds).toEqual(network.privateSubnetIds);
+    expect(prod.find("aws:elasticache/subnetGroup:SubnetGroup", "platform-redis-subnets").inputs.subnetIds).toEqual(
+      network.privateSubnetIds,
+    );
     const groups = group().inputs.securityGroupIds as string[];
     expect(groups).toHaveLength(1);
     expectClusterOnlyIngress(prod, groups[0], 6379, network.clusterSecurityGroupId);
@@ -56,14 +81,28 @@ describe("redis in production", () => {
     const userGroup = prod.find("aws:elasticache/userGroup:UserGroup", "platform-redis-users");
     expect(group().inputs.userGroupIds).toEqual([userGroup.inputs.userGroupId]);
     const defaultUser = prod.find(USER, "platform-redis-default-user");
-    expect(defaultUser.inputs).toMatchObject({ userName: "default", accessString: "off -@all", noPasswordRequired: false });
+    expect(defaultUser.inputs).toMatchObject({
+      userName: "default",
+      accessString: "off -@all",
+      noPasswordRequired: false,
+    });
     expect(defaultUser.inputs.userId).not.toBe("default");
     expect(userGroup.inputs.userIds).toEqual([defaultUser.inputs.userId]);
 
     const platformUser = prod.find(USER, "platform-redis-platform-user");
-    expect(platformUser.inputs).toMatchObject({ userName: "platform", accessString: PLATFORM_ACCESS_STRING, noPasswordRequired: false });
-    const membership = prod.find("aws:elasticache/userGroupAssociation:UserGroupAssociation", "platform-redis-platform-user-membership");
-    expect(membership.inputs).toEqual({ userGroupId: userGroup.inputs.userGroupId, userId: platformUser.inputs.userId });
+    expect(platformUser.inputs).toMatchObject({
+      userName: "platform",
+      accessString: PLATFORM_ACCESS_STRING,
+      noPasswordRequired: false,
+    });
+    const membership = prod.find(
+      "aws:elasticache/userGroupAssociation:UserGroupAssociation",
+      "platform-redis-platform-user-membership",
+    );
+    expect(membership.inputs).toEqual({
+      userGroupId: userGroup.inputs.userGroupId,
+      userId: platformUser.inputs.userId,
+    });
     expect(group().dependsOn).toContain(membership.urn);
 
     expect(platformUser.secretPaths.some((p) => p.startsWith("authenticationMode"))).toBe(true);
@@ -74,7 +113,10 @@ describe("redis in production", () => {
 
   it("alarms per node to the alerts topic with the thresholds from config", () => {
     const alarms = alarmsByRole(prod, prod.find("platform:redis:Redis", "platform-redis"), "platform-redis");
-    for (const alarm of alarms.values()) expect(String((alarm.inputs.alarmActions as string[])[0])).toMatch(/^arn:aws:sns:us-east-1:\d{12}:platform-alerts-topic-/);
+    for (const alarm of alarms.values())
+      expect(String((alarm.inputs.alarmActions as string[])[0])).toMatch(
+        /^arn:aws:sns:us-east-1:\d{12}:platform-alerts-topic-/,
+      );
     for (const node of [1, 2]) {
       const expected: Record<string, [string, number]> = {
         "engine-cpu": ["EngineCPUUtilization", 80],
@@ -86,8 +128,15 @@ describe("redis in production", () => {
       };
       for (const [role, [metricName, threshold]] of Object.entries(expected)) {
         const alarm = alarms.get(`node-${node}-${role}`);
-        expect(alarm?.inputs, `node-${node}-${role}`).toMatchObject({ namespace: "AWS/ElastiCache", metricName, threshold, comparisonOperator: "GreaterThanThreshold" });
-        expect(alarm?.inputs.dimensions).toEqual({ CacheClusterId: expect.stringMatching(new RegExp(`^platform-redis-group-[0-9a-f]+-00${node}$`)) });
+        expect(alarm?.inputs, `node-${node}-${role}`).toMatchObject({
+          namespace: "AWS/ElastiCache",
+          metricName,
+          threshold,
+          comparisonOperator: "GreaterThanThreshold",
+        });
+        expect(alarm?.inputs.dimensions).toEqual({
+          CacheClusterId: expect.stringMatching(new RegExp(`^platform-redis-group-[0-9a-f]+-00${node}$`)),
+        });
       }
     }
     expect(alarms.get("node-1-evictions")?.inputs).toMatchObject({ statistic: "Sum", tags: { severity: "critical" } });
@@ -106,7 +155,14 @@ describe("redis in staging", () => {
 
   it("runs one node without failover, still encrypted both ways, not protected, no final snapshot", () => {
     const group = staging.find(GROUP, "platform-redis-group");
-    expect(group.inputs).toMatchObject({ numCacheClusters: 1, automaticFailoverEnabled: false, multiAzEnabled: false, atRestEncryptionEnabled: true, transitEncryptionEnabled: true, snapshotRetentionLimit: 1 });
+    expect(group.inputs).toMatchObject({
+      numCacheClusters: 1,
+      automaticFailoverEnabled: false,
+      multiAzEnabled: false,
+      atRestEncryptionEnabled: true,
+      transitEncryptionEnabled: true,
+      snapshotRetentionLimit: 1,
+    });
     expect(group.inputs.finalSnapshotIdentifier).toBeUndefined();
     expectKeyOfAlias(staging, group.inputs.kmsKeyId, "alias/platform/staging/redis");
     expect(group.protect).toBe(false);

@@ -22,36 +22,62 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
   beforeAll(async () => {
     prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
     references = await platformReference("prod");
-    shard = await renderStack(shardConfig(), { stack: "prod-tenants-a", stackReferences: references, revealSecrets: true });
+    shard = await renderStack(shardConfig(), {
+      stack: "prod-tenants-a",
+      stackReferences: references,
+      revealSecrets: true,
+    });
   });
 
   it("creates only its tenants: no data tier, no platform namespace, workers, jobs or platform alert rules", () => {
     const types = new Set(shard.resources.map((r) => r.type));
-    for (const type of ["aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/userGroup:UserGroup", "aws:s3/bucket:Bucket", "platform:database:Database", "platform:redis:Redis"]) {
+    for (const type of [
+      "aws:rds/instance:Instance",
+      "aws:elasticache/replicationGroup:ReplicationGroup",
+      "aws:elasticache/userGroup:UserGroup",
+      "aws:s3/bucket:Bucket",
+      "platform:database:Database",
+      "platform:redis:Redis",
+    ]) {
       expect(types.has(type), type).toBe(false);
     }
-    expect(shard.ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").map((r) => r.name)).toEqual(["alerts-tenant-cyberdyne"]);
+    expect(shard.ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").map((r) => r.name)).toEqual([
+      "alerts-tenant-cyberdyne",
+    ]);
     expect([...tenantResources(shard.resources).keys()].sort()).toEqual(["cyberdyne", "oscorp", "soylent", "tyrell"]);
   });
 
   it("reaches the platform's PostgreSQL through a provider of its own built from the platform's outputs, TLS required, password secret", () => {
     const provider = shard.find("pulumi:providers:postgresql", "tenants-postgres-admin");
     const platformAdmin = prod.find("pulumi:providers:postgresql", "platform-db-admin");
-    expect(provider.inputs).toMatchObject({ host: platformAdmin.inputs.host, port: "5432", username: "platform_admin", sslmode: "require", database: "postgres", superuser: "false" });
+    expect(provider.inputs).toMatchObject({
+      host: platformAdmin.inputs.host,
+      port: "5432",
+      username: "platform_admin",
+      sslmode: "require",
+      database: "postgres",
+      superuser: "false",
+    });
     expect(provider.inputs.host).toBe((prod.outputs.database as any).address);
     expect(provider.secretPaths).toEqual(["password"]);
     const password = references["acme-org/platform/prod"].outputs.tenantPlatformAdminPassword;
     expect(password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(provider.revealedInputs!.password).toBe(password);
-    for (const r of shard.resources.filter((x) => x.type.startsWith("postgresql:"))) expect(r.provider).toBe(provider.urn);
+    for (const r of shard.resources.filter((x) => x.type.startsWith("postgresql:")))
+      expect(r.provider).toBe(provider.urn);
   });
 
   it("joins tenant Redis users to the platform's user group by UserGroupAssociation, with the platform's user id prefix", () => {
     const group = prod.find("aws:elasticache/userGroup:UserGroup", "platform-redis-users");
     const memberships = shard.ofType("aws:elasticache/userGroupAssociation:UserGroupAssociation");
-    expect(memberships.map((m) => m.name).sort()).toEqual(["tenant-cyberdyne-redis-membership", "tenant-tyrell-redis-membership"]);
+    expect(memberships.map((m) => m.name).sort()).toEqual([
+      "tenant-cyberdyne-redis-membership",
+      "tenant-tyrell-redis-membership",
+    ]);
     for (const m of memberships) expect(m.inputs.userGroupId).toBe(group.inputs.userGroupId);
-    expect(shard.find("aws:elasticache/user:User", "tenant-tyrell-redis-user").inputs.userId).toBe("platform-prod-t-tyrell");
+    expect(shard.find("aws:elasticache/user:User", "tenant-tyrell-redis-user").inputs.userId).toBe(
+      "platform-prod-t-tyrell",
+    );
   });
 
   it("backs up its dedicated tenant databases into the platform's bucket under the platform's keys, from a namespace of its own", () => {
@@ -70,8 +96,14 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
     const config = loadStackConfig("prod");
     config["platform:tenants"] = shardConfig()["platform:tenants"];
     const single = await renderStack(config, { stack: "prod" });
-    const singleUrns = [...tenantResources(single.resources).values()].flat().map((r) => inStack(r.urn, "prod-tenants-a")).sort();
-    const shardUrns = [...tenantResources(shard.resources).values()].flat().map((r) => r.urn).sort();
+    const singleUrns = [...tenantResources(single.resources).values()]
+      .flat()
+      .map((r) => inStack(r.urn, "prod-tenants-a"))
+      .sort();
+    const shardUrns = [...tenantResources(shard.resources).values()]
+      .flat()
+      .map((r) => r.urn)
+      .sort();
     expect(shardUrns).toEqual(singleUrns);
     expect(shardUrns.some((u) => u.endsWith("PrometheusRule::alerts-tenant-cyberdyne"))).toBe(true);
     expect(shardUrns.some((u) => u.endsWith("WorkerPool::tenant-cyberdyne-workers"))).toBe(true);
@@ -82,33 +114,51 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
     config["platform:tenants"].push({ id: "initrode", name: "Initrode", tier: "enterprise" });
     const head = await renderStack(config, { stack: "prod-tenants-a", stackReferences: references });
     const diff = diffPlans(shard.resources, head.resources);
-    expect(diff.added.map((r) => r.urn).sort()).toEqual(tenantResources(head.resources).get("initrode")!.map((r) => r.urn).sort());
+    expect(diff.added.map((r) => r.urn).sort()).toEqual(
+      tenantResources(head.resources)
+        .get("initrode")!
+        .map((r) => r.urn)
+        .sort(),
+    );
     expect(diff.removed).toEqual([]);
     // The shard's own backup jobs now list the new dedicated database.
-    expect(diff.changed.map((c) => c.urn.split("::").pop()).sort()).toEqual(["tenants-a-backups-backup-cronjob", "tenants-a-backups-verify-cronjob"]);
+    expect(diff.changed.map((c) => c.urn.split("::").pop()).sort()).toEqual([
+      "tenants-a-backups-backup-cronjob",
+      "tenants-a-backups-verify-cronjob",
+    ]);
     const prodAgain = await renderStack(loadStackConfig("prod"), { stack: "prod" });
     expect(prodAgain.resources).toEqual(prod.resources);
     expect(prodAgain.outputs).toEqual(prod.outputs);
   });
 
   it("a shard without dedicated tenants runs no backup jobs (the platform backs up the application database)", () => {
-    return renderStack(shardConfig("prod-tenants-b"), { stack: "prod-tenants-b", stackReferences: references }).then((b) => {
-      expect(b.ofType("platform:backups:DatabaseBackups").map((r) => r.name)).toEqual(["tenants-b-backups"]);
-      const config = shardConfig("prod-tenants-b");
-      config["platform:tenants"] = config["platform:tenants"].filter((t: any) => t.tier !== "enterprise");
-      return renderStack(config, { stack: "prod-tenants-b", stackReferences: references }).then((c) => expect(c.ofType("platform:backups:DatabaseBackups")).toEqual([]));
-    });
+    return renderStack(shardConfig("prod-tenants-b"), { stack: "prod-tenants-b", stackReferences: references }).then(
+      (b) => {
+        expect(b.ofType("platform:backups:DatabaseBackups").map((r) => r.name)).toEqual(["tenants-b-backups"]);
+        const config = shardConfig("prod-tenants-b");
+        config["platform:tenants"] = config["platform:tenants"].filter((t: any) => t.tier !== "enterprise");
+        return renderStack(config, { stack: "prod-tenants-b", stackReferences: references }).then((c) =>
+          expect(c.ofType("platform:backups:DatabaseBackups")).toEqual([]),
+        );
+      },
+    );
   });
 
   it("the platform stack exports what shards read, with the admin password as a secret", () => {
     expect(prod.outputs.tenantPlatformAdminPassword).toBe("[secret]");
     expect(references["acme-org/platform/prod"].secretOutputNames).toContain("tenantPlatformAdminPassword");
-    expect(prod.outputs.tenantPlatform).toMatchObject({ environment: "production", kubernetes: { platformNamespace: "platform" }, redis: { userIdPrefix: "platform-prod" }, postgres: { adminUser: "platform_admin", applicationDatabase: "app" } });
+    expect(prod.outputs.tenantPlatform).toMatchObject({
+      environment: "production",
+      kubernetes: { platformNamespace: "platform" },
+      redis: { userIdPrefix: "platform-prod" },
+      postgres: { adminUser: "platform_admin", applicationDatabase: "app" },
+    });
   });
 });
 
 describe("offline plan of a shard", () => {
-  const resources = (run: { outDir: string }) => JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")).resources;
+  const resources = (run: { outDir: string }) =>
+    JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")).resources;
   let shardB: ReturnType<typeof runPlan>;
 
   it("plans each prod shard with exit 0, resolving prod's outputs from its own offline plan, no unknowns", () => {
@@ -137,13 +187,22 @@ describe("offline plan of a shard", () => {
     config["platform:tenancy"].platformStack = "acme-org/platform/nowhere";
     const run = runPlan(["--stack", "test", "--config", writeStackFile(config)]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('platform:tenancy.platformStack = "acme-org/platform/nowhere": no stack file Pulumi.nowhere.yaml');
+    expect(run.stderr).toContain(
+      'platform:tenancy.platformStack = "acme-org/platform/nowhere": no stack file Pulumi.nowhere.yaml',
+    );
   });
 
   it("--diff works per shard: onboarding shows only the new tenant's resources", () => {
     const config = shardConfig("prod-tenants-b");
     config["platform:tenants"].push({ id: "globo-gym", name: "Globo Gym", tier: "free" });
-    const head = runPlan(["--stack", "prod-tenants-b", "--config", writeStackFile(config), "--diff", join(shardB.outDir, "plan.json")]);
+    const head = runPlan([
+      "--stack",
+      "prod-tenants-b",
+      "--config",
+      writeStackFile(config),
+      "--diff",
+      join(shardB.outDir, "plan.json"),
+    ]);
     expect(head.code, head.stderr).toBe(0);
     expect(head.stdout).toContain("tenant-globo-gym");
     expect(head.stdout).not.toMatch(/tenant-(massive-dynamic|vandelay|dunder-mifflin)/);

@@ -16,8 +16,10 @@ function withTenants(stack: string, tenants: object[]): Config {
   return config;
 }
 
-const envOf = (container: any): Record<string, string> => Object.fromEntries((container.env ?? []).map((e: { name: string; value: string }) => [e.name, e.value]));
-const exportJobs = (stack: RenderedStack) => stack.ofType(JOB).filter((r) => (r.inputs.metadata as { name: string }).name.startsWith("tenant-export-"));
+const envOf = (container: any): Record<string, string> =>
+  Object.fromEntries((container.env ?? []).map((e: { name: string; value: string }) => [e.name, e.value]));
+const exportJobs = (stack: RenderedStack) =>
+  stack.ofType(JOB).filter((r) => (r.inputs.metadata as { name: string }).name.startsWith("tenant-export-"));
 const podOf = (job: RecordedResource) => (job.inputs as any).spec.template.spec;
 
 describe("offboarding exports", () => {
@@ -35,9 +37,16 @@ describe("offboarding exports", () => {
 
   it("exports a pooled tenant's schema from the application database and a dedicated tenant's own database, once each", () => {
     const jobs = exportJobs(prod);
-    expect(jobs.map((j) => (j.inputs.metadata as { name: string }).name).sort()).toEqual(["tenant-export-bigleaver", "tenant-export-quitter"]);
+    expect(jobs.map((j) => (j.inputs.metadata as { name: string }).name).sort()).toEqual([
+      "tenant-export-bigleaver",
+      "tenant-export-quitter",
+    ]);
     const dumpEnv = (id: string) => envOf(podOf(jobs.find((j) => j.name.endsWith(`export-${id}`))!).initContainers[0]);
-    expect(dumpEnv("quitter")).toMatchObject({ BACKUP_DATABASES: "app", BACKUP_SCHEMA: "tenant_quitter", BACKUP_KIND: "export" });
+    expect(dumpEnv("quitter")).toMatchObject({
+      BACKUP_DATABASES: "app",
+      BACKUP_SCHEMA: "tenant_quitter",
+      BACKUP_KIND: "export",
+    });
     expect(dumpEnv("bigleaver")).toMatchObject({ BACKUP_DATABASES: "tenant_bigleaver", BACKUP_KIND: "export" });
     expect(dumpEnv("bigleaver")).not.toHaveProperty("BACKUP_SCHEMA");
   });
@@ -45,7 +54,10 @@ describe("offboarding exports", () => {
   it("uploads under <env>/offboarding/<tenant>/ with the backup writer's role, runs once and keeps the finished Job", () => {
     const job = exportJobs(prod).find((j) => j.name.endsWith("export-quitter"))!;
     const spec = (job.inputs as any).spec;
-    expect(envOf(podOf(job).containers[0])).toMatchObject({ BACKUP_PREFIX: "production/offboarding/quitter", BACKUP_KIND: "export" });
+    expect(envOf(podOf(job).containers[0])).toMatchObject({
+      BACKUP_PREFIX: "production/offboarding/quitter",
+      BACKUP_KIND: "export",
+    });
     expect(podOf(job).serviceAccountName).toBe("database-backup-writer");
     expect(spec).not.toHaveProperty("ttlSecondsAfterFinished");
     expect(spec).toMatchObject({ suspend: false, backoffLimit: 1 });
@@ -58,15 +70,27 @@ describe("offboarding exports", () => {
   });
 
   it("creates no export for active, suspended or deleted tenants", () => {
-    const states = ["active", "suspended", "deleted"].map((state, i) => ({ id: `t${i}`, isolation: "schema" as const, state }));
+    const states = ["active", "suspended", "deleted"].map((state, i) => ({
+      id: `t${i}`,
+      isolation: "schema" as const,
+      state,
+    }));
     expect(tenantExports("app", states)).toEqual([]);
   });
 
   it("runs a shard's exports in the shard's own namespace, from the platform's application database", async () => {
-    const config = withTenants("prod-tenants-a", [{ id: "shard-quitter", name: "Shard Quitter", tier: "free", state: "offboarded" }]);
-    const shard = await renderStack(config, { stack: "prod-tenants-a", stackReferences: await platformReference("prod") });
+    const config = withTenants("prod-tenants-a", [
+      { id: "shard-quitter", name: "Shard Quitter", tier: "free", state: "offboarded" },
+    ]);
+    const shard = await renderStack(config, {
+      stack: "prod-tenants-a",
+      stackReferences: await platformReference("prod"),
+    });
     const [job] = exportJobs(shard);
     expect((job.inputs.metadata as { namespace: string }).namespace).toBe("platform-tenants-a");
-    expect(envOf(podOf(job).initContainers[0])).toMatchObject({ BACKUP_DATABASES: "app", BACKUP_SCHEMA: "tenant_shard_quitter" });
+    expect(envOf(podOf(job).initContainers[0])).toMatchObject({
+      BACKUP_DATABASES: "app",
+      BACKUP_SCHEMA: "tenant_shard_quitter",
+    });
   });
 });

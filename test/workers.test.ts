@@ -19,7 +19,10 @@ describe("worker pools in the prod stack", () => {
   it("every configured pool gets a Deployment, an HPA and a PDB in the platform namespace", () => {
     for (const pool of ["default", "reports"]) {
       for (const type of [DEPLOYMENT, HPA, PDB]) {
-        const object = prod.find(type, `workers-${pool}-${type === DEPLOYMENT ? "deployment" : type === HPA ? "hpa" : "pdb"}`).inputs as Obj;
+        const object = prod.find(
+          type,
+          `workers-${pool}-${type === DEPLOYMENT ? "deployment" : type === HPA ? "hpa" : "pdb"}`,
+        ).inputs as Obj;
         expect(object.metadata.name).toBe(`worker-${pool}`);
         expect(object.metadata.namespace).toBe("platform");
         expect(object.metadata.labels["app.kubernetes.io/part-of"]).toBe("platform");
@@ -39,7 +42,13 @@ describe("worker pools in the prod stack", () => {
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 12]);
     expect(hpa.spec.metrics).toEqual([
       { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
-      { type: "External", external: { metric: { name: "app_queue_depth", selector: { matchLabels: { queue: "default" } } }, target: { type: "AverageValue", averageValue: "100" } } },
+      {
+        type: "External",
+        external: {
+          metric: { name: "app_queue_depth", selector: { matchLabels: { queue: "default" } } },
+          target: { type: "AverageValue", averageValue: "100" },
+        },
+      },
     ]);
     expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
     const reports = prod.find(HPA, "workers-reports-hpa").inputs as Obj;
@@ -53,10 +62,17 @@ describe("worker pools in the prod stack", () => {
     const pod = spec.template.spec;
     const [container] = pod.containers;
     expect(container.image).toBe("ghcr.io/acme/worker:1.4.2");
-    expect(container.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } });
+    expect(container.resources).toEqual({
+      requests: { cpu: "500m", memory: "1Gi" },
+      limits: { cpu: "2", memory: "2Gi" },
+    });
     expect(container.livenessProbe.httpGet.path).toBe("/healthz");
     expect(container.readinessProbe.httpGet.path).toBe("/readyz");
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+    });
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(pod.terminationGracePeriodSeconds).toBe(300);
     expect(pod.topologySpreadConstraints.map((c: Obj) => c.topologyKey)).toContain("topology.kubernetes.io/zone");
@@ -105,11 +121,17 @@ describe("worker pool helpers", () => {
   it("without a queue metric the HPA scales on CPU only; defaults are the runbooks' 2–10 at 70 %", () => {
     const spec = workerHpaSpec({ pool, objectName: "worker-x" });
     expect([spec.minReplicas, spec.maxReplicas]).toEqual([2, 10]);
-    expect(spec.metrics).toEqual([{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }]);
+    expect(spec.metrics).toEqual([
+      { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+    ]);
   });
 
   it("a dedicated pool keeps the template's numbers and adds the tenant to env and queue selector", () => {
-    const template = workerPoolSchema.parse({ image: "ghcr.io/acme/worker:1.0.0", queue: { metric: "q" }, env: { A: "1" } });
+    const template = workerPoolSchema.parse({
+      image: "ghcr.io/acme/worker:1.0.0",
+      queue: { metric: "q" },
+      env: { A: "1" },
+    });
     const dedicated = dedicatedWorkerPool(template, "acme");
     expect(dedicated.env).toEqual({ A: "1", PLATFORM_TENANT_ID: "acme" });
     expect(dedicated.queue).toEqual({ metric: "q", targetPerPod: 100, labels: { tenant: "acme" } });

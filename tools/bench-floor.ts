@@ -34,7 +34,9 @@ export function declaredProperties(type: string): string[] {
   const cached = declared.get(type);
   if (cached) return cached;
   const file = classFile(type);
-  const keys = file ? [...new Set([...readFileSync(file, "utf8").matchAll(/resourceInputs\["(\w+)"\]/g)].map((m) => m[1]))] : [];
+  const keys = file
+    ? [...new Set([...readFileSync(file, "utf8").matchAll(/resourceInputs\["(\w+)"\]/g)].map((m) => m[1]))]
+    : [];
   declared.set(type, keys);
   return keys;
 }
@@ -52,7 +54,10 @@ function classFile(type: string): string | undefined {
   // aws:elasticache/user:User → elasticache/user.js; postgresql:index/role:Role → role.js;
   // kubernetes:networking.k8s.io/v1:NetworkPolicy → networking/v1/networkPolicy.js.
   const [first, ...rest] = module.split("/");
-  const candidates = [`${first === "index" ? rest.join("/") : module}.js`, join(first.split(".")[0], ...rest, `${kind[0].toLowerCase()}${kind.slice(1)}.js`)];
+  const candidates = [
+    `${first === "index" ? rest.join("/") : module}.js`,
+    join(first.split(".")[0], ...rest, `${kind[0].toLowerCase()}${kind.slice(1)}.js`),
+  ];
   try {
     const root = dirname(require.resolve(`@pulumi/${pkg}`));
     return candidates.map((c) => join(root, c)).find((p) => existsSync(p));
@@ -62,7 +67,11 @@ function classFile(type: string): string | undefined {
 }
 class Provider extends pulumi.ProviderResource {}
 
-type TypedClass = new (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+type TypedClass = new (
+  name: string,
+  args: Record<string, unknown>,
+  opts: pulumi.CustomResourceOptions,
+) => pulumi.CustomResource;
 const typedClasses = new Map<string, TypedClass | undefined>();
 
 /** The typed SDK class of a type token (the export of its module whose `__pulumiType` is the token), if any. */
@@ -70,7 +79,11 @@ export function typedClass(type: string): TypedClass | undefined {
   if (typedClasses.has(type)) return typedClasses.get(type);
   const file = classFile(type);
   const token = type.startsWith(PROVIDER_PREFIX) ? type.slice(PROVIDER_PREFIX.length) : type;
-  const found = file ? (Object.values(require(file) as Record<string, unknown>).find((v) => (v as { __pulumiType?: string })?.__pulumiType === token) as TypedClass | undefined) : undefined;
+  const found = file
+    ? (Object.values(require(file) as Record<string, unknown>).find(
+        (v) => (v as { __pulumiType?: string })?.__pulumiType === token,
+      ) as TypedClass | undefined)
+    : undefined;
   typedClasses.set(type, found);
   return found;
 }
@@ -86,7 +99,13 @@ function providerArgs(type: string, inputs: Record<string, unknown>): Record<str
   let keys = jsonEncoded.get(type);
   if (!keys) {
     const file = classFile(type);
-    keys = file ? [...readFileSync(file, "utf8").matchAll(/resourceInputs\["(\w+)"\] = pulumi\.output\(.*\)\.apply\(JSON\.stringify\);$/gm)].map((m) => m[1]) : [];
+    keys = file
+      ? [
+          ...readFileSync(file, "utf8").matchAll(
+            /resourceInputs\["(\w+)"\] = pulumi\.output\(.*\)\.apply\(JSON\.stringify\);$/gm,
+          ),
+        ].map((m) => m[1])
+      : [];
     jsonEncoded.set(type, keys);
   }
   const args = { ...inputs };
@@ -98,7 +117,8 @@ function providerArgs(type: string, inputs: Record<string, unknown>): Record<str
 function withSecrets(value: unknown): unknown {
   if (value === REDACTED) return pulumi.secret(REDACTED);
   if (Array.isArray(value)) return value.map(withSecrets);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSecrets(v)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSecrets(v)]));
   return value;
 }
 
@@ -118,11 +138,17 @@ export function floorProgram(plan: PlanDocument, options: { generic?: boolean } 
       const custom = r.type.split(":").length === 3 && !r.type.startsWith("platform:");
       const Typed = custom && !options.generic ? typedClass(r.type) : undefined;
       if (r.type.startsWith(PROVIDER_PREFIX)) {
-        resource = Typed ? new Typed(r.name, providerArgs(r.type, r.inputs), opts) : new Provider(r.type.slice(PROVIDER_PREFIX.length), r.name, r.inputs, opts);
+        resource = Typed
+          ? new Typed(r.name, providerArgs(r.type, r.inputs), opts)
+          : new Provider(r.type.slice(PROVIDER_PREFIX.length), r.name, r.inputs, opts);
       } else if (custom) {
         const provider = r.provider ? (byUrn.get(r.provider) as pulumi.ProviderResource | undefined) : undefined;
-        const props = Typed ? r.inputs : { ...Object.fromEntries(declaredProperties(r.type).map((k) => [k, undefined])), ...r.inputs };
-        resource = Typed ? new Typed(r.name, props, { ...opts, provider }) : new Custom(r.type, r.name, props, { ...opts, provider });
+        const props = Typed
+          ? r.inputs
+          : { ...Object.fromEntries(declaredProperties(r.type).map((k) => [k, undefined])), ...r.inputs };
+        resource = Typed
+          ? new Typed(r.name, props, { ...opts, provider })
+          : new Custom(r.type, r.name, props, { ...opts, provider });
       } else resource = new Component(r.type, r.name, opts);
       byUrn.set(r.urn, resource);
     }

@@ -43,14 +43,19 @@ interface Run {
 /** Runs a TypeScript entry point in a fresh node process (tsx loader) and measures wall time and peak RSS. */
 function measure(script: string, args: string[], usageFile: string): Run {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ["-r", join(ROOT, "tools/lib/report-usage.cjs"), "--import", "tsx", join(ROOT, script), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, BENCH_USAGE_FILE: usageFile },
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["-r", join(ROOT, "tools/lib/report-usage.cjs"), "--import", "tsx", join(ROOT, script), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) throw new Error(`${script} ${args.join(" ")} exited ${result.status}:\n${result.stderr.slice(-4000)}`);
+  if (result.status !== 0)
+    throw new Error(`${script} ${args.join(" ")} exited ${result.status}:\n${result.stderr.slice(-4000)}`);
   const usage = JSON.parse(readFileSync(usageFile, "utf8")) as { maxRssKb: number; userMs: number; systemMs: number };
   return { wallMs, maxRssMb: usage.maxRssKb / 1024, cpuMs: usage.userMs + usage.systemMs };
 }
@@ -78,12 +83,23 @@ export function writeFleet(dir: string, tenants: number, shardSize: number): str
   platform.config["platform:tenancy"] = { role: "platform" };
   delete platform.config["platform:tenants"];
   writeFileSync(join(dir, "Pulumi.bench-fleet.yaml"), stringify(platform, { lineWidth: 0 }));
-  const template = parse(readFileSync(join(ROOT, "Pulumi.prod-tenants-a.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const template = parse(readFileSync(join(ROOT, "Pulumi.prod-tenants-a.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  };
   const all = generateTenants(tenants);
   const stacks: string[] = [];
   for (let i = 0; i * shardSize < all.length; i++) {
     const shard = `s${String(i).padStart(2, "0")}`;
-    const config = { ...template.config, "platform:tenancy": { role: "shard", platformStack: "acme-org/platform/bench-fleet", shard, maxTenantsPerShard: shardSize }, "platform:tenants": all.slice(i * shardSize, (i + 1) * shardSize) };
+    const config = {
+      ...template.config,
+      "platform:tenancy": {
+        role: "shard",
+        platformStack: "acme-org/platform/bench-fleet",
+        shard,
+        maxTenantsPerShard: shardSize,
+      },
+      "platform:tenants": all.slice(i * shardSize, (i + 1) * shardSize),
+    };
     stacks.push(`bench-fleet-tenants-${shard}`);
     writeFileSync(join(dir, `Pulumi.${stacks[i]}.yaml`), stringify({ config }, { lineWidth: 0 }));
   }
@@ -98,7 +114,11 @@ function fleetBench(tenants: number, shardSize: number, repeat: number) {
   // The platform stack is planned once; each shard reads its outputs from that plan.json, as `pulumi up` of a shard
   // reads the platform's outputs from the backend instead of running the platform's program.
   const platformOut = join(dir, "out-bench-fleet");
-  const platform = measure("tools/plan.ts", ["--stack", "bench-fleet", "--config", join(dir, "Pulumi.bench-fleet.yaml"), "--out", platformOut], join(WORK, "usage.json"));
+  const platform = measure(
+    "tools/plan.ts",
+    ["--stack", "bench-fleet", "--config", join(dir, "Pulumi.bench-fleet.yaml"), "--out", platformOut],
+    join(WORK, "usage.json"),
+  );
   console.error(`bench: platform stack planned in ${(platform.wallMs / 1000).toFixed(1)} s`);
   const rows: Array<Record<string, any>> = [];
   for (const stack of stacks) {
@@ -107,12 +127,37 @@ function fleetBench(tenants: number, shardSize: number, repeat: number) {
     const floorRuns: Run[] = [];
     const genericRuns: Run[] = [];
     for (let i = 0; i < repeat; i++) {
-      planRuns.push(measure("tools/plan.ts", ["--stack", stack, "--config", join(dir, `Pulumi.${stack}.yaml`), "--out", outDir, "--platform-plan", join(platformOut, "plan.json")], join(WORK, "usage.json")));
+      planRuns.push(
+        measure(
+          "tools/plan.ts",
+          [
+            "--stack",
+            stack,
+            "--config",
+            join(dir, `Pulumi.${stack}.yaml`),
+            "--out",
+            outDir,
+            "--platform-plan",
+            join(platformOut, "plan.json"),
+          ],
+          join(WORK, "usage.json"),
+        ),
+      );
       floorRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
-      genericRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")));
+      genericRuns.push(
+        measure("tools/bench-floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")),
+      );
     }
     const plan = JSON.parse(readFileSync(join(outDir, "plan.json"), "utf8")) as PlanDocument;
-    const row = { stack, tenants: Object.keys(plan.summary.tenants).length, resources: plan.summary.resourceCount, plan: best(planRuns), floor: best(floorRuns), genericFloor: best(genericRuns), runs: { plan: planRuns, floor: floorRuns, genericFloor: genericRuns } };
+    const row = {
+      stack,
+      tenants: Object.keys(plan.summary.tenants).length,
+      resources: plan.summary.resourceCount,
+      plan: best(planRuns),
+      floor: best(floorRuns),
+      genericFloor: best(genericRuns),
+      runs: { plan: planRuns, floor: floorRuns, genericFloor: genericRuns },
+    };
     rows.push({ ...row, ...ratios(row) });
     rmSync(outDir, { recursive: true, force: true });
     console.error(`bench: ${stack} done (${row.resources} resources)`);
@@ -125,19 +170,33 @@ function fleetBench(tenants: number, shardSize: number, repeat: number) {
       "",
       "| shard | tenants | resources | plan s | floor s | time × | CPU × | generic floor s | × generic | plan MB | floor MB | memory × |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-      ...rows.map((r) => `| ${r.stack} | ${r.tenants} | ${r.resources} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.cpuRatio, 2)} | ${f(r.genericFloor.wallMs / 1000)} | ${f(r.genericTimeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.stack} | ${r.tenants} | ${r.resources} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.cpuRatio, 2)} | ${f(r.genericFloor.wallMs / 1000)} | ${f(r.genericTimeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`,
+      ),
       "",
       `worst shard: time ${f(worst("timeRatio"), 2)}× its floor, memory ${f(worst("memoryRatio"), 2)}×`,
     ].join("\n"),
   );
   mkdirSync(join(ROOT, "out", "bench"), { recursive: true });
-  writeFileSync(join(ROOT, "out", "bench", "fleet-results.json"), `${JSON.stringify({ node: process.version, cpus: require("node:os").cpus().length, tenants, shardSize, rows }, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, "out", "bench", "fleet-results.json"),
+    `${JSON.stringify({ node: process.version, cpus: require("node:os").cpus().length, tenants, shardSize, rows }, null, 2)}\n`,
+  );
   console.log("\nwrote out/bench/fleet-results.json");
 }
 
 function main() {
-  const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" }, repeat: { type: "string", default: "1" }, fleet: { type: "string" }, "shard-size": { type: "string", default: "100" } } });
-  if (values.fleet !== undefined) return fleetBench(Number(values.fleet), Number(values["shard-size"]), Math.max(1, Number(values.repeat)));
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string", default: "10,100,1000" },
+      repeat: { type: "string", default: "1" },
+      fleet: { type: "string" },
+      "shard-size": { type: "string", default: "100" },
+    },
+  });
+  if (values.fleet !== undefined)
+    return fleetBench(Number(values.fleet), Number(values["shard-size"]), Math.max(1, Number(values.repeat)));
   const sizes = values.sizes!.split(",").map(Number);
   const repeat = Math.max(1, Number(values.repeat));
   mkdirSync(WORK, { recursive: true });
@@ -151,9 +210,17 @@ function main() {
     const genericRuns: Run[] = [];
     for (let i = 0; i < repeat; i++) {
       // Alternate plan and floors so all see the same background load.
-      planRuns.push(measure("tools/plan.ts", ["--stack", `bench-${tenants}`, "--config", stackFile, "--out", outDir], join(WORK, "usage.json")));
+      planRuns.push(
+        measure(
+          "tools/plan.ts",
+          ["--stack", `bench-${tenants}`, "--config", stackFile, "--out", outDir],
+          join(WORK, "usage.json"),
+        ),
+      );
       floorRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
-      genericRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")));
+      genericRuns.push(
+        measure("tools/bench-floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")),
+      );
     }
     const plan = JSON.parse(readFileSync(join(outDir, "plan.json"), "utf8")) as PlanDocument;
     const perTenant = Object.values(plan.summary.tenants).map((t) => t.resourceCount);
@@ -164,7 +231,9 @@ function main() {
       tenants,
       resources: plan.summary.resourceCount,
       tenantResources: perTenant.reduce((a, b) => a + b, 0),
-      resourcesPerTenant: Object.fromEntries(Object.entries(byTier).map(([tier, counts]) => [tier, Math.max(...counts)])),
+      resourcesPerTenant: Object.fromEntries(
+        Object.entries(byTier).map(([tier, counts]) => [tier, Math.max(...counts)]),
+      ),
       plan: best(planRuns),
       floor: best(floorRuns),
       genericFloor: best(genericRuns),
@@ -191,17 +260,28 @@ function main() {
   const lines = [
     "| tenants | resources | per tenant (max by tier) | plan s | floor s | time × | CPU × | generic floor s | × generic | plan MB | floor MB | memory × |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...rows.map((r) =>
-      `| ${r.tenants} | ${r.resources} | ${Object.entries(r.resourcesPerTenant).map(([t, n]) => `${t} ${n}`).join(", ")} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.cpuRatio, 2)} | ${f(r.genericFloor.wallMs / 1000)} | ${f(r.genericTimeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.tenants} | ${r.resources} | ${Object.entries(r.resourcesPerTenant)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(
+            ", ",
+          )} | ${f(r.plan.wallMs / 1000)} | ${f(r.floor.wallMs / 1000)} | ${f(r.timeRatio, 2)} | ${f(r.cpuRatio, 2)} | ${f(r.genericFloor.wallMs / 1000)} | ${f(r.genericTimeRatio, 2)} | ${f(r.plan.maxRssMb, 0)} | ${f(r.floor.maxRssMb, 0)} | ${f(r.memoryRatio, 2)} |`,
     ),
     "",
     "| sizes | plan ms/tenant | floor ms/tenant | marginal × | plan MB/tenant | floor MB/tenant |",
     "| --- | --- | --- | --- | --- | --- |",
-    ...marginal.map((m) => `| ${m.from}→${m.to} | ${f(m.planMsPerTenant)} | ${f(m.floorMsPerTenant)} | ${f(m.planMsPerTenant / m.floorMsPerTenant, 2)} | ${f(m.planMbPerTenant, 2)} | ${f(m.floorMbPerTenant, 2)} |`),
+    ...marginal.map(
+      (m) =>
+        `| ${m.from}→${m.to} | ${f(m.planMsPerTenant)} | ${f(m.floorMsPerTenant)} | ${f(m.planMsPerTenant / m.floorMsPerTenant, 2)} | ${f(m.planMbPerTenant, 2)} | ${f(m.floorMbPerTenant, 2)} |`,
+    ),
   ];
   console.log(lines.join("\n"));
   mkdirSync(join(ROOT, "out", "bench"), { recursive: true });
-  writeFileSync(join(ROOT, "out", "bench", "results.json"), `${JSON.stringify({ node: process.version, cpus: require("node:os").cpus().length, rows, marginal }, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, "out", "bench", "results.json"),
+    `${JSON.stringify({ node: process.version, cpus: require("node:os").cpus().length, rows, marginal }, null, 2)}\n`,
+  );
   console.log(`\nwrote out/bench/results.json`);
 }
 

@@ -21,12 +21,14 @@ const problems: string[] = [];
 const all = files(ROOT);
 for (const file of all.filter((f) => f.endsWith(".ts"))) {
   const lines = readFileSync(file, "utf8").split("\n").length;
-  if (lines > MAX_LINES) problems.push(`${relative(ROOT, file)}: ${lines} lines (split it: at most ~${MAX_LINES} per file)`);
+  if (lines > MAX_LINES)
+    problems.push(`${relative(ROOT, file)}: ${lines} lines (split it: at most ~${MAX_LINES} per file)`);
 }
 const scripts = all.filter((f) => f.endsWith(".sh"));
 if (scripts.length > 0) {
   const result = spawnSync("shellcheck", scripts, { encoding: "utf8" });
-  if (result.error) problems.push(`shellcheck not found: install it (apt-get install shellcheck) to lint ${scripts.length} scripts`);
+  if (result.error)
+    problems.push(`shellcheck not found: install it (apt-get install shellcheck) to lint ${scripts.length} scripts`);
   else if (result.status !== 0) problems.push(`shellcheck:\n${result.stdout}`);
 }
 if (problems.length > 0) {

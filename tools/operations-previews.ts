@@ -24,31 +24,71 @@ const restore = { snapshotId: "rds:platform-db-instance-2026-11-20-03-10", label
 
 /** Every procedure the doc shows, as the edit of the stack file it is. */
 export const PROCEDURES: Record<string, Procedure> = {
-  "onboard-enterprise": { stack: "prod", edit: (c) => c["platform:tenants"].push({ id: "soylent", name: "Soylent Corp", tier: "enterprise", dedicatedWorkers: true }) },
+  "onboard-enterprise": {
+    stack: "prod",
+    edit: (c) =>
+      c["platform:tenants"].push({ id: "soylent", name: "Soylent Corp", tier: "enterprise", dedicatedWorkers: true }),
+  },
   suspend: { stack: "prod", edit: (c) => (tenant(c, "acme").state = "suspended") },
   offboard: { stack: "prod", edit: (c) => (tenant(c, "wayne-ent").state = "offboarded") },
-  delete: { stack: "prod", after: "offboard", edit: (c) => Object.assign(tenant(c, "wayne-ent"), { state: "deleted", deleteData: true }) },
-  "scale-emergency": { stack: "prod", edit: (c) => Object.assign(c["platform:workers"].default, { minReplicas: 12, maxReplicas: 40 }) },
-  deploy: { stack: "prod", edit: (c) => Object.values(c["platform:workers"]).forEach((p: any) => (p.image = "ghcr.io/acme/worker:1.5.0")) },
+  delete: {
+    stack: "prod",
+    after: "offboard",
+    edit: (c) => Object.assign(tenant(c, "wayne-ent"), { state: "deleted", deleteData: true }),
+  },
+  "scale-emergency": {
+    stack: "prod",
+    edit: (c) => Object.assign(c["platform:workers"].default, { minReplicas: 12, maxReplicas: 40 }),
+  },
+  deploy: {
+    stack: "prod",
+    edit: (c) => Object.values(c["platform:workers"]).forEach((p: any) => (p.image = "ghcr.io/acme/worker:1.5.0")),
+  },
   "backup-schedule": { stack: "prod", edit: (c) => (c["platform:backups"].schedule = "0 1 * * *") },
   restore: { stack: "prod", edit: (c) => Object.assign(c["platform:database"], { restore, retainedInstances: [{}] }) },
-  "restore-retire": { stack: "prod", after: "restore", edit: (c) => Object.assign(c["platform:database"], { restore, retainedInstances: [{ retire: true }] }) },
-  "restore-drop": { stack: "prod", after: "restore-retire", edit: (c) => Object.assign(c["platform:database"], { restore }) },
-  "restore-drop-unretired": { stack: "prod", after: "restore", edit: (c) => Object.assign(c["platform:database"], { restore }) },
+  "restore-retire": {
+    stack: "prod",
+    after: "restore",
+    edit: (c) => Object.assign(c["platform:database"], { restore, retainedInstances: [{ retire: true }] }),
+  },
+  "restore-drop": {
+    stack: "prod",
+    after: "restore-retire",
+    edit: (c) => Object.assign(c["platform:database"], { restore }),
+  },
+  "restore-drop-unretired": {
+    stack: "prod",
+    after: "restore",
+    edit: (c) => Object.assign(c["platform:database"], { restore }),
+  },
   pitr: {
     stack: "prod",
     edit: (c) =>
       Object.assign(c["platform:database"], {
-        restore: { pointInTime: { sourceInstance: "platform-db-instance-4f1c2ab", time: "2026-11-20T13:45:00Z" }, label: "pitr-20261120-1345" },
+        restore: {
+          pointInTime: { sourceInstance: "platform-db-instance-4f1c2ab", time: "2026-11-20T13:45:00Z" },
+          label: "pitr-20261120-1345",
+        },
         retainedInstances: [{}],
       }),
   },
   failover: { stack: "prod-dr", edit: (c) => (c["platform:dr"].role = "primary") },
-  "maintenance-on": { stack: "prod", edit: (c) => (c["platform:maintenance"] = { enabled: true, snapshot: "before-pg17-upgrade", reason: "PostgreSQL 17 upgrade" }) },
+  "maintenance-on": {
+    stack: "prod",
+    edit: (c) =>
+      (c["platform:maintenance"] = { enabled: true, snapshot: "before-pg17-upgrade", reason: "PostgreSQL 17 upgrade" }),
+  },
   "maintenance-off": { stack: "prod", after: "maintenance-on", edit: () => {} },
   "rotate-master": { stack: "prod", edit: (c) => (c["platform:database"].passwordGeneration = 2) },
-  "rotate-redis-1": { stack: "prod", edit: (c) => Object.assign(c["platform:redis"], { platformUserGeneration: 2, keepPreviousPlatformPassword: true }) },
-  "rotate-redis-2": { stack: "prod", after: "rotate-redis-1", edit: (c) => (c["platform:redis"].platformUserGeneration = 2) },
+  "rotate-redis-1": {
+    stack: "prod",
+    edit: (c) => Object.assign(c["platform:redis"], { platformUserGeneration: 2, keepPreviousPlatformPassword: true }),
+  },
+  "rotate-redis-2": {
+    stack: "prod",
+    after: "rotate-redis-1",
+    edit: (c) => (c["platform:redis"].platformUserGeneration = 2),
+  },
   alerts: { stack: "prod", edit: (c) => (c["platform:alerts"].errorRate = { warning: 0.03, critical: 0.1 }) },
 };
 
@@ -60,7 +100,17 @@ function runPlan(name: string, stack: string, config: Config, base?: string) {
   const file = join(work(), `${name}.yaml`);
   writeFileSync(file, stringify({ config }));
   const out = join(work(), name);
-  const args = [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "tools/plan.ts"), "--stack", stack, "--config", file, "--out", out, ...(base ? ["--diff", base] : [])];
+  const args = [
+    join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+    join(ROOT, "tools/plan.ts"),
+    "--stack",
+    stack,
+    "--config",
+    file,
+    "--out",
+    out,
+    ...(base ? ["--diff", base] : []),
+  ];
   const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`plan of ${name} exited ${run.status}:\n${run.stderr}`);
   const start = run.stdout.indexOf("### Changes");
@@ -76,7 +126,8 @@ function plan(name: string): { planJson: string; markdown: string } {
     return result;
   }
   const procedure = PROCEDURES[name];
-  if (!procedure) throw new Error(`docs/operations.md shows preview "${name}", which tools/operations-previews.ts does not define`);
+  if (!procedure)
+    throw new Error(`docs/operations.md shows preview "${name}", which tools/operations-previews.ts does not define`);
   const base = plan(procedure.after ?? procedure.stack);
   // Each edit describes the whole state after the procedure, starting from the stack file.
   const config = stackConfig(procedure.stack);
@@ -86,7 +137,8 @@ function plan(name: string): { planJson: string; markdown: string } {
   return result;
 }
 
-const stackConfig = (stack: string): Config => (parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Config }).config;
+const stackConfig = (stack: string): Config =>
+  (parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Config }).config;
 
 /** The `--diff` Markdown without its heading, each list cut to `keep` items, as a fenced block. */
 export function previewBlock(markdown: string, keep: number): string {
@@ -111,11 +163,14 @@ export function previewBlock(markdown: string, keep: number): string {
 
 function main() {
   const doc = readFileSync(DOC, "utf8");
-  const updated = doc.replace(/^( *)<!-- preview:([a-z0-9-]+)(?::(\d+))? -->\n[\s\S]*?<!-- \/preview -->/gm, (_all, pad: string, name: string, keep?: string) => {
-    const block = previewBlock(plan(name).markdown, Number(keep ?? 6));
-    const marker = `<!-- preview:${name}${keep ? `:${keep}` : ""} -->`;
-    return [marker, ...block.split("\n"), "<!-- /preview -->"].map((l) => (l ? pad + l : l)).join("\n");
-  });
+  const updated = doc.replace(
+    /^( *)<!-- preview:([a-z0-9-]+)(?::(\d+))? -->\n[\s\S]*?<!-- \/preview -->/gm,
+    (_all, pad: string, name: string, keep?: string) => {
+      const block = previewBlock(plan(name).markdown, Number(keep ?? 6));
+      const marker = `<!-- preview:${name}${keep ? `:${keep}` : ""} -->`;
+      return [marker, ...block.split("\n"), "<!-- /preview -->"].map((l) => (l ? pad + l : l)).join("\n");
+    },
+  );
   writeFileSync(DOC, updated);
   console.log(`docs/operations.md: ${plans.size} plans, previews ${updated === doc ? "unchanged" : "updated"}`);
 }

@@ -24,7 +24,8 @@ import { stdoutPreview, summaryMarkdown } from "./lib/summary";
  * `PLAN_WORKER=0`: Kubernetes schema validation and manifest files in process instead of in a worker thread.
  */
 const timings = process.env.PLAN_TIMINGS === "1";
-const phase = (name: string) => timings && console.error(`plan timing: ${name} ${(performance.now() / 1000).toFixed(2)} s`);
+const phase = (name: string) =>
+  timings && console.error(`plan timing: ${name} ${(performance.now() / 1000).toFixed(2)} s`);
 phase("modules loaded");
 
 export const EXIT = { planned: 0, mandatoryViolation: 1, invalidConfig: 2, programError: 3 } as const;
@@ -47,14 +48,24 @@ class UsageError extends Error {}
 function parseCli(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, diff: { type: "string" }, fleet: { type: "boolean" }, "fleet-dir": { type: "string" }, "platform-plan": { type: "string" }, help: { type: "boolean" } },
+    options: {
+      stack: { type: "string" },
+      config: { type: "string" },
+      out: { type: "string" },
+      diff: { type: "string" },
+      fleet: { type: "boolean" },
+      "fleet-dir": { type: "string" },
+      "platform-plan": { type: "string" },
+      help: { type: "boolean" },
+    },
     strict: true,
   });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
   }
-  if (!values.stack && !values.fleet && values["fleet-dir"] === undefined) throw new UsageError("--stack (or --fleet) is required");
+  if (!values.stack && !values.fleet && values["fleet-dir"] === undefined)
+    throw new UsageError("--stack (or --fleet) is required");
   return {
     fleet: values.fleet === true || values["fleet-dir"] !== undefined,
     fleetDir: resolve(values["fleet-dir"] ?? ROOT),
@@ -99,10 +110,17 @@ function connectionNote(config: Parameters<typeof connectionBudget>[0]) {
  * marked secret and the shard's plan shows them redacted, as it would anyway.
  */
 function outputsOfPlan(file: string, stack: string, key: string): StackOutputs {
-  if (!existsSync(file)) throw new ReferenceError_(`${key}: --platform-plan ${file}: no such plan.json (plan the platform stack first)`);
+  if (!existsSync(file))
+    throw new ReferenceError_(`${key}: --platform-plan ${file}: no such plan.json (plan the platform stack first)`);
   const plan = JSON.parse(readFileSync(file, "utf8")) as PlanDocument;
-  if (plan.stack !== stack) throw new ReferenceError_(`${key}: --platform-plan ${file} is the plan of stack "${plan.stack}", not "${stack}"`);
-  return { outputs: plan.outputs, secretOutputNames: Object.keys(plan.outputs).filter((k) => JSON.stringify(plan.outputs[k]).includes(JSON.stringify(REDACTED))) };
+  if (plan.stack !== stack)
+    throw new ReferenceError_(`${key}: --platform-plan ${file} is the plan of stack "${plan.stack}", not "${stack}"`);
+  return {
+    outputs: plan.outputs,
+    secretOutputNames: Object.keys(plan.outputs).filter((k) =>
+      JSON.stringify(plan.outputs[k]).includes(JSON.stringify(REDACTED)),
+    ),
+  };
 }
 
 /** A config problem of the referenced stack (exit 2), as opposed to a failure of its program (exit 3). */
@@ -112,26 +130,43 @@ class ReferenceError_ extends Error {}
  * For a tenant shard: finds the platform stack's file (`<org>/<project>/<stack>` → Pulumi.<stack>.yaml beside the
  * shard's file, else in the project root), renders it and returns its outputs keyed by the reference name.
  */
-async function resolvePlatformReference(config: PlatformConfig, configFile: string, project: string, platformPlan?: string) {
+async function resolvePlatformReference(
+  config: PlatformConfig,
+  configFile: string,
+  project: string,
+  platformPlan?: string,
+) {
   if (config.tenancy.role !== "shard") return undefined;
   const name = config.tenancy.platformStack!;
   const target = parseStackName(name);
   const key = `platform:tenancy.platformStack = "${name}"`;
-  if (target.project !== project) throw new ReferenceError_(`${key}: names project "${target.project}"; shards reference a stack of this project (${project})`);
+  if (target.project !== project)
+    throw new ReferenceError_(
+      `${key}: names project "${target.project}"; shards reference a stack of this project (${project})`,
+    );
   const checked = (file: string, outputs: StackOutputs) => {
     const missing = [TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT].filter((k) => !(k in outputs.outputs));
-    if (missing.length > 0) throw new ReferenceError_(`${key}: ${file} has no output ${missing.join(", ")} (a plan made before tenant shards existed? plan the platform stack again)`);
+    if (missing.length > 0)
+      throw new ReferenceError_(
+        `${key}: ${file} has no output ${missing.join(", ")} (a plan made before tenant shards existed? plan the platform stack again)`,
+      );
     return { file, outputs: { [name]: outputs } };
   };
   if (platformPlan) return checked(platformPlan, outputsOfPlan(platformPlan, target.stack, key));
-  const file = [dirname(configFile), ROOT].map((dir) => join(dir, `Pulumi.${target.stack}.yaml`)).find((f) => existsSync(f));
-  if (!file) throw new ReferenceError_(`${key}: no stack file Pulumi.${target.stack}.yaml beside ${basename(configFile)} or in the project root; the offline plan reads the platform stack from it`);
+  const file = [dirname(configFile), ROOT]
+    .map((dir) => join(dir, `Pulumi.${target.stack}.yaml`))
+    .find((f) => existsSync(f));
+  if (!file)
+    throw new ReferenceError_(
+      `${key}: no stack file Pulumi.${target.stack}.yaml beside ${basename(configFile)} or in the project root; the offline plan reads the platform stack from it`,
+    );
   let platformConfig;
   try {
     platformConfig = readStackFile(file, project);
     const { raw, awsRegion } = rawPlatformConfig(platformConfig.config);
     const parsed = parsePlatformConfig(raw, awsRegion, { secretKeys: platformConfig.secretKeys });
-    if (parsed.tenancy.role === "shard") throw new ReferenceError_(`${key}: ${file} is itself a tenant shard; reference the platform stack`);
+    if (parsed.tenancy.role === "shard")
+      throw new ReferenceError_(`${key}: ${file} is itself a tenant shard; reference the platform stack`);
   } catch (error) {
     if (error instanceof ReferenceError_) throw error;
     throw new ReferenceError_(`${key}: the platform stack ${file} is invalid: ${(error as Error).message}`);
@@ -167,10 +202,16 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Reads and validates the stack file, resolves a shard's platform reference, then plans the stack. */
-async function planFromStackFile(cli: ReturnType<typeof parseCli>, project: string, stack: string, checks: ManifestChecks): Promise<number> {
-
+async function planFromStackFile(
+  cli: ReturnType<typeof parseCli>,
+  project: string,
+  stack: string,
+  checks: ManifestChecks,
+): Promise<number> {
   if (!existsSync(cli.configFile)) {
-    console.error(`plan: no stack config file ${cli.configFile} (create Pulumi.${cli.stack}.yaml or pass --config FILE)`);
+    console.error(
+      `plan: no stack config file ${cli.configFile} (create Pulumi.${cli.stack}.yaml or pass --config FILE)`,
+    );
     dropStalePlan(cli.outDir);
     return EXIT.invalidConfig;
   }
@@ -182,7 +223,8 @@ async function planFromStackFile(cli: ReturnType<typeof parseCli>, project: stri
     config = parsePlatformConfig(raw, awsRegion, { secretKeys: stackConfig.secretKeys });
   } catch (error) {
     console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
-    if (!(error instanceof ConfigError)) console.error("plan: the file is not valid YAML in the Pulumi.<stack>.yaml format");
+    if (!(error instanceof ConfigError))
+      console.error("plan: the file is not valid YAML in the Pulumi.<stack>.yaml format");
     dropStalePlan(cli.outDir);
     return EXIT.invalidConfig;
   }
@@ -209,13 +251,26 @@ async function planFromStackFile(cli: ReturnType<typeof parseCli>, project: stri
 /** Renders the stack (its Kubernetes objects checked as they come), evaluates the pack and writes out/<stack>/. */
 async function planStack(
   cli: ReturnType<typeof parseCli>,
-  args: { project: string; stack: string; stackConfig: ReturnType<typeof readStackFile>; config: PlatformConfig; platformReference: Awaited<ReturnType<typeof resolvePlatformReference>>; checks: ManifestChecks },
+  args: {
+    project: string;
+    stack: string;
+    stackConfig: ReturnType<typeof readStackFile>;
+    config: PlatformConfig;
+    platformReference: Awaited<ReturnType<typeof resolvePlatformReference>>;
+    checks: ManifestChecks;
+  },
 ): Promise<number> {
   const { project, stack, config, platformReference, checks } = args;
   let rendered;
   try {
     const program = require(join(ROOT, "index.ts")) as () => Promise<unknown>;
-    rendered = await renderProgram(program, { project, stack, ...args.stackConfig, stackReferences: platformReference?.outputs, onRecord: checks.add });
+    rendered = await renderProgram(program, {
+      project,
+      stack,
+      ...args.stackConfig,
+      stackReferences: platformReference?.outputs,
+      onRecord: checks.add,
+    });
   } catch (error) {
     console.error(`plan: the program failed: ${(error as Error).stack ?? String(error)}`);
     dropStalePlan(cli.outDir);
@@ -226,20 +281,36 @@ async function planStack(
   // The worker validates and writes the manifests while this thread evaluates the policy pack.
   const schemaReport = checks.finish(cli.outDir);
   schemaReport.catch(() => undefined); // awaited below; not an unhandled rejection while the policies run
-  const policy = await runPolicies(ALL_POLICIES, rendered.resources, { defaultEnforcementLevel: DEFAULT_ENFORCEMENT, config: policyConfigFor(config.environment) });
+  const policy = await runPolicies(ALL_POLICIES, rendered.resources, {
+    defaultEnforcementLevel: DEFAULT_ENFORCEMENT,
+    config: policyConfigFor(config.environment),
+  });
   phase("policies evaluated");
   const schema = { validated: checks.manifests.length, ...(await schemaReport) };
   phase("schema validated, manifests written");
   const notes = [
     ...(config.tenancy.role === "shard"
-      ? [`tenant shard "${config.tenancy.shard}" of ${config.tenancy.platformStack}: ${config.tenants.length} of at most ${config.tenancy.maxTenantsPerShard} tenants; data tier read from that stack's outputs (${platformReference?.file ?? "?"})`]
+      ? [
+          `tenant shard "${config.tenancy.shard}" of ${config.tenancy.platformStack}: ${config.tenants.length} of at most ${config.tenancy.maxTenantsPerShard} tenants; data tier read from that stack's outputs (${platformReference?.file ?? "?"})`,
+        ]
       : [connectionNote(config)]),
     ...lifecycleNotes(config.tenants, exportNotes(config)),
     ...schema.unvalidated.map((u) => `not schema-validated: ${u.object} (${u.message})`),
   ];
-  const plan = buildPlanDocument({ project, stack, environment: config.environment, resources: rendered.resources, outputs: rendered.outputs, policy, schema, notes });
+  const plan = buildPlanDocument({
+    project,
+    stack,
+    environment: config.environment,
+    resources: rendered.resources,
+    outputs: rendered.outputs,
+    policy,
+    schema,
+    notes,
+  });
 
-  const diff: PlanDiff | undefined = cli.diffBase ? diffPlans((JSON.parse(readFileSync(cli.diffBase, "utf8")) as PlanDocument).resources, plan.resources) : undefined;
+  const diff: PlanDiff | undefined = cli.diffBase
+    ? diffPlans((JSON.parse(readFileSync(cli.diffBase, "utf8")) as PlanDocument).resources, plan.resources)
+    : undefined;
   const readiness = readinessReport(plan.policy, Object.keys(plan.summary.byType));
   writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { diff, diffBase: cli.diffBase, readiness }));
   phase("outputs written");

@@ -71,7 +71,13 @@ interface Scope {
   jobSelector: string;
 }
 
-const platformScope = (c: AlertsConfig): Scope => ({ prefix: "", requests: "API requests", jobs: "finished jobs", http: `job="${c.metrics.upJob}"`, jobSelector: "" });
+const platformScope = (c: AlertsConfig): Scope => ({
+  prefix: "",
+  requests: "API requests",
+  jobs: "finished jobs",
+  http: `job="${c.metrics.upJob}"`,
+  jobSelector: "",
+});
 
 function tenantScope(c: AlertsConfig, tenantId: string): Scope {
   const tenant = `${c.metrics.tenantLabel}="${tenantId}"`;
@@ -277,7 +283,8 @@ function jobs(c: AlertsConfig, context: AlertContext): AlertDefinition[] {
       expr: `label_replace(${m.hpaCurrentReplicas}{${workloadNamespaces}} >= on (namespace, horizontalpodautoscaler) ${m.hpaMaxReplicas}{${workloadNamespaces}}, "workload_namespace", "$1", "namespace", "(.*)")`,
       for: "15m",
       summary: "A worker pool has run at its maximum replicas for 15 minutes.",
-      description: "HPA {{ $labels.workload_namespace }}/{{ $labels.horizontalpodautoscaler }} has been at its maximum of {{ $value }} replicas for 15 minutes.",
+      description:
+        "HPA {{ $labels.workload_namespace }}/{{ $labels.horizontalpodautoscaler }} has been at its maximum of {{ $value }} replicas for 15 minutes.",
     },
     ...jobFailureAlerts(c, "JobFailureRateHigh", platformScope(c)),
     {
@@ -305,7 +312,8 @@ function jobs(c: AlertsConfig, context: AlertContext): AlertDefinition[] {
       expr: `max by (owner_name) ((${m.kubeJobFailed}{namespace="${context.namespace}"} > 0) * on (namespace, job_name) group_left (owner_name) ${m.kubeJobOwner}{namespace="${context.namespace}",owner_kind="CronJob"})`,
       for: "15m",
       summary: "A platform CronJob's run failed.",
-      description: "A run of CronJob {{ $labels.owner_name }} failed ({{ $value }} failed pods) and has not been cleaned up for 15 minutes.",
+      description:
+        "A run of CronJob {{ $labels.owner_name }} failed ({{ $value }} failed pods) and has not been cleaned up for 15 minutes.",
     },
   ];
 }

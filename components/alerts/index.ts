@@ -52,10 +52,19 @@ export function tenantAlertRule(
 ): RuleGroup {
   const group = buildTenantGroup(args.alerts, args.context, tenant.id);
   const child = `${alertsName}-tenant-${tenant.id}`;
-  const labels = { ...standardLabels({ name: "alerts", instance: alertsName, component: "prometheus-rule" }), ...args.alerts.selectorLabels, ...tenantLabels(tenant.id, tenant.tier) };
+  const labels = {
+    ...standardLabels({ name: "alerts", instance: alertsName, component: "prometheus-rule" }),
+    ...args.alerts.selectorLabels,
+    ...tenantLabels(tenant.id, tenant.tier),
+  };
   new k8s.apiextensions.CustomResource(
     child,
-    { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: child, namespace: args.namespace, labels }, spec: { groups: [group] } },
+    {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: child, namespace: args.namespace, labels },
+      spec: { groups: [group] },
+    },
     { parent, provider: args.provider },
   );
   return group;
@@ -75,36 +84,64 @@ export class AlertRules extends pulumi.ComponentResource {
   constructor(name: string, args: AlertRulesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:alerts:AlertRules", name, {}, opts);
     const { alerts, namespace, provider } = args;
-    if (!alerts.enabled) throw new pulumi.ResourceError("AlertRules created with platform:alerts.enabled = false; do not create the component instead", this);
+    if (!alerts.enabled)
+      throw new pulumi.ResourceError(
+        "AlertRules created with platform:alerts.enabled = false; do not create the component instead",
+        this,
+      );
     const tenants = alerts.tenantAlerts ? (args.tenants ?? []) : [];
-    const context = { namespace, tenants: tenants.map((t) => t.id), stuckAfterMinutes: args.stuckAfterMinutes, restoreVerifyIntervalHours: args.restoreVerifyIntervalHours, standby: args.standby };
+    const context = {
+      namespace,
+      tenants: tenants.map((t) => t.id),
+      stuckAfterMinutes: args.stuckAfterMinutes,
+      restoreVerifyIntervalHours: args.restoreVerifyIntervalHours,
+      standby: args.standby,
+    };
     const childOpts = { parent: this, provider };
     const labels = (component: string, extra: Record<string, string> = {}) => ({
       ...standardLabels({ name: "alerts", instance: name, component }),
       ...alerts.selectorLabels,
       ...extra,
     });
-    const prometheusRule = (child: string, groups: unknown[], extra?: Record<string, string>, parent: pulumi.Resource = this) =>
+    const prometheusRule = (
+      child: string,
+      groups: unknown[],
+      extra?: Record<string, string>,
+      parent: pulumi.Resource = this,
+    ) =>
       new k8s.apiextensions.CustomResource(
         child,
-        { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: child, namespace, labels: labels("prometheus-rule", extra) }, spec: { groups } },
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PrometheusRule",
+          metadata: { name: child, namespace, labels: labels("prometheus-rule", extra) },
+          spec: { groups },
+        },
         { ...childOpts, parent },
       );
 
     const platformGroups = buildPlatformGroups(alerts, context);
     prometheusRule(`${name}-rules`, platformGroups);
-    const tenantGroups = tenants.map((tenant) => tenantAlertRule(name, tenant, { alerts, namespace, provider, context }, args.tenantParents?.[tenant.id] ?? this));
+    const tenantGroups = tenants.map((tenant) =>
+      tenantAlertRule(name, tenant, { alerts, namespace, provider, context }, args.tenantParents?.[tenant.id] ?? this),
+    );
 
     const receivers = args.receivers ?? {};
     const stringData: Record<string, pulumi.Output<string>> = {};
-    if (receivers.pagerdutyRoutingKey !== undefined) stringData[RECEIVER_SECRET_KEYS.pagerdutyRoutingKey] = pulumi.secret(receivers.pagerdutyRoutingKey);
-    if (receivers.slackWebhookUrl !== undefined) stringData[RECEIVER_SECRET_KEYS.slackWebhookUrl] = pulumi.secret(receivers.slackWebhookUrl);
+    if (receivers.pagerdutyRoutingKey !== undefined)
+      stringData[RECEIVER_SECRET_KEYS.pagerdutyRoutingKey] = pulumi.secret(receivers.pagerdutyRoutingKey);
+    if (receivers.slackWebhookUrl !== undefined)
+      stringData[RECEIVER_SECRET_KEYS.slackWebhookUrl] = pulumi.secret(receivers.slackWebhookUrl);
     const secretName = `${name}-receivers`;
     const secret =
       Object.keys(stringData).length > 0
         ? new k8s.core.v1.Secret(
             secretName,
-            { metadata: { name: secretName, namespace, labels: labels("alert-receivers") }, type: "Opaque", stringData },
+            {
+              metadata: { name: secretName, namespace, labels: labels("alert-receivers") },
+              type: "Opaque",
+              stringData,
+            },
             { ...childOpts, additionalSecretOutputs: ["data", "stringData"] },
           )
         : undefined;

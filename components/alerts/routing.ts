@@ -1,7 +1,10 @@
 import type { AlertsConfig } from "./catalog";
 
 /** Keys of the receiver Secret. */
-export const RECEIVER_SECRET_KEYS = { pagerdutyRoutingKey: "pagerduty-routing-key", slackWebhookUrl: "slack-webhook-url" } as const;
+export const RECEIVER_SECRET_KEYS = {
+  pagerdutyRoutingKey: "pagerduty-routing-key",
+  slackWebhookUrl: "slack-webhook-url",
+} as const;
 
 /** The receiver that drops what no route sends elsewhere (info alerts). */
 export const NULL_RECEIVER = "none";
@@ -54,7 +57,8 @@ export function buildAlertmanagerConfigSpec(args: RoutingArgs) {
           apiURL: { name: secretName, key: RECEIVER_SECRET_KEYS.slackWebhookUrl },
           channel: routing.chatChannel,
           sendResolved: true,
-          title: "[{{ .CommonLabels.priority }}] {{ .CommonLabels.alertname }}{{ if .CommonLabels.tenant }} ({{ .CommonLabels.tenant }}){{ end }}",
+          title:
+            "[{{ .CommonLabels.priority }}] {{ .CommonLabels.alertname }}{{ if .CommonLabels.tenant }} ({{ .CommonLabels.tenant }}){{ end }}",
           text: "{{ range .Alerts }}{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}",
         },
       ],
@@ -73,6 +77,8 @@ export function buildAlertmanagerConfigSpec(args: RoutingArgs) {
       ],
     },
     receivers,
-    inhibitRules: [{ sourceMatch: severityIs("critical"), targetMatch: severityIs("warning"), equal: ["alertname", "tenant"] }],
+    inhibitRules: [
+      { sourceMatch: severityIs("critical"), targetMatch: severityIs("warning"), equal: ["alertname", "tenant"] },
+    ],
   };
 }

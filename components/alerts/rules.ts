@@ -1,4 +1,10 @@
-import { AlertContext, AlertDefinition, AlertsConfig, platformAlertDefinitions, tenantAlertDefinitions } from "./catalog";
+import {
+  AlertContext,
+  AlertDefinition,
+  AlertsConfig,
+  platformAlertDefinitions,
+  tenantAlertDefinitions,
+} from "./catalog";
 
 export type { AlertContext, AlertDefinition, AlertsConfig, Priority, Severity } from "./catalog";
 
@@ -19,20 +25,37 @@ export interface RuleGroup {
 
 /** File name (without `.md`) of an alert's runbook page under docs/runbooks: `ApiErrorRateHigh` → `api-error-rate-high`. */
 export function runbookSlug(alert: string): string {
-  return alert.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2").toLowerCase();
+  return alert
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2")
+    .toLowerCase();
 }
 
 export function runbookUrl(config: Pick<AlertsConfig, "runbookBaseUrl">, alert: string): string {
   return `${config.runbookBaseUrl.replace(/\/+$/, "")}/${runbookSlug(alert)}.md`;
 }
 
-function toRule(config: AlertsConfig, context: AlertContext, definition: AlertDefinition, extraLabels: Record<string, string> = {}): AlertRule {
+function toRule(
+  config: AlertsConfig,
+  context: AlertContext,
+  definition: AlertDefinition,
+  extraLabels: Record<string, string> = {},
+): AlertRule {
   return {
     alert: definition.alert,
     expr: definition.expr,
     for: definition.for,
-    labels: { severity: definition.severity, priority: definition.priority, namespace: context.namespace, ...extraLabels },
-    annotations: { summary: definition.summary, description: definition.description, runbook_url: runbookUrl(config, definition.alert) },
+    labels: {
+      severity: definition.severity,
+      priority: definition.priority,
+      namespace: context.namespace,
+      ...extraLabels,
+    },
+    annotations: {
+      summary: definition.summary,
+      description: definition.description,
+      runbook_url: runbookUrl(config, definition.alert),
+    },
   };
 }
 
@@ -51,7 +74,9 @@ export function buildPlatformGroups(config: AlertsConfig, context: AlertContext)
 export function buildTenantGroup(config: AlertsConfig, context: AlertContext, tenantId: string): RuleGroup {
   return {
     name: tenantGroupName(tenantId),
-    rules: tenantAlertDefinitions(config, tenantId).map((definition) => toRule(config, context, definition, { tenant: tenantId })),
+    rules: tenantAlertDefinitions(config, tenantId).map((definition) =>
+      toRule(config, context, definition, { tenant: tenantId }),
+    ),
   };
 }
 

@@ -17,7 +17,11 @@ export interface DataKeyArgs {
  * named `${name}-kms-key` / `${name}-kms-alias`. Losing the key loses every snapshot encrypted with it, so it is
  * protected wherever the data it encrypts is.
  */
-export function createDataKey(name: string, args: DataKeyArgs, opts: { parent: pulumi.Resource; provider: aws.Provider }) {
+export function createDataKey(
+  name: string,
+  args: DataKeyArgs,
+  opts: { parent: pulumi.Resource; provider: aws.Provider },
+) {
   const key = new aws.kms.Key(
     `${name}-kms-key`,
     {

@@ -5,7 +5,11 @@ import { createHash } from "node:crypto";
  * production in one account never collide; letters, digits and single hyphens.
  */
 export function finalSnapshotIdentifier(name: string, stack: string): string {
-  return `${name}-${stack}-final`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").slice(0, 255);
+  return `${name}-${stack}-final`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .slice(0, 255);
 }
 
 /**
@@ -13,7 +17,12 @@ export function finalSnapshotIdentifier(name: string, stack: string): string {
  * A longer one keeps a readable prefix and ends in a hash of the whole, so different parts never collide.
  */
 export function boundedId(maxLength: number, ...parts: string[]): string {
-  const id = parts.join("-").toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
+  const id = parts
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
   if (id.length <= maxLength) return id;
   return `${id.slice(0, maxLength - 9).replace(/-+$/, "")}-${createHash("sha256").update(id).digest("hex").slice(0, 8)}`;
 }

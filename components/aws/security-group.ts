@@ -15,7 +15,11 @@ export interface ClusterOnlySecurityGroupArgs {
  * no egress (the provider removes AWS's default allow-all egress rule; the data stores never open connections).
  * Rules are standalone resources (`${name}-sg-from-cluster`), never inline, so the two never fight.
  */
-export function clusterOnlySecurityGroup(name: string, args: ClusterOnlySecurityGroupArgs, opts: { parent: pulumi.Resource; provider: aws.Provider }) {
+export function clusterOnlySecurityGroup(
+  name: string,
+  args: ClusterOnlySecurityGroupArgs,
+  opts: { parent: pulumi.Resource; provider: aws.Provider },
+) {
   const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.description }, opts);
   new aws.vpc.SecurityGroupIngressRule(
     `${name}-sg-from-cluster`,

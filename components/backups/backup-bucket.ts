@@ -29,7 +29,9 @@ type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
  * Lifecycle of the backup bucket: dumps under the prefix expire after `retentionDays` (optionally moving to a
  * colder class first), older versions after `noncurrentVersionRetentionDays`, stale uploads and delete markers go.
  */
-export function backupLifecycleRules(args: Pick<BackupBucketArgs, "prefix" | "retentionDays" | "noncurrentVersionRetentionDays" | "coldTransitionDays">): LifecycleRule[] {
+export function backupLifecycleRules(
+  args: Pick<BackupBucketArgs, "prefix" | "retentionDays" | "noncurrentVersionRetentionDays" | "coldTransitionDays">,
+): LifecycleRule[] {
   return [
     {
       id: `${args.prefix}-dumps`,
@@ -37,10 +39,17 @@ export function backupLifecycleRules(args: Pick<BackupBucketArgs, "prefix" | "re
       filter: { prefix: `${args.prefix}/` },
       expiration: { days: args.retentionDays },
       noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionRetentionDays },
-      ...(args.coldTransitionDays !== undefined ? { transitions: [{ days: args.coldTransitionDays, storageClass: "GLACIER_IR" }] } : {}),
+      ...(args.coldTransitionDays !== undefined
+        ? { transitions: [{ days: args.coldTransitionDays, storageClass: "GLACIER_IR" }] }
+        : {}),
       abortIncompleteMultipartUpload: { daysAfterInitiation: 2 },
     },
-    { id: "expired-delete-markers", status: "Enabled", filter: { prefix: "" }, expiration: { expiredObjectDeleteMarker: true } },
+    {
+      id: "expired-delete-markers",
+      status: "Enabled",
+      filter: { prefix: "" },
+      expiration: { expiredObjectDeleteMarker: true },
+    },
   ];
 }
 
@@ -62,13 +71,32 @@ export function tlsOnlyBucketPolicy(bucketArn: string): string {
 }
 
 /** What S3 replication needs: read versions of the source, write replicas to the destination, use both keys. */
-export function replicationRolePolicy(a: { sourceArn: string; destinationArn: string; sourceKeyArn: string; destinationKeyArn: string }): string {
+export function replicationRolePolicy(a: {
+  sourceArn: string;
+  destinationArn: string;
+  sourceKeyArn: string;
+  destinationKeyArn: string;
+}): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
       { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: [a.sourceArn] },
-      { Effect: "Allow", Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"], Resource: [`${a.sourceArn}/*`] },
-      { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"], Resource: [`${a.destinationArn}/*`] },
+      {
+        Effect: "Allow",
+        Action: [
+          "s3:GetObjectVersionForReplication",
+          "s3:GetObjectVersionAcl",
+          "s3:GetObjectVersionTagging",
+          "s3:GetObjectRetention",
+          "s3:GetObjectLegalHold",
+        ],
+        Resource: [`${a.sourceArn}/*`],
+      },
+      {
+        Effect: "Allow",
+        Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
+        Resource: [`${a.destinationArn}/*`],
+      },
       { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [a.sourceKeyArn] },
       { Effect: "Allow", Action: ["kms:Encrypt", "kms:GenerateDataKey"], Resource: [a.destinationKeyArn] },
     ],
@@ -94,7 +122,10 @@ export class BackupBucket extends pulumi.ComponentResource {
   constructor(name: string, args: BackupBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:backups:BackupBucket", name, {}, opts);
     if (args.coldTransitionDays !== undefined && args.coldTransitionDays >= args.retentionDays) {
-      throw new pulumi.ResourceError(`coldTransitionDays (${args.coldTransitionDays}) must be below retentionDays (${args.retentionDays})`, this);
+      throw new pulumi.ResourceError(
+        `coldTransitionDays (${args.coldTransitionDays}) must be below retentionDays (${args.retentionDays})`,
+        this,
+      );
     }
     const primary = this.securedBucket(`${name}`, args, undefined);
     this.bucketName = primary.bucket.bucket;
@@ -105,7 +136,12 @@ export class BackupBucket extends pulumi.ComponentResource {
       const replica = this.securedBucket(`${name}-replica`, args, args.replicaRegion);
       const role = new aws.iam.Role(
         `${name}-replication-role`,
-        { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] }) },
+        {
+          assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          }),
+        },
         { parent: this, provider: args.provider },
       );
       new aws.iam.RolePolicy(
@@ -114,7 +150,9 @@ export class BackupBucket extends pulumi.ComponentResource {
           role: role.name,
           policy: pulumi
             .all([primary.bucket.arn, replica.bucket.arn, primary.key.arn, replica.key.arn])
-            .apply(([sourceArn, destinationArn, sourceKeyArn, destinationKeyArn]) => replicationRolePolicy({ sourceArn, destinationArn, sourceKeyArn, destinationKeyArn })),
+            .apply(([sourceArn, destinationArn, sourceKeyArn, destinationKeyArn]) =>
+              replicationRolePolicy({ sourceArn, destinationArn, sourceKeyArn, destinationKeyArn }),
+            ),
         },
         { parent: this, provider: args.provider },
       );
@@ -131,7 +169,11 @@ export class BackupBucket extends pulumi.ComponentResource {
               // A deletion in the primary (mistake or attacker) must not reach the DR copy.
               deleteMarkerReplication: { status: "Disabled" },
               sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-              destination: { bucket: replica.bucket.arn, storageClass: "STANDARD_IA", encryptionConfiguration: { replicaKmsKeyId: replica.key.arn } },
+              destination: {
+                bucket: replica.bucket.arn,
+                storageClass: "STANDARD_IA",
+                encryptionConfiguration: { replicaKmsKeyId: replica.key.arn },
+              },
             },
           ],
         },
@@ -139,7 +181,12 @@ export class BackupBucket extends pulumi.ComponentResource {
       );
       this.replicaBucketArn = replica.bucket.arn;
     }
-    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn, replicaBucketArn: this.replicaBucketArn });
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      bucketArn: this.bucketArn,
+      kmsKeyArn: this.kmsKeyArn,
+      replicaBucketArn: this.replicaBucketArn,
+    });
   }
 
   private securedBucket(name: string, args: BackupBucketArgs, region: string | undefined): SecuredBucket {
@@ -148,33 +195,80 @@ export class BackupBucket extends pulumi.ComponentResource {
     const inRegion = region ? { region } : {};
     const key = new aws.kms.Key(
       `${name}-key`,
-      { ...inRegion, description: `Encrypts database backups (${name})`, enableKeyRotation: true, deletionWindowInDays: 30 },
+      {
+        ...inRegion,
+        description: `Encrypts database backups (${name})`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+      },
       stateful,
     );
     // The policy pack recognises backup buckets by this tag and checks their separate settings resources.
     const bucket = new aws.s3.Bucket(
       `${name}-bucket`,
-      { ...inRegion, forceDestroy: false, objectLockEnabled: args.objectLock !== undefined, tags: { [BACKUP_PURPOSE_TAG]: "backups" } },
+      {
+        ...inRegion,
+        forceDestroy: false,
+        objectLockEnabled: args.objectLock !== undefined,
+        tags: { [BACKUP_PURPOSE_TAG]: "backups" },
+      },
       stateful,
     );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { ...inRegion, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+    new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { ...inRegion, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      opts,
+    );
     new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access-block`,
-      { ...inRegion, bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      {
+        ...inRegion,
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
       opts,
     );
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { ...inRegion, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
+    const versioning = new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { ...inRegion, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+      opts,
+    );
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
-      { ...inRegion, bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
+      {
+        ...inRegion,
+        bucket: bucket.id,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
+            bucketKeyEnabled: true,
+          },
+        ],
+      },
       opts,
     );
-    new aws.s3.BucketPolicy(`${name}-policy`, { ...inRegion, bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyBucketPolicy) }, opts);
-    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { ...inRegion, bucket: bucket.id, rules: backupLifecycleRules(args) }, { ...opts, dependsOn: [versioning] });
+    new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      { ...inRegion, bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyBucketPolicy) },
+      opts,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      { ...inRegion, bucket: bucket.id, rules: backupLifecycleRules(args) },
+      { ...opts, dependsOn: [versioning] },
+    );
     if (args.objectLock) {
       new aws.s3.BucketObjectLockConfiguration(
         `${name}-object-lock`,
-        { ...inRegion, bucket: bucket.id, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.days } } },
+        {
+          ...inRegion,
+          bucket: bucket.id,
+          objectLockEnabled: "Enabled",
+          rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.days } },
+        },
         { ...opts, dependsOn: [versioning] },
       );
     }

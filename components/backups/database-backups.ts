@@ -70,7 +70,12 @@ export function irsaTrustPolicy(oidcProviderArn: string, namespace: string, serv
         Effect: "Allow",
         Principal: { Federated: oidcProviderArn },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${issuer}:aud`]: "sts.amazonaws.com" } },
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+          },
+        },
       },
     ],
   });
@@ -80,17 +85,31 @@ export function irsaTrustPolicy(oidcProviderArn: string, namespace: string, serv
  * S3 permissions of a backup job, scoped to the bucket prefix. The writer may only put objects (it can neither
  * read nor delete backups); the verifier may only list the prefix and read objects under it.
  */
-export function backupAccessPolicy(role: "writer" | "verifier", a: { bucketArn: string; prefix: string; kmsKeyArn: string }): string {
+export function backupAccessPolicy(
+  role: "writer" | "verifier",
+  a: { bucketArn: string; prefix: string; kmsKeyArn: string },
+): string {
   const objects = `${a.bucketArn}/${a.prefix}/*`;
   const statements =
     role === "writer"
       ? [
           { Sid: "PutDumps", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects] },
           // Multipart uploads of SSE-KMS objects need Decrypt as well as GenerateDataKey.
-          { Sid: "EncryptDumps", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [a.kmsKeyArn] },
+          {
+            Sid: "EncryptDumps",
+            Effect: "Allow",
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: [a.kmsKeyArn],
+          },
         ]
       : [
-          { Sid: "ListDumps", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [a.bucketArn], Condition: { StringLike: { "s3:prefix": [`${a.prefix}/*`] } } },
+          {
+            Sid: "ListDumps",
+            Effect: "Allow",
+            Action: ["s3:ListBucket"],
+            Resource: [a.bucketArn],
+            Condition: { StringLike: { "s3:prefix": [`${a.prefix}/*`] } },
+          },
           { Sid: "ReadDumps", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objects] },
           { Sid: "DecryptDumps", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [a.kmsKeyArn] },
         ];
@@ -115,14 +134,18 @@ export class DatabaseBackups extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:backups:DatabaseBackups", name, {}, opts);
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(args.prefix)) throw new pulumi.ResourceError(`prefix "${args.prefix}" must be lowercase letters, digits and "-"`, this);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(args.prefix))
+      throw new pulumi.ResourceError(`prefix "${args.prefix}" must be lowercase letters, digits and "-"`, this);
     const awsOpts = { parent: this, provider: args.awsProvider };
     const k8sOpts = { parent: this, provider: args.k8sProvider };
     const labels = (component: string) => standardLabels({ name: "database-backup", component });
 
     const scripts = new k8s.core.v1.ConfigMap(
       `${name}-scripts`,
-      { metadata: { name: "database-backup-scripts", namespace: args.namespace, labels: labels("scripts") }, data: BACKUP_SCRIPTS },
+      {
+        metadata: { name: "database-backup-scripts", namespace: args.namespace, labels: labels("scripts") },
+        data: BACKUP_SCRIPTS,
+      },
       k8sOpts,
     );
 
@@ -132,7 +155,9 @@ export class DatabaseBackups extends pulumi.ComponentResource {
         `${name}-${role}-role`,
         {
           description: `IRSA role of the database backup ${role} (${args.prefix})`,
-          assumeRolePolicy: pulumi.output(args.namespace).apply((ns) => irsaTrustPolicy(args.oidcProviderArn, ns, serviceAccountName)),
+          assumeRolePolicy: pulumi
+            .output(args.namespace)
+            .apply((ns) => irsaTrustPolicy(args.oidcProviderArn, ns, serviceAccountName)),
           maxSessionDuration: 3600 * 6,
         },
         awsOpts,
@@ -141,13 +166,22 @@ export class DatabaseBackups extends pulumi.ComponentResource {
         `${name}-${role}-policy`,
         {
           role: iamRole.name,
-          policy: pulumi.all([args.bucket.arn, args.bucket.kmsKeyArn]).apply(([bucketArn, kmsKeyArn]) => backupAccessPolicy(role, { bucketArn, prefix: args.prefix, kmsKeyArn })),
+          policy: pulumi
+            .all([args.bucket.arn, args.bucket.kmsKeyArn])
+            .apply(([bucketArn, kmsKeyArn]) => backupAccessPolicy(role, { bucketArn, prefix: args.prefix, kmsKeyArn })),
         },
         awsOpts,
       );
       const serviceAccount = new k8s.core.v1.ServiceAccount(
         `${name}-${role}-service-account`,
-        { metadata: { name: serviceAccountName, namespace: args.namespace, labels: labels(role), annotations: { "eks.amazonaws.com/role-arn": iamRole.arn } } },
+        {
+          metadata: {
+            name: serviceAccountName,
+            namespace: args.namespace,
+            labels: labels(role),
+            annotations: { "eks.amazonaws.com/role-arn": iamRole.arn },
+          },
+        },
         k8sOpts,
       );
       return { iamRole, serviceAccount };
@@ -158,7 +192,8 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     this.verifierRoleArn = verifier.iamRole.arn;
 
     const exports = args.exports ?? [];
-    if (args.databases.length === 0 && exports.length === 0) throw new pulumi.ResourceError("databases: at least one database to back up, or a tenant to export", this);
+    if (args.databases.length === 0 && exports.length === 0)
+      throw new pulumi.ResourceError("databases: at least one database to back up, or a tenant to export", this);
     const databases = args.databases.join(" ");
     const volumes: Input.core.v1.Volume[] = [
       { name: "work", emptyDir: { sizeLimit: args.workVolumeSize ?? "50Gi" } },
@@ -170,10 +205,23 @@ export class DatabaseBackups extends pulumi.ComponentResource {
       { name: "tmp", mountPath: "/tmp" },
       { name: "scripts", mountPath: "/scripts", readOnly: true },
     ];
-    const s3Env = env({ BACKUP_BUCKET: args.bucket.name, BACKUP_PREFIX: args.prefix, AWS_REGION: args.bucketRegion, HOME: "/tmp", PUSHGATEWAY_URL: args.pushgatewayUrl });
+    const s3Env = env({
+      BACKUP_BUCKET: args.bucket.name,
+      BACKUP_PREFIX: args.prefix,
+      AWS_REGION: args.bucketRegion,
+      HOME: "/tmp",
+      PUSHGATEWAY_URL: args.pushgatewayUrl,
+    });
     const small = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } };
     const postgresWork = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } };
-    const step = (containerName: string, image: string, script: string, mode: string, stepEnv: Input.core.v1.EnvVar[], resources = small): Input.core.v1.Container => ({
+    const step = (
+      containerName: string,
+      image: string,
+      script: string,
+      mode: string,
+      stepEnv: Input.core.v1.EnvVar[],
+      resources = small,
+    ): Input.core.v1.Container => ({
       name: containerName,
       image,
       command: ["/bin/bash", `/scripts/${script}`, mode],
@@ -195,13 +243,28 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     });
     for (const e of exports) {
       const exportLabels = { ...labels("tenant-export"), "platform.io/tenant": e.tenantId };
-      const exportEnv = env({ BACKUP_DATABASES: e.database, BACKUP_SCHEMA: e.schema, BACKUP_KIND: "export", BACKUP_WORK_DIR: "/work" });
-      const exportS3Env = env({ BACKUP_BUCKET: args.bucket.name, BACKUP_PREFIX: tenantExportPrefix(args.prefix, e.tenantId), AWS_REGION: args.bucketRegion, HOME: "/tmp" });
+      const exportEnv = env({
+        BACKUP_DATABASES: e.database,
+        BACKUP_SCHEMA: e.schema,
+        BACKUP_KIND: "export",
+        BACKUP_WORK_DIR: "/work",
+      });
+      const exportS3Env = env({
+        BACKUP_BUCKET: args.bucket.name,
+        BACKUP_PREFIX: tenantExportPrefix(args.prefix, e.tenantId),
+        AWS_REGION: args.bucketRegion,
+        HOME: "/tmp",
+      });
       new k8s.batch.v1.Job(
         `${name}-export-${e.tenantId}`,
         {
           // Not awaited by `pulumi up` (an export can take hours); the finished Job stays as the record of the run.
-          metadata: { name: `tenant-export-${e.tenantId}`, namespace: args.namespace, labels: exportLabels, annotations: { "pulumi.com/skipAwait": "true" } },
+          metadata: {
+            name: `tenant-export-${e.tenantId}`,
+            namespace: args.namespace,
+            labels: exportLabels,
+            annotations: { "pulumi.com/skipAwait": "true" },
+          },
           spec: {
             ...jobSpec(
               {
@@ -211,7 +274,16 @@ export class DatabaseBackups extends pulumi.ComponentResource {
                 activeDeadlineSeconds: 6 * 3600,
                 backoffLimit: 1,
                 keepFinished: true,
-                initContainers: [step("dump", args.postgresImage, "backup.sh", "dump", [...libpqEnv(args.database), ...exportEnv], postgresWork)],
+                initContainers: [
+                  step(
+                    "dump",
+                    args.postgresImage,
+                    "backup.sh",
+                    "dump",
+                    [...libpqEnv(args.database), ...exportEnv],
+                    postgresWork,
+                  ),
+                ],
                 containers: [step("upload", args.awsCliImage, "backup.sh", "upload", [...exportEnv, ...exportS3Env])],
               },
               exportLabels,
@@ -234,7 +306,16 @@ export class DatabaseBackups extends pulumi.ComponentResource {
         ...jobCommon("database-backup", args.schedule, writer.serviceAccount),
         activeDeadlineSeconds: 4 * 3600,
         backoffLimit: 1,
-        initContainers: [step("dump", args.postgresImage, "backup.sh", "dump", [...libpqEnv(args.database), ...backupEnv], postgresWork)],
+        initContainers: [
+          step(
+            "dump",
+            args.postgresImage,
+            "backup.sh",
+            "dump",
+            [...libpqEnv(args.database), ...backupEnv],
+            postgresWork,
+          ),
+        ],
         containers: [step("upload", args.awsCliImage, "backup.sh", "upload", [...backupEnv, ...s3Env])],
         labels: labels("backup"),
       },
@@ -266,7 +347,12 @@ export class DatabaseBackups extends pulumi.ComponentResource {
 
     this.backupCronJobName = backup.cronJobName;
     this.verifyCronJobName = verify.cronJobName;
-    this.registerOutputs({ backupCronJobName: this.backupCronJobName, verifyCronJobName: this.verifyCronJobName, writerRoleArn: this.writerRoleArn, verifierRoleArn: this.verifierRoleArn });
+    this.registerOutputs({
+      backupCronJobName: this.backupCronJobName,
+      verifyCronJobName: this.verifyCronJobName,
+      writerRoleArn: this.writerRoleArn,
+      verifierRoleArn: this.verifierRoleArn,
+    });
   }
 }
 
@@ -283,10 +369,17 @@ export interface TenantExport {
 export const tenantExportPrefix = (prefix: string, tenantId: string) => `${prefix}/offboarding/${tenantId}`;
 
 /** The exports of the offboarded tenants: pooled ones' schema in the application database, dedicated ones' database. */
-export function tenantExports(applicationDatabase: pulumi.Input<string>, tenants: { id: string; isolation: "dedicated" | "schema"; state: string }[]): TenantExport[] {
+export function tenantExports(
+  applicationDatabase: pulumi.Input<string>,
+  tenants: { id: string; isolation: "dedicated" | "schema"; state: string }[],
+): TenantExport[] {
   return tenants
     .filter((t) => t.state === "offboarded")
-    .map((t) => (t.isolation === "dedicated" ? { tenantId: t.id, database: tenantDatabaseName(t.id) } : { tenantId: t.id, database: applicationDatabase, schema: tenantDatabaseName(t.id) }));
+    .map((t) =>
+      t.isolation === "dedicated"
+        ? { tenantId: t.id, database: tenantDatabaseName(t.id) }
+        : { tenantId: t.id, database: applicationDatabase, schema: tenantDatabaseName(t.id) },
+    );
 }
 
 /** PostgreSQL name of a tenant's database (ids are DNS labels; "-" becomes "_"). */
@@ -296,6 +389,12 @@ export const tenantDatabaseName = (tenantId: string) => `tenant_${tenantId.repla
  * The databases to back up: the application database (which also holds the schema-isolated tenants) and the
  * database of every tenant with a dedicated one that still has data (all states but `deleted`).
  */
-export function backupDatabaseNames(applicationDatabase: string, tenants: { id: string; isolation: "dedicated" | "schema"; state: string }[]): string[] {
-  return [applicationDatabase, ...tenants.filter((t) => t.isolation === "dedicated" && t.state !== "deleted").map((t) => tenantDatabaseName(t.id))];
+export function backupDatabaseNames(
+  applicationDatabase: string,
+  tenants: { id: string; isolation: "dedicated" | "schema"; state: string }[],
+): string[] {
+  return [
+    applicationDatabase,
+    ...tenants.filter((t) => t.isolation === "dedicated" && t.state !== "deleted").map((t) => tenantDatabaseName(t.id)),
+  ];
 }

@@ -15,7 +15,10 @@ export interface DatabaseAlarmInputs {
   memoryGib: number | undefined;
   /** The instance's max_connections. */
   maxConnections: number;
-  alerts: Pick<PlatformConfig["alerts"], "cpuPercent" | "diskPercent" | "memoryPercent" | "dbConnectionsPercent" | "replicationLagSeconds">;
+  alerts: Pick<
+    PlatformConfig["alerts"],
+    "cpuPercent" | "diskPercent" | "memoryPercent" | "dbConnectionsPercent" | "replicationLagSeconds"
+  >;
 }
 
 /**

@@ -14,7 +14,15 @@ type ChildOpts = { parent: pulumi.Resource; provider: aws.Provider };
 export function masterPassword(name: string, generation: number, opts: ChildOpts): pulumi.Output<string> {
   const password = new random.RandomPassword(
     `${name}-master-password`,
-    { length: 40, special: true, overrideSpecial: RDS_PASSWORD_SPECIALS, minLower: 4, minUpper: 4, minNumeric: 4, keepers: { generation: String(generation) } },
+    {
+      length: 40,
+      special: true,
+      overrideSpecial: RDS_PASSWORD_SPECIALS,
+      minLower: 4,
+      minUpper: 4,
+      minNumeric: 4,
+      keepers: { generation: String(generation) },
+    },
     { parent: opts.parent },
   );
   return pulumi.secret(password.result);
@@ -37,14 +45,27 @@ export interface StoredCredentials {
 export function storeCredentials(name: string, args: StoredCredentials, opts: ChildOpts) {
   const secret = new aws.secretsmanager.Secret(
     `${name}-master-secret`,
-    { description: "PostgreSQL master credentials of the platform database (managed by Pulumi)", kmsKeyId: args.kmsKeyArn, recoveryWindowInDays: 30 },
+    {
+      description: "PostgreSQL master credentials of the platform database (managed by Pulumi)",
+      kmsKeyId: args.kmsKeyArn,
+      recoveryWindowInDays: 30,
+    },
     opts,
   );
   new aws.secretsmanager.SecretVersion(
     `${name}-master-secret-value`,
     {
       secretId: secret.id,
-      secretString: pulumi.secret(pulumi.jsonStringify({ engine: "postgres", username: args.username, password: args.password, host: args.host, port: args.port, dbname: args.dbname })),
+      secretString: pulumi.secret(
+        pulumi.jsonStringify({
+          engine: "postgres",
+          username: args.username,
+          password: args.password,
+          host: args.host,
+          port: args.port,
+          dbname: args.dbname,
+        }),
+      ),
     },
     opts,
   );

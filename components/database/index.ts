@@ -103,21 +103,45 @@ export class Database extends pulumi.ComponentResource {
     const child = { parent: this, provider };
     const maxConnections = effectiveMaxConnections(config);
     if (maxConnections === undefined) {
-      throw new pulumi.ResourceError(`unknown instance class ${config.instanceClass}: set platform:database.maxConnections`, this);
+      throw new pulumi.ResourceError(
+        `unknown instance class ${config.instanceClass}: set platform:database.maxConnections`,
+        this,
+      );
     }
 
-    const { key } = createDataKey(name, { description: `PostgreSQL storage, snapshots and secrets (${stack})`, alias: `platform/${stack}/database`, protect: production }, child);
+    const { key } = createDataKey(
+      name,
+      {
+        description: `PostgreSQL storage, snapshots and secrets (${stack})`,
+        alias: `platform/${stack}/database`,
+        protect: production,
+      },
+      child,
+    );
     this.kmsKey = key;
     const securityGroup = clusterOnlySecurityGroup(
       name,
-      { vpcId: args.network.vpcId, port: POSTGRES_PORT, clusterSecurityGroupId: args.network.clusterSecurityGroupId, description: "PostgreSQL: 5432 from the Kubernetes cluster only" },
+      {
+        vpcId: args.network.vpcId,
+        port: POSTGRES_PORT,
+        clusterSecurityGroupId: args.network.clusterSecurityGroupId,
+        description: "PostgreSQL: 5432 from the Kubernetes cluster only",
+      },
       child,
     );
     this.securityGroupId = securityGroup.id;
-    const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.network.privateSubnetIds, description: "private subnets of the platform database" }, child);
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      { subnetIds: args.network.privateSubnetIds, description: "private subnets of the platform database" },
+      child,
+    );
     const parameterGroup = new aws.rds.ParameterGroup(
       `${name}-params`,
-      { family: parameterGroupFamily(config.engineVersion), description: "platform PostgreSQL: TLS only, slow-query log, pg_stat_statements", parameters: databaseParameters(config.parameters) },
+      {
+        family: parameterGroupFamily(config.engineVersion),
+        description: "platform PostgreSQL: TLS only, slow-query log, pg_stat_statements",
+        parameters: databaseParameters(config.parameters),
+      },
       child,
     );
     const monitoringRole = config.monitoringIntervalSeconds > 0 ? this.enhancedMonitoringRole(name, child) : undefined;
@@ -145,44 +169,60 @@ export class Database extends pulumi.ComponentResource {
     const crossRegion = args.crossRegion;
     this.writable = crossRegion?.role !== "standby";
     this.adoptExisting = crossRegion?.role === "primary";
-    this.instance = instance(crossRegion ? { kind: "replica", sourceDbArn: crossRegion.sourceDbArn, promoted: this.writable } : originOf(config.restore));
+    this.instance = instance(
+      crossRegion
+        ? { kind: "replica", sourceDbArn: crossRegion.sourceDbArn, promoted: this.writable }
+        : originOf(config.restore),
+    );
     // Former active instances stay registered (unchanged, protected) until config retires them.
-    this.retainedInstances = config.retainedInstances.map((retained) => instance(originOf(retained.restore), retained.retire));
+    this.retainedInstances = config.retainedInstances.map((retained) =>
+      instance(originOf(retained.restore), retained.retire),
+    );
     this.address = this.instance.address;
     this.port = this.instance.port;
     this.identifier = this.instance.identifier;
     this.arn = this.instance.arn;
 
-    this.replicas = Array.from({ length: config.readReplicas }, (_, i) =>
-      new aws.rds.Instance(
-        `${name}-replica-${i + 1}`,
-        {
-          replicateSourceDb: this.instance.identifier,
-          instanceClass: config.instanceClass,
-          storageEncrypted: true,
-          kmsKeyId: key.arn,
-          vpcSecurityGroupIds: [securityGroup.id],
-          publiclyAccessible: false,
-          parameterGroupName: parameterGroup.name,
-          caCertIdentifier: CA_CERT_IDENTIFIER,
-          skipFinalSnapshot: true,
-          backupRetentionPeriod: 0,
-          performanceInsightsEnabled: config.performanceInsights,
-          performanceInsightsKmsKeyId: config.performanceInsights ? key.arn : undefined,
-          monitoringInterval: config.monitoringIntervalSeconds,
-          monitoringRoleArn: monitoringRole?.arn,
-          autoMinorVersionUpgrade: true,
-        },
-        child,
-      ),
+    this.replicas = Array.from(
+      { length: config.readReplicas },
+      (_, i) =>
+        new aws.rds.Instance(
+          `${name}-replica-${i + 1}`,
+          {
+            replicateSourceDb: this.instance.identifier,
+            instanceClass: config.instanceClass,
+            storageEncrypted: true,
+            kmsKeyId: key.arn,
+            vpcSecurityGroupIds: [securityGroup.id],
+            publiclyAccessible: false,
+            parameterGroupName: parameterGroup.name,
+            caCertIdentifier: CA_CERT_IDENTIFIER,
+            skipFinalSnapshot: true,
+            backupRetentionPeriod: 0,
+            performanceInsightsEnabled: config.performanceInsights,
+            performanceInsightsKmsKeyId: config.performanceInsights ? key.arn : undefined,
+            monitoringInterval: config.monitoringIntervalSeconds,
+            monitoringRoleArn: monitoringRole?.arn,
+            autoMinorVersionUpgrade: true,
+          },
+          child,
+        ),
     );
 
     // A standby replica has no automated backups to replicate; the promoted instance replicates them.
-    if (config.replicateBackupsToDr && args.drProvider && this.writable) this.replicateBackups(name, args.drProvider, config, stack, production);
+    if (config.replicateBackupsToDr && args.drProvider && this.writable)
+      this.replicateBackups(name, args.drProvider, config, stack, production);
 
     this.masterSecretArn = storeCredentials(
       name,
-      { username: MASTER_USERNAME, password: this.masterPassword, host: this.address, port: this.port, dbname: config.applicationDatabase, kmsKeyArn: key.arn },
+      {
+        username: MASTER_USERNAME,
+        password: this.masterPassword,
+        host: this.address,
+        port: this.port,
+        dbname: config.applicationDatabase,
+        kmsKeyArn: key.arn,
+      },
       child,
     ).arn;
 
@@ -207,8 +247,20 @@ export class Database extends pulumi.ComponentResource {
     this.applicationDatabase = this.writable
       ? new postgresql.Database(
           `${name}-app-db`,
-          { name: config.applicationDatabase, encoding: "UTF8", template: "template0", connectionLimit: -1, allowConnections: true },
-          { parent: this, provider: this.adminProvider, protect: production, dependsOn: [this.instance], ...adoptOption(this.adoptExisting, config.applicationDatabase) },
+          {
+            name: config.applicationDatabase,
+            encoding: "UTF8",
+            template: "template0",
+            connectionLimit: -1,
+            allowConnections: true,
+          },
+          {
+            parent: this,
+            provider: this.adminProvider,
+            protect: production,
+            dependsOn: [this.instance],
+            ...adoptOption(this.adoptExisting, config.applicationDatabase),
+          },
         )
       : undefined;
     // Tenants share this database: PUBLIC keeps USAGE on the `public` schema but loses CREATE (granted to everyone
@@ -217,7 +269,13 @@ export class Database extends pulumi.ComponentResource {
     if (this.applicationDatabase) {
       new postgresql.Grant(
         `${name}-app-db-public-schema`,
-        { database: this.applicationDatabase.name, schema: "public", objectType: "schema", role: "public", privileges: ["USAGE"] },
+        {
+          database: this.applicationDatabase.name,
+          schema: "public",
+          objectType: "schema",
+          role: "public",
+          privileges: ["USAGE"],
+        },
         { parent: this, provider: this.adminProvider },
       );
     }
@@ -228,14 +286,25 @@ export class Database extends pulumi.ComponentResource {
         snsTopic: args.alertsTopicArn,
         sourceType: "db-instance",
         sourceIds: [this.instance.identifier],
-        eventCategories: ["availability", "failover", "failure", "low storage", "maintenance", "recovery", "restoration"],
+        eventCategories: [
+          "availability",
+          "failover",
+          "failure",
+          "low storage",
+          "maintenance",
+          "recovery",
+          "restoration",
+        ],
       },
       child,
     );
     const specs = databaseAlarmSpecs({
       identifier: this.instance.identifier,
       // A DR standby is itself a replica: its lag is the failover RPO, alarmed like any replica's.
-      replicaIdentifiers: [...(this.writable ? [] : [this.instance.identifier]), ...this.replicas.map((r) => r.identifier)],
+      replicaIdentifiers: [
+        ...(this.writable ? [] : [this.instance.identifier]),
+        ...this.replicas.map((r) => r.identifier),
+      ],
       allocatedStorageGb: config.allocatedStorageGb,
       memoryGib: instanceClassMemoryGib(config.instanceClass),
       maxConnections,
@@ -243,7 +312,14 @@ export class Database extends pulumi.ComponentResource {
     });
     this.alarms = createAlarms(name, specs, args.alertsTopicArn, child);
 
-    this.registerOutputs({ address: this.address, port: this.port, identifier: this.identifier, arn: this.arn, applicationDatabase: this.applicationDatabaseName, masterSecretArn: this.masterSecretArn });
+    this.registerOutputs({
+      address: this.address,
+      port: this.port,
+      identifier: this.identifier,
+      arn: this.arn,
+      applicationDatabase: this.applicationDatabaseName,
+      masterSecretArn: this.masterSecretArn,
+    });
   }
 
   private enhancedMonitoringRole(name: string, child: { parent: pulumi.Resource; provider: aws.Provider }) {
@@ -253,19 +329,39 @@ export class Database extends pulumi.ComponentResource {
         description: "RDS enhanced monitoring of the platform database",
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
         }),
       },
       child,
     );
-    new aws.iam.RolePolicyAttachment(`${name}-monitoring-policy`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" }, child);
+    new aws.iam.RolePolicyAttachment(
+      `${name}-monitoring-policy`,
+      { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" },
+      child,
+    );
     return role;
   }
 
   /** Automated backups (and their PITR log) copied continuously to the DR region, encrypted with a key there. */
-  private replicateBackups(name: string, drProvider: aws.Provider, config: DatabaseConfig, stack: string, production: boolean) {
+  private replicateBackups(
+    name: string,
+    drProvider: aws.Provider,
+    config: DatabaseConfig,
+    stack: string,
+    production: boolean,
+  ) {
     const dr = { parent: this, provider: drProvider };
-    const { key } = createDataKey(`${name}-dr`, { description: `Replicated PostgreSQL backups (${stack})`, alias: `platform/${stack}/database-dr`, protect: production }, dr);
+    const { key } = createDataKey(
+      `${name}-dr`,
+      {
+        description: `Replicated PostgreSQL backups (${stack})`,
+        alias: `platform/${stack}/database-dr`,
+        protect: production,
+      },
+      dr,
+    );
     new aws.rds.InstanceAutomatedBackupsReplication(
       `${name}-dr-backups`,
       { sourceDbInstanceArn: this.instance.arn, kmsKeyId: key.arn, retentionPeriod: config.backupRetentionDays },

@@ -3,7 +3,14 @@ import type * as aws from "@pulumi/aws";
 import { boundedId, finalSnapshotIdentifier } from "../aws/names";
 import { ORIGINAL_INSTANCE, restoreKey } from "../../stacks/schema/restore";
 import type { RestoreSource } from "../../stacks/schema/data";
-import { CA_CERT_IDENTIFIER, CLOUDWATCH_LOG_EXPORTS, DatabaseConfig, MASTER_USERNAME, RETIRING_TAG, restoreInputs } from "./settings";
+import {
+  CA_CERT_IDENTIFIER,
+  CLOUDWATCH_LOG_EXPORTS,
+  DatabaseConfig,
+  MASTER_USERNAME,
+  RETIRING_TAG,
+  restoreInputs,
+} from "./settings";
 
 /** What every instance of the stack shares: key, network, parameters, monitoring, the master password. */
 export interface InstanceContext {
@@ -41,13 +48,23 @@ export function originOf(restore: RestoreSource | undefined): InstanceOrigin {
  * credentials (it inherits the primary's) and no backups of its own; promoting it (`promoted`) removes
  * `replicateSourceDb`, which makes the provider call PromoteReadReplica, and sets the credentials and backups.
  */
-export function instanceArgs(component: string, origin: InstanceOrigin, ctx: InstanceContext, retire = false): aws.rds.InstanceArgs {
+export function instanceArgs(
+  component: string,
+  origin: InstanceOrigin,
+  ctx: InstanceContext,
+  retire = false,
+): aws.rds.InstanceArgs {
   const { config } = ctx;
   // The original keeps the final snapshot name it always had; a restored instance gets its own.
   const snapshotScope = origin.kind === "restore" ? `${component}-${restoreKey(origin.restore)}` : component;
   const replica = origin.kind === "replica" && !origin.promoted;
   return {
-    ...(origin.kind === "restore" ? { identifier: boundedId(63, "platform", ctx.stack, restoreKey(origin.restore)), ...restoreInputs(origin.restore) } : {}),
+    ...(origin.kind === "restore"
+      ? {
+          identifier: boundedId(63, "platform", ctx.stack, restoreKey(origin.restore)),
+          ...restoreInputs(origin.restore),
+        }
+      : {}),
     ...(replica ? { replicateSourceDb: origin.sourceDbArn } : { password: ctx.password }),
     ...(origin.kind === "restore" || replica ? {} : { username: MASTER_USERNAME }),
     engine: "postgres",
@@ -82,7 +99,9 @@ export function instanceArgs(component: string, origin: InstanceOrigin, ctx: Ins
     // Observability.
     performanceInsightsEnabled: config.performanceInsights,
     performanceInsightsKmsKeyId: config.performanceInsights ? ctx.kmsKeyArn : undefined,
-    performanceInsightsRetentionPeriod: config.performanceInsights ? config.performanceInsightsRetentionDays : undefined,
+    performanceInsightsRetentionPeriod: config.performanceInsights
+      ? config.performanceInsightsRetentionDays
+      : undefined,
     monitoringInterval: config.monitoringIntervalSeconds,
     monitoringRoleArn: ctx.monitoringRoleArn,
     enabledCloudwatchLogsExports: CLOUDWATCH_LOG_EXPORTS,

@@ -31,7 +31,11 @@ export class DatabaseOpsCredentials extends pulumi.ComponentResource {
     const secret = new k8s.core.v1.Secret(
       `${name}-secret`,
       {
-        metadata: { name: "database-ops-credentials", namespace: args.namespace, labels: standardLabels({ name: "database-ops", component: "credentials" }) },
+        metadata: {
+          name: "database-ops-credentials",
+          namespace: args.namespace,
+          labels: standardLabels({ name: "database-ops", component: "credentials" }),
+        },
         type: "Opaque",
         stringData: { username: args.username, password: pulumi.secret(args.password) },
       },

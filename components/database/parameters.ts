@@ -48,5 +48,9 @@ export function databaseParameters(extra: Record<string, string | number>): DbPa
   for (const [name, value] of Object.entries(extra)) merged[name] = String(value);
   return Object.keys(merged)
     .sort()
-    .map((name) => ({ name, value: merged[name], applyMethod: STATIC_PARAMETERS.has(name) || name === "rds.force_ssl" ? "pending-reboot" : "immediate" }));
+    .map((name) => ({
+      name,
+      value: merged[name],
+      applyMethod: STATIC_PARAMETERS.has(name) || name === "rds.force_ssl" ? "pending-reboot" : "immediate",
+    }));
 }

@@ -23,11 +23,15 @@ export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
 export const AUTOMATED_BACKUPS_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:auto-backup:/;
 
 /** RDS restore inputs for `platform:database.restore`: a snapshot or a point in time of another instance. */
-export function restoreInputs(restore: DatabaseConfig["restore"]): Pick<aws.rds.InstanceArgs, "snapshotIdentifier" | "restoreToPointInTime"> {
+export function restoreInputs(
+  restore: DatabaseConfig["restore"],
+): Pick<aws.rds.InstanceArgs, "snapshotIdentifier" | "restoreToPointInTime"> {
   if (!restore) return {};
   if ("snapshotId" in restore) return { snapshotIdentifier: restore.snapshotId };
   const { sourceInstance, time, useLatestRestorableTime } = restore.pointInTime;
   // The ARN of replicated automated backups (in the DR region) restores without the source instance.
-  const source = AUTOMATED_BACKUPS_ARN.test(sourceInstance) ? { sourceDbInstanceAutomatedBackupsArn: sourceInstance } : { sourceDbInstanceIdentifier: sourceInstance };
+  const source = AUTOMATED_BACKUPS_ARN.test(sourceInstance)
+    ? { sourceDbInstanceAutomatedBackupsArn: sourceInstance }
+    : { sourceDbInstanceIdentifier: sourceInstance };
   return { restoreToPointInTime: { ...source, restoreTime: time, useLatestRestorableTime } };
 }

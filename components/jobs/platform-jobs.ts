@@ -32,7 +32,10 @@ export const VACUUM_SCRIPT = readFileSync(join(__dirname, "scripts", "vacuum-ana
 
 const tmpVolume = { name: "tmp", emptyDir: { sizeLimit: "1Gi" } };
 const tmpMount = { name: "tmp", mountPath: "/tmp" };
-const envList = (env: Record<string, string>) => Object.entries(env).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
+const envList = (env: Record<string, string>) =>
+  Object.entries(env)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value }));
 
 /**
  * The operational jobs of the runbooks as CronJobs: job reconciliation (the application's own command fails jobs
@@ -64,7 +67,11 @@ export class PlatformJobs extends pulumi.ComponentResource {
               name: "reconcile",
               image: jobs.reconcile.image ?? args.appImage,
               command: jobs.reconcile.command,
-              env: [...appEnv, { name: "RECONCILE_STUCK_AFTER_MINUTES", value: String(stuck) }, { name: "RECONCILE_FIX", value: "true" }],
+              env: [
+                ...appEnv,
+                { name: "RECONCILE_STUCK_AFTER_MINUTES", value: String(stuck) },
+                { name: "RECONCILE_FIX", value: "true" },
+              ],
               volumeMounts: [tmpMount],
             },
           ],
@@ -79,7 +86,11 @@ export class PlatformJobs extends pulumi.ComponentResource {
       const scripts = new k8s.core.v1.ConfigMap(
         `${name}-maintenance-scripts`,
         {
-          metadata: { name: "database-maintenance-scripts", namespace, labels: standardLabels({ name: "database-maintenance", component: "scripts" }) },
+          metadata: {
+            name: "database-maintenance-scripts",
+            namespace,
+            labels: standardLabels({ name: "database-maintenance", component: "scripts" }),
+          },
           data: { "vacuum-analyze.sh": VACUUM_SCRIPT },
         },
         { parent: this, provider },
@@ -98,7 +109,10 @@ export class PlatformJobs extends pulumi.ComponentResource {
               name: "vacuum-analyze",
               image: args.postgresImage,
               command: ["/bin/bash", "/scripts/vacuum-analyze.sh"],
-              env: [...libpqEnv(args.database), { name: "MAINTENANCE_DATABASES", value: pulumi.output(args.databases).apply((d) => d.join(" ")) }],
+              env: [
+                ...libpqEnv(args.database),
+                { name: "MAINTENANCE_DATABASES", value: pulumi.output(args.databases).apply((d) => d.join(" ")) },
+              ],
               resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
               volumeMounts: [tmpMount, { name: "scripts", mountPath: "/scripts", readOnly: true }],
             },
@@ -112,7 +126,11 @@ export class PlatformJobs extends pulumi.ComponentResource {
 
     for (const [jobName, custom] of Object.entries(jobs.custom)) {
       if (!custom.enabled) continue;
-      if (!custom.command) throw new pulumi.ResourceError(`custom job ${jobName}: command is required (platform:jobs.custom.${jobName}.command)`, this);
+      if (!custom.command)
+        throw new pulumi.ResourceError(
+          `custom job ${jobName}: command is required (platform:jobs.custom.${jobName}.command)`,
+          this,
+        );
       const job = new ScheduledJob(
         `${name}-${jobName}`,
         {
@@ -120,7 +138,15 @@ export class PlatformJobs extends pulumi.ComponentResource {
           objectName: `job-${jobName}`,
           schedule: custom.schedule,
           activeDeadlineSeconds: custom.activeDeadlineSeconds,
-          containers: [{ name: jobName, image: custom.image ?? args.appImage, command: custom.command, env: appEnv, volumeMounts: [tmpMount] }],
+          containers: [
+            {
+              name: jobName,
+              image: custom.image ?? args.appImage,
+              command: custom.command,
+              env: appEnv,
+              volumeMounts: [tmpMount],
+            },
+          ],
           volumes: [tmpVolume],
         },
         childOpts,

@@ -2,11 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
 import { cronProblem } from "../../stacks/schema/common";
 import { standardLabels } from "../kubernetes/labels";
-import { DEFAULT_RUN_AS_USER, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../kubernetes/pod-security";
+import {
+  DEFAULT_RUN_AS_USER,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from "../kubernetes/pod-security";
 import type { input as Input } from "@pulumi/kubernetes/types";
 
 /** Requests and limits given to a container that declares none. */
-export const DEFAULT_JOB_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } };
+export const DEFAULT_JOB_RESOURCES = {
+  requests: { cpu: "100m", memory: "128Mi" },
+  limits: { cpu: "1", memory: "512Mi" },
+};
 
 /** A CronJob name leaves room for the 11 characters Kubernetes appends to name each Job. */
 export const MAX_CRONJOB_NAME_LENGTH = 52;
@@ -50,7 +57,12 @@ export interface ScheduledJobArgs {
 }
 
 /** Problems with a job's arguments, as messages; empty when the job is valid. */
-export function scheduledJobProblems(args: Pick<ScheduledJobArgs, "objectName" | "schedule" | "containers" | "activeDeadlineSeconds" | "startingDeadlineSeconds">): string[] {
+export function scheduledJobProblems(
+  args: Pick<
+    ScheduledJobArgs,
+    "objectName" | "schedule" | "containers" | "activeDeadlineSeconds" | "startingDeadlineSeconds"
+  >,
+): string[] {
   const problems: string[] = [];
   const schedule = cronProblem(args.schedule);
   if (schedule) problems.push(`schedule "${args.schedule}": ${schedule}`);
@@ -58,8 +70,10 @@ export function scheduledJobProblems(args: Pick<ScheduledJobArgs, "objectName" |
     problems.push(`name "${args.objectName}" must be a DNS label of at most ${MAX_CRONJOB_NAME_LENGTH} characters`);
   }
   if (args.containers.length === 0) problems.push("needs at least one container");
-  if (args.activeDeadlineSeconds !== undefined && args.activeDeadlineSeconds <= 0) problems.push("activeDeadlineSeconds must be positive");
-  if (args.startingDeadlineSeconds !== undefined && args.startingDeadlineSeconds < 10) problems.push("startingDeadlineSeconds must be at least 10 (the controller checks every 10 s)");
+  if (args.activeDeadlineSeconds !== undefined && args.activeDeadlineSeconds <= 0)
+    problems.push("activeDeadlineSeconds must be positive");
+  if (args.startingDeadlineSeconds !== undefined && args.startingDeadlineSeconds < 10)
+    problems.push("startingDeadlineSeconds must be at least 10 (the controller checks every 10 s)");
   return problems;
 }
 
@@ -73,13 +87,26 @@ export function hardenContainer(container: Input.core.v1.Container): Input.core.
 }
 
 /** What a Job's spec is built from: the pod, deadlines, retries and how long the finished Job is kept. */
-export type JobSpecArgs = Pick<ScheduledJobArgs, "containers" | "initContainers" | "volumes" | "serviceAccountName" | "runAsUser" | "activeDeadlineSeconds" | "backoffLimit" | "ttlSecondsAfterFinished">;
+export type JobSpecArgs = Pick<
+  ScheduledJobArgs,
+  | "containers"
+  | "initContainers"
+  | "volumes"
+  | "serviceAccountName"
+  | "runAsUser"
+  | "activeDeadlineSeconds"
+  | "backoffLimit"
+  | "ttlSecondsAfterFinished"
+>;
 
 /**
  * A Job spec with the safe defaults: deadline, bounded retries, a TTL of 7 days, resources, non-root.
  * `keepFinished` drops the TTL: the finished Job stays as the record of a one-off run.
  */
-export function jobSpec(args: JobSpecArgs & { keepFinished?: boolean }, labels: Record<string, string>): Input.batch.v1.JobSpec {
+export function jobSpec(
+  args: JobSpecArgs & { keepFinished?: boolean },
+  labels: Record<string, string>,
+): Input.batch.v1.JobSpec {
   return {
     activeDeadlineSeconds: args.activeDeadlineSeconds ?? 3600,
     backoffLimit: args.backoffLimit ?? 1,
@@ -88,7 +115,9 @@ export function jobSpec(args: JobSpecArgs & { keepFinished?: boolean }, labels: 
       metadata: { labels },
       spec: {
         restartPolicy: "Never",
-        ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : { automountServiceAccountToken: false }),
+        ...(args.serviceAccountName
+          ? { serviceAccountName: args.serviceAccountName }
+          : { automountServiceAccountToken: false }),
         securityContext: restrictedPodSecurityContext(args.runAsUser ?? DEFAULT_RUN_AS_USER),
         ...(args.initContainers ? { initContainers: args.initContainers.map(hardenContainer) } : {}),
         containers: args.containers.map(hardenContainer),
@@ -127,10 +156,14 @@ export class ScheduledJob extends pulumi.ComponentResource {
   constructor(name: string, args: ScheduledJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:jobs:ScheduledJob", name, {}, opts);
     const problems = scheduledJobProblems(args);
-    if (problems.length > 0) throw new pulumi.ResourceError(`scheduled job ${args.objectName}: ${problems.join("; ")}`, this);
+    if (problems.length > 0)
+      throw new pulumi.ResourceError(`scheduled job ${args.objectName}: ${problems.join("; ")}`, this);
     const cronJob = new k8s.batch.v1.CronJob(
       `${name}-cronjob`,
-      { metadata: { name: args.objectName, namespace: args.namespace, labels: jobLabels(args) }, spec: cronJobSpec(args) },
+      {
+        metadata: { name: args.objectName, namespace: args.namespace, labels: jobLabels(args) },
+        spec: cronJobSpec(args),
+      },
       { parent: this, provider: args.provider },
     );
     this.cronJobName = cronJob.metadata.name;

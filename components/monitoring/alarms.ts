@@ -12,7 +12,8 @@ export interface AlarmSpec {
   namespace: "AWS/RDS" | "AWS/ElastiCache";
   metricName: string;
   statistic: "Average" | "Maximum" | "Minimum" | "Sum";
-  comparison: "GreaterThanThreshold" | "LessThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanOrEqualToThreshold";
+  comparison:
+    "GreaterThanThreshold" | "LessThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanOrEqualToThreshold";
   threshold: number;
   periodSeconds: number;
   /** Consecutive breaching periods before the alarm fires. */
@@ -26,7 +27,12 @@ export interface AlarmSpec {
 export const minutes = (count: number) => ({ periodSeconds: 60, evaluationPeriods: count });
 
 /** Creates one MetricAlarm per spec, alarming and recovering to the topic. */
-export function createAlarms(name: string, specs: AlarmSpec[], topicArn: pulumi.Input<string>, opts: { parent: pulumi.Resource; provider: aws.Provider }) {
+export function createAlarms(
+  name: string,
+  specs: AlarmSpec[],
+  topicArn: pulumi.Input<string>,
+  opts: { parent: pulumi.Resource; provider: aws.Provider },
+) {
   return specs.map(
     (spec) =>
       new aws.cloudwatch.MetricAlarm(

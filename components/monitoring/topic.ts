@@ -16,7 +16,11 @@ export class AlertsTopic extends pulumi.ComponentResource {
 
   constructor(name: string, args: AlertsTopicArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:monitoring:AlertsTopic", name, {}, opts);
-    this.topic = new aws.sns.Topic(`${name}-topic`, { displayName: "platform alerts" }, { parent: this, provider: args.provider });
+    this.topic = new aws.sns.Topic(
+      `${name}-topic`,
+      { displayName: "platform alerts" },
+      { parent: this, provider: args.provider },
+    );
     this.arn = this.topic.arn;
     this.registerOutputs({ arn: this.arn });
   }

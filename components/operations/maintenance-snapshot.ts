@@ -2,7 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../sdk/aws";
 
 /** A free-text reason as an AWS tag value: the characters tags allow, at most 256. */
-export const tagValue = (text: string) => text.replace(/[^\p{L}\p{N}\s+\-=._:/@]/gu, " ").trim().slice(0, 256);
+export const tagValue = (text: string) =>
+  text
+    .replace(/[^\p{L}\p{N}\s+\-=._:/@]/gu, " ")
+    .trim()
+    .slice(0, 256);
 
 export interface MaintenanceSnapshotArgs {
   /** The manual snapshot's identifier (`platform:maintenance.snapshot`), as it appears in the RDS console. */
@@ -30,7 +34,10 @@ export class MaintenanceSnapshot extends pulumi.ComponentResource {
       {
         dbInstanceIdentifier: args.dbInstanceIdentifier,
         dbSnapshotIdentifier: args.snapshotId,
-        tags: { "platform:purpose": "maintenance", ...(args.reason ? { "platform:reason": tagValue(args.reason) } : {}) },
+        tags: {
+          "platform:purpose": "maintenance",
+          ...(args.reason ? { "platform:reason": tagValue(args.reason) } : {}),
+        },
       },
       { parent: this, provider: args.provider, retainOnDelete: true },
     );

@@ -9,12 +9,17 @@ export interface RedisAlarmInputs {
   maxClients: number;
   /** Whether the group has replicas (replication lag is measured on replicas only). */
   hasReplicas: boolean;
-  alerts: Pick<PlatformConfig["alerts"], "cpuPercent" | "redisMemoryPercent" | "redisConnectionsPercent" | "replicationLagSeconds">;
+  alerts: Pick<
+    PlatformConfig["alerts"],
+    "cpuPercent" | "redisMemoryPercent" | "redisConnectionsPercent" | "replicationLagSeconds"
+  >;
 }
 
 /** Cache cluster ids of a replication group's nodes: ElastiCache numbers them `<id>-001`, `<id>-002`, ... */
 export function nodeIds(replicationGroupId: pulumi.Output<string>, nodeCount: number): pulumi.Output<string>[] {
-  return Array.from({ length: nodeCount }, (_, i) => replicationGroupId.apply((id) => `${id}-${String(i + 1).padStart(3, "0")}`));
+  return Array.from({ length: nodeCount }, (_, i) =>
+    replicationGroupId.apply((id) => `${id}-${String(i + 1).padStart(3, "0")}`),
+  );
 }
 
 /**
@@ -39,19 +44,17 @@ export function redisAlarmSpecs(inputs: RedisAlarmInputs): AlarmSpec[] {
         threshold: alerts.cpuPercent.warning,
         ...minutes(alerts.cpuPercent.forMinutes),
       },
-      ...(["warning", "critical"] as const).map(
-        (severity): AlarmSpec => ({
-          ...node,
-          role: `node-${i + 1}-memory-${severity}`,
-          severity,
-          description: `Redis ${label} memory above ${alerts.redisMemoryPercent[severity]} % (noeviction: writes fail when full)`,
-          metricName: "DatabaseMemoryUsagePercentage",
-          statistic: "Maximum",
-          comparison: "GreaterThanThreshold",
-          threshold: alerts.redisMemoryPercent[severity],
-          ...minutes(5),
-        }),
-      ),
+      ...(["warning", "critical"] as const).map((severity): AlarmSpec => ({
+        ...node,
+        role: `node-${i + 1}-memory-${severity}`,
+        severity,
+        description: `Redis ${label} memory above ${alerts.redisMemoryPercent[severity]} % (noeviction: writes fail when full)`,
+        metricName: "DatabaseMemoryUsagePercentage",
+        statistic: "Maximum",
+        comparison: "GreaterThanThreshold",
+        threshold: alerts.redisMemoryPercent[severity],
+        ...minutes(5),
+      })),
       {
         ...node,
         role: `node-${i + 1}-connections`,

@@ -73,15 +73,28 @@ export class Redis extends pulumi.ComponentResource {
     const child = { parent: this, provider };
     const hasReplicas = config.replicasPerShard >= 1;
 
-    const { key } = createDataKey(name, { description: `Redis data and snapshots (${stack})`, alias: `platform/${stack}/redis`, protect: production }, child);
+    const { key } = createDataKey(
+      name,
+      { description: `Redis data and snapshots (${stack})`, alias: `platform/${stack}/redis`, protect: production },
+      child,
+    );
     this.kmsKey = key;
     const securityGroup = clusterOnlySecurityGroup(
       name,
-      { vpcId: args.network.vpcId, port: REDIS_PORT, clusterSecurityGroupId: args.network.clusterSecurityGroupId, description: "Redis: 6379 from the Kubernetes cluster only" },
+      {
+        vpcId: args.network.vpcId,
+        port: REDIS_PORT,
+        clusterSecurityGroupId: args.network.clusterSecurityGroupId,
+        description: "Redis: 6379 from the Kubernetes cluster only",
+      },
       child,
     );
     this.securityGroupId = securityGroup.id;
-    const subnetGroup = new aws.elasticache.SubnetGroup(`${name}-subnets`, { subnetIds: args.network.privateSubnetIds, description: "private subnets of the platform Redis" }, child);
+    const subnetGroup = new aws.elasticache.SubnetGroup(
+      `${name}-subnets`,
+      { subnetIds: args.network.privateSubnetIds, description: "private subnets of the platform Redis" },
+      child,
+    );
     const parameterGroup = new aws.elasticache.ParameterGroup(
       `${name}-params`,
       {
@@ -92,7 +105,15 @@ export class Redis extends pulumi.ComponentResource {
       child,
     );
     this.userIdPrefix = elasticacheId("platform", stack);
-    const users = redisUsers(name, { idPrefix: this.userIdPrefix, platformUserGeneration: config.platformUserGeneration, keepPreviousPlatformPassword: config.keepPreviousPlatformPassword }, child);
+    const users = redisUsers(
+      name,
+      {
+        idPrefix: this.userIdPrefix,
+        platformUserGeneration: config.platformUserGeneration,
+        keepPreviousPlatformPassword: config.keepPreviousPlatformPassword,
+      },
+      child,
+    );
     this.userGroupId = users.group.userGroupId;
     this.platformUserPassword = users.platformPassword;
 

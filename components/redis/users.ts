@@ -28,7 +28,11 @@ type ChildOpts = { parent: pulumi.Resource; provider: aws.Provider };
 
 /** A generated ElastiCache password: 32 letters and digits (ElastiCache takes 16–128 printable characters). */
 function redisPassword(name: string, generation: number, parent: pulumi.Resource) {
-  const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false, keepers: { generation: String(generation) } }, { parent });
+  const password = new random.RandomPassword(
+    `${name}-password`,
+    { length: 32, special: false, keepers: { generation: String(generation) } },
+    { parent },
+  );
   return pulumi.secret(password.result);
 }
 
@@ -58,14 +62,32 @@ export function platformPasswordName(name: string, generation: number): string {
  * is owned by associations (`ignoreChanges: ["userIds"]` keeps the group from removing them).
  */
 export function redisUsers(name: string, args: RedisUsersArgs, opts: ChildOpts) {
-  const user = (role: string, userName: string, accessString: string, password: pulumi.Input<string>, alsoAccepted: pulumi.Input<string>[] = []) =>
+  const user = (
+    role: string,
+    userName: string,
+    accessString: string,
+    password: pulumi.Input<string>,
+    alsoAccepted: pulumi.Input<string>[] = [],
+  ) =>
     new aws.elasticache.User(
       `${name}-${role}`,
-      { userId: elasticacheId(args.idPrefix, userName === "default" ? "default-off" : userName), userName, engine: "redis", accessString, noPasswordRequired: false, authenticationMode: { type: "password", passwords: [password, ...alsoAccepted] } },
+      {
+        userId: elasticacheId(args.idPrefix, userName === "default" ? "default-off" : userName),
+        userName,
+        engine: "redis",
+        accessString,
+        noPasswordRequired: false,
+        authenticationMode: { type: "password", passwords: [password, ...alsoAccepted] },
+      },
       opts,
     );
   // The default user's password is never used (the user is off); ElastiCache still wants a way to authenticate.
-  const defaultUser = user("default-user", "default", DISABLED_DEFAULT_ACCESS_STRING, redisPassword(`${name}-default-user`, 1, opts.parent));
+  const defaultUser = user(
+    "default-user",
+    "default",
+    DISABLED_DEFAULT_ACCESS_STRING,
+    redisPassword(`${name}-default-user`, 1, opts.parent),
+  );
   const group = new aws.elasticache.UserGroup(
     `${name}-users`,
     { userGroupId: elasticacheId(args.idPrefix, "users"), engine: "redis", userIds: [defaultUser.userId] },
@@ -73,8 +95,15 @@ export function redisUsers(name: string, args: RedisUsersArgs, opts: ChildOpts) 
   );
   const generation = args.platformUserGeneration;
   const platformPassword = redisPassword(platformPasswordName(name, generation), generation, opts.parent);
-  const previous = args.keepPreviousPlatformPassword && generation > 1 ? [redisPassword(platformPasswordName(name, generation - 1), generation - 1, opts.parent)] : [];
+  const previous =
+    args.keepPreviousPlatformPassword && generation > 1
+      ? [redisPassword(platformPasswordName(name, generation - 1), generation - 1, opts.parent)]
+      : [];
   const platformUser = user("platform-user", "platform", PLATFORM_ACCESS_STRING, platformPassword, previous);
-  const membership = new aws.elasticache.UserGroupAssociation(`${name}-platform-user-membership`, { userGroupId: group.userGroupId, userId: platformUser.userId }, opts);
+  const membership = new aws.elasticache.UserGroupAssociation(
+    `${name}-platform-user-membership`,
+    { userGroupId: group.userGroupId, userId: platformUser.userId },
+    opts,
+  );
   return { group, defaultUser, platformUser, platformPassword, membership };
 }

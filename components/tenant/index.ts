@@ -65,7 +65,18 @@ export class Tenant extends pulumi.ComponentResource {
     // (valid for both, and in URLs). Bump `credentialsGeneration` to rotate.
     const password = lifecycle.keepsData
       ? pulumi.secret(
-          new random.RandomPassword(`${name}-password`, { length: 40, special: false, minLower: 4, minUpper: 4, minNumeric: 4, keepers: { generation: String(tenant.credentialsGeneration) } }, { parent: this, additionalSecretOutputs: ["result"] }).result,
+          new random.RandomPassword(
+            `${name}-password`,
+            {
+              length: 40,
+              special: false,
+              minLower: 4,
+              minUpper: 4,
+              minNumeric: 4,
+              keepers: { generation: String(tenant.credentialsGeneration) },
+            },
+            { parent: this, additionalSecretOutputs: ["result"] },
+          ).result,
         )
       : undefined;
 
@@ -74,15 +85,46 @@ export class Tenant extends pulumi.ComponentResource {
     const withRedisUser = hasRedisUser(tenant, args.redis.userTiers) && lifecycle.hasRuntime;
 
     if (password && lifecycle.hasRuntime) {
-      this.databaseUrl = databaseUrl({ role: pg.role, password, host: args.postgres.host, port: args.postgres.port, database: pg.database });
+      this.databaseUrl = databaseUrl({
+        role: pg.role,
+        password,
+        host: args.postgres.host,
+        port: args.postgres.port,
+        database: pg.database,
+      });
       if (withRedisUser) {
         tenantRedisUser(name, tenant.id, lifecycle, password, args.redis, this);
-        this.redisUrl = redisUrl({ user: tenantNames(tenant.id).redisUser, password, host: args.redis.host, port: args.redis.port });
+        this.redisUrl = redisUrl({
+          user: tenantNames(tenant.id).redisUser,
+          password,
+          host: args.redis.host,
+          port: args.redis.port,
+        });
       }
-      this.kubernetesNamespace = tenantKubernetes(name, tenant, args.environment, { databaseUrl: this.databaseUrl, redisUrl: this.redisUrl, databasePort: args.postgres.port, redisPort: args.redis.port }, args.kubernetes, this).namespace;
+      this.kubernetesNamespace = tenantKubernetes(
+        name,
+        tenant,
+        args.environment,
+        {
+          databaseUrl: this.databaseUrl,
+          redisUrl: this.redisUrl,
+          databasePort: args.postgres.port,
+          redisPort: args.redis.port,
+        },
+        args.kubernetes,
+        this,
+      ).namespace;
     }
 
-    this.registerOutputs({ id: tenant.id, name: tenant.name, tier: tenant.tier, state: tenant.state, namespace: this.namespaceName, databaseUrl: this.databaseUrl, redisUrl: this.redisUrl });
+    this.registerOutputs({
+      id: tenant.id,
+      name: tenant.name,
+      tier: tenant.tier,
+      state: tenant.state,
+      namespace: this.namespaceName,
+      databaseUrl: this.databaseUrl,
+      redisUrl: this.redisUrl,
+    });
   }
 
   /** Stack-output view: names in plain text, URLs as secrets. */

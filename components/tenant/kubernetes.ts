@@ -35,7 +35,12 @@ export function tenantQuota(tenant: Pick<TenantConfig, "tier" | "quota">): Recor
  * lives outside the cluster behind DNS names, so those two rules name ports, not addresses; the data tier's security
  * groups admit the cluster only.
  */
-export function tenantNetworkPolicySpec(args: { platformNamespace: string; dnsNamespace: string; databasePort: pulumi.Input<number>; redisPort: pulumi.Input<number> }) {
+export function tenantNetworkPolicySpec(args: {
+  platformNamespace: string;
+  dnsNamespace: string;
+  databasePort: pulumi.Input<number>;
+  redisPort: pulumi.Input<number>;
+}) {
   const namespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
   return {
     podSelector: {},
@@ -45,9 +50,17 @@ export function tenantNetworkPolicySpec(args: { platformNamespace: string; dnsNa
       { to: [{ podSelector: {} }] },
       {
         to: [{ ...namespace(args.dnsNamespace), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-        ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
       },
-      { ports: [{ protocol: "TCP", port: args.databasePort }, { protocol: "TCP", port: args.redisPort }] },
+      {
+        ports: [
+          { protocol: "TCP", port: args.databasePort },
+          { protocol: "TCP", port: args.redisPort },
+        ],
+      },
     ],
   };
 }
@@ -61,13 +74,21 @@ export function tenantKubernetes(
   name: string,
   tenant: TenantConfig,
   environment: Environment,
-  connection: { databaseUrl: pulumi.Output<string>; redisUrl?: pulumi.Output<string>; databasePort: pulumi.Input<number>; redisPort: pulumi.Input<number> },
+  connection: {
+    databaseUrl: pulumi.Output<string>;
+    redisUrl?: pulumi.Output<string>;
+    databasePort: pulumi.Input<number>;
+    redisPort: pulumi.Input<number>;
+  },
   args: TenantKubernetesArgs,
   parent: pulumi.Resource,
 ) {
   const opts = { parent, provider: args.provider };
   const names = tenantNames(tenant.id);
-  const labels = (component: string) => ({ ...standardLabels({ name: "tenant", instance: tenant.id, component }), ...tenantLabels(tenant.id, tenant.tier) });
+  const labels = (component: string) => ({
+    ...standardLabels({ name: "tenant", instance: tenant.id, component }),
+    ...tenantLabels(tenant.id, tenant.tier),
+  });
   const ns = new k8s.core.v1.Namespace(
     `${name}-namespace`,
     {
@@ -86,27 +107,52 @@ export function tenantKubernetes(
   );
   const namespace = ns.metadata.name;
   const profile = TIER_PROFILES[tenant.tier];
-  new k8s.core.v1.ResourceQuota(`${name}-quota`, { metadata: { name: "tenant-quota", namespace, labels: labels("quota") }, spec: { hard: tenantQuota(tenant) } }, opts);
+  new k8s.core.v1.ResourceQuota(
+    `${name}-quota`,
+    { metadata: { name: "tenant-quota", namespace, labels: labels("quota") }, spec: { hard: tenantQuota(tenant) } },
+    opts,
+  );
   new k8s.core.v1.LimitRange(
     `${name}-limits`,
-    { metadata: { name: "tenant-defaults", namespace, labels: labels("limit-range") }, spec: { limits: [{ type: "Container", default: profile.containerDefaults, defaultRequest: profile.containerDefaults }] } },
+    {
+      metadata: { name: "tenant-defaults", namespace, labels: labels("limit-range") },
+      spec: {
+        limits: [{ type: "Container", default: profile.containerDefaults, defaultRequest: profile.containerDefaults }],
+      },
+    },
     opts,
   );
   new k8s.networking.v1.NetworkPolicy(
     `${name}-network-policy`,
     {
       metadata: { name: "default-deny", namespace, labels: labels("network-policy") },
-      spec: tenantNetworkPolicySpec({ platformNamespace: args.platformNamespace, dnsNamespace: args.dnsNamespace ?? "kube-system", databasePort: connection.databasePort, redisPort: connection.redisPort }),
+      spec: tenantNetworkPolicySpec({
+        platformNamespace: args.platformNamespace,
+        dnsNamespace: args.dnsNamespace ?? "kube-system",
+        databasePort: connection.databasePort,
+        redisPort: connection.redisPort,
+      }),
     },
     opts,
   );
-  new k8s.core.v1.ServiceAccount(`${name}-service-account`, { metadata: { name: "tenant-workload", namespace, labels: labels("service-account") }, automountServiceAccountToken: false }, opts);
+  new k8s.core.v1.ServiceAccount(
+    `${name}-service-account`,
+    {
+      metadata: { name: "tenant-workload", namespace, labels: labels("service-account") },
+      automountServiceAccountToken: false,
+    },
+    opts,
+  );
   // Each value a secret of its own, so the plan still shows which keys the Secret holds.
   const stringData: Record<string, pulumi.Input<string>> = { DATABASE_URL: pulumi.secret(connection.databaseUrl) };
   if (connection.redisUrl) stringData.REDIS_URL = pulumi.secret(connection.redisUrl);
   new k8s.core.v1.Secret(
     `${name}-connection`,
-    { metadata: { name: "tenant-connection", namespace, labels: labels("connection-secret") }, type: "Opaque", stringData },
+    {
+      metadata: { name: "tenant-connection", namespace, labels: labels("connection-secret") },
+      type: "Opaque",
+      stringData,
+    },
     opts,
   );
   return { namespace };

@@ -46,7 +46,10 @@ export interface Lifecycle {
  * Deleting data takes two reviewed changes: `state: deleted` lifts the protection (Pulumi refuses to delete a
  * resource that is protected in state), then `deleteData: true` removes the data resources.
  */
-export function tenantLifecycle(tenant: Pick<TenantConfig, "state" | "deleteData">, environment: Environment): Lifecycle {
+export function tenantLifecycle(
+  tenant: Pick<TenantConfig, "state" | "deleteData">,
+  environment: Environment,
+): Lifecycle {
   const deleted = tenant.state === "deleted";
   return {
     canLogin: tenant.state === "active",
@@ -61,11 +64,16 @@ export function tenantLifecycle(tenant: Pick<TenantConfig, "state" | "deleteData
  * Reviewer notes for tenants not `active`: what their state does and what is left to do by hand. `exports` says
  * where the stack's export Jobs run and write (undefined when it runs no backup jobs: exports are then by hand).
  */
-export function lifecycleNotes(tenants: ReadonlyArray<Pick<TenantConfig, "id" | "state" | "deleteData">>, exports?: { namespace: string; prefix: string }): string[] {
+export function lifecycleNotes(
+  tenants: ReadonlyArray<Pick<TenantConfig, "id" | "state" | "deleteData">>,
+  exports?: { namespace: string; prefix: string },
+): string[] {
   return tenants.flatMap((t) => {
     switch (t.state) {
       case "suspended":
-        return [`tenant ${t.id} is suspended: its role cannot log in and its Redis user is off; data and credentials are kept`];
+        return [
+          `tenant ${t.id} is suspended: its role cannot log in and its Redis user is off; data and credentials are kept`,
+        ];
       case "offboarded":
         return [
           exports

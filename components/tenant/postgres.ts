@@ -34,10 +34,21 @@ export interface TenantPostgres {
  * (PostgreSQL grants both to everyone by default). The role's default search_path (`"$user", public`) finds the
  * schema first, in both layouts.
  */
-export function tenantPostgres(name: string, tenant: TenantConfig, lifecycle: Lifecycle, password: pulumi.Input<string>, args: TenantPostgresArgs, parent: pulumi.Resource): TenantPostgres {
+export function tenantPostgres(
+  name: string,
+  tenant: TenantConfig,
+  lifecycle: Lifecycle,
+  password: pulumi.Input<string>,
+  args: TenantPostgresArgs,
+  parent: pulumi.Resource,
+): TenantPostgres {
   const names = tenantNames(tenant.id);
   const dedicated = TIER_PROFILES[tenant.tier].isolation === "dedicated";
-  const result = { role: names.role, schema: names.schema, database: dedicated ? names.database : args.applicationDatabase };
+  const result = {
+    role: names.role,
+    schema: names.schema,
+    database: dedicated ? names.database : args.applicationDatabase,
+  };
   if (!lifecycle.keepsData) return result;
 
   const opts = { parent, provider: args.provider };
@@ -45,28 +56,57 @@ export function tenantPostgres(name: string, tenant: TenantConfig, lifecycle: Li
   const adopt = (id: string) => (args.adoptFrom ? { import: id } : {});
   const role = new postgresql.Role(
     `${name}-role`,
-    { name: names.role, login: lifecycle.canLogin, connectionLimit: tenantConnectionLimit(tenant), password, createDatabase: false, createRole: false, superuser: false },
+    {
+      name: names.role,
+      login: lifecycle.canLogin,
+      connectionLimit: tenantConnectionLimit(tenant),
+      password,
+      createDatabase: false,
+      createRole: false,
+      superuser: false,
+    },
     { ...data, additionalSecretOutputs: ["password"], ...adopt(names.role) },
   );
   let database: pulumi.Input<string> = args.applicationDatabase;
   if (dedicated) {
     const own = new postgresql.Database(
       `${name}-db`,
-      { name: names.database, owner: role.name, template: "template0", encoding: "UTF8", connectionLimit: -1, allowConnections: true },
+      {
+        name: names.database,
+        owner: role.name,
+        template: "template0",
+        encoding: "UTF8",
+        connectionLimit: -1,
+        allowConnections: true,
+      },
       { ...data, ...adopt(names.database) },
     );
     // Revoke everything PUBLIC holds on the database (CONNECT, TEMP): an empty privilege list revokes all.
-    new postgresql.Grant(`${name}-db-public-revoke`, { database: own.name, role: "public", objectType: "database", privileges: [] }, opts);
+    new postgresql.Grant(
+      `${name}-db-public-revoke`,
+      { database: own.name, role: "public", objectType: "database", privileges: [] },
+      opts,
+    );
     database = own.name;
     result.database = own.name;
   }
   const schemaDatabase = dedicated ? names.database : args.adoptFrom?.applicationDatabase;
-  new postgresql.Schema(`${name}-schema`, { name: names.schema, database, owner: role.name, dropCascade: lifecycle.dropCascade }, { ...data, ...adopt(`${schemaDatabase}.${names.schema}`) });
+  new postgresql.Schema(
+    `${name}-schema`,
+    { name: names.schema, database, owner: role.name, dropCascade: lifecycle.dropCascade },
+    { ...data, ...adopt(`${schemaDatabase}.${names.schema}`) },
+  );
   return result;
 }
 
 /** `postgresql://` URL of a tenant (TLS required; the password is URL-encoded). A secret when the password is. */
-export function databaseUrl(args: { role: string; password: pulumi.Input<string>; host: pulumi.Input<string>; port: pulumi.Input<number>; database: pulumi.Input<string> }) {
+export function databaseUrl(args: {
+  role: string;
+  password: pulumi.Input<string>;
+  host: pulumi.Input<string>;
+  port: pulumi.Input<number>;
+  database: pulumi.Input<string>;
+}) {
   return pulumi.secret(
     pulumi.interpolate`postgresql://${args.role}:${pulumi.output(args.password).apply(encodeURIComponent)}@${args.host}:${args.port}/${args.database}?sslmode=require`,
   );

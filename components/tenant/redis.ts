@@ -29,7 +29,10 @@ export const TENANT_DENIED_COMMANDS = ["scan", "randomkey", "pubsub"] as const;
  * configured patterns with `{id}` filled in, channels `tenant:<id>:*`, then all commands less the admin, dangerous
  * and name-leaking ones.
  */
-export function tenantAccessString(tenantId: string, options: { enabled: boolean; keyPatterns?: readonly string[] }): string {
+export function tenantAccessString(
+  tenantId: string,
+  options: { enabled: boolean; keyPatterns?: readonly string[] },
+): string {
   const prefix = tenantNames(tenantId).keyPrefix;
   const keys = [...new Set([`${prefix}*`, ...(options.keyPatterns ?? []).map((p) => p.replace("{id}", tenantId))])];
   return [
@@ -54,7 +57,14 @@ export function tenantRedisUserId(idPrefix: string, tenantId: string): string {
 }
 
 /** A tenant's ElastiCache user (on while active, off otherwise) and its membership in the platform's user group. */
-export function tenantRedisUser(name: string, tenantId: string, lifecycle: Lifecycle, password: pulumi.Input<string>, args: TenantRedisArgs, parent: pulumi.Resource) {
+export function tenantRedisUser(
+  name: string,
+  tenantId: string,
+  lifecycle: Lifecycle,
+  password: pulumi.Input<string>,
+  args: TenantRedisArgs,
+  parent: pulumi.Resource,
+) {
   const opts = { parent, provider: args.provider };
   const user = new aws.elasticache.User(
     `${name}-redis-user`,
@@ -68,11 +78,22 @@ export function tenantRedisUser(name: string, tenantId: string, lifecycle: Lifec
     },
     opts,
   );
-  new aws.elasticache.UserGroupAssociation(`${name}-redis-membership`, { userGroupId: args.userGroupId, userId: user.userId }, opts);
+  new aws.elasticache.UserGroupAssociation(
+    `${name}-redis-membership`,
+    { userGroupId: args.userGroupId, userId: user.userId },
+    opts,
+  );
   return user;
 }
 
 /** `rediss://` URL of a tenant's Redis user (TLS is required). A secret. */
-export function redisUrl(args: { user: string; password: pulumi.Input<string>; host: pulumi.Input<string>; port: pulumi.Input<number> }) {
-  return pulumi.secret(pulumi.interpolate`rediss://${args.user}:${pulumi.output(args.password).apply(encodeURIComponent)}@${args.host}:${args.port}`);
+export function redisUrl(args: {
+  user: string;
+  password: pulumi.Input<string>;
+  host: pulumi.Input<string>;
+  port: pulumi.Input<number>;
+}) {
+  return pulumi.secret(
+    pulumi.interpolate`rediss://${args.user}:${pulumi.output(args.password).apply(encodeURIComponent)}@${args.host}:${args.port}`,
+  );
 }

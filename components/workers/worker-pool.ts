@@ -37,7 +37,9 @@ function objectLabels(args: Pick<WorkerPoolArgs, "objectName" | "labels">, compo
  * The Deployment spec of a worker pool. With an HPA (`paused` false) it sets no `replicas`: the autoscaler owns
  * the count, and a `replicas` field would reset it on every `pulumi up`.
  */
-export function workerDeploymentSpec(args: Pick<WorkerPoolArgs, "pool" | "objectName" | "labels" | "paused">): Input.apps.v1.DeploymentSpec {
+export function workerDeploymentSpec(
+  args: Pick<WorkerPoolArgs, "pool" | "objectName" | "labels" | "paused">,
+): Input.apps.v1.DeploymentSpec {
   const { pool, objectName } = args;
   const selector = selectorLabels(objectName);
   const env = Object.entries(pool.env)
@@ -50,8 +52,19 @@ export function workerDeploymentSpec(args: Pick<WorkerPoolArgs, "pool" | "object
     ports: [{ name: "http", containerPort: pool.port }],
     env: [...env, { name: "TMPDIR", value: "/tmp" }],
     resources: { requests: { ...pool.resources.requests }, limits: { ...pool.resources.limits } },
-    livenessProbe: { httpGet: { path: pool.livenessPath, port: "http" }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-    readinessProbe: { httpGet: { path: pool.readinessPath, port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+    livenessProbe: {
+      httpGet: { path: pool.livenessPath, port: "http" },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    },
+    readinessProbe: {
+      httpGet: { path: pool.readinessPath, port: "http" },
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    },
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
   };
@@ -88,14 +101,20 @@ export function workerDeploymentSpec(args: Pick<WorkerPoolArgs, "pool" | "object
  */
 export function workerHpaMetrics(pool: WorkerPoolConfig): Input.autoscaling.v2.MetricSpec[] {
   const metrics: Input.autoscaling.v2.MetricSpec[] = [
-    { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: pool.cpuTargetPercent } } },
+    {
+      type: "Resource",
+      resource: { name: "cpu", target: { type: "Utilization", averageUtilization: pool.cpuTargetPercent } },
+    },
   ];
   if (pool.queue) {
     const labels = pool.queue.labels ?? {};
     metrics.push({
       type: "External",
       external: {
-        metric: { name: pool.queue.metric, ...(Object.keys(labels).length > 0 ? { selector: { matchLabels: labels } } : {}) },
+        metric: {
+          name: pool.queue.metric,
+          ...(Object.keys(labels).length > 0 ? { selector: { matchLabels: labels } } : {}),
+        },
         target: { type: "AverageValue", averageValue: String(pool.queue.targetPerPod) },
       },
     });
@@ -104,7 +123,9 @@ export function workerHpaMetrics(pool: WorkerPoolConfig): Input.autoscaling.v2.M
 }
 
 /** The HPA spec: bounds from config, fast scale-up, scale-down only after the stabilisation window. */
-export function workerHpaSpec(args: Pick<WorkerPoolArgs, "pool" | "objectName">): Input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+export function workerHpaSpec(
+  args: Pick<WorkerPoolArgs, "pool" | "objectName">,
+): Input.autoscaling.v2.HorizontalPodAutoscalerSpec {
   const { pool } = args;
   return {
     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: args.objectName },
@@ -131,7 +152,11 @@ export function workerHpaSpec(args: Pick<WorkerPoolArgs, "pool" | "objectName">)
 
 /** At most one pod of the pool is voluntarily evicted at a time; crash-looping pods never block a node drain. */
 export function workerPdbSpec(objectName: string): Input.policy.v1.PodDisruptionBudgetSpec {
-  return { maxUnavailable: 1, selector: { matchLabels: selectorLabels(objectName) }, unhealthyPodEvictionPolicy: "AlwaysAllow" };
+  return {
+    maxUnavailable: 1,
+    selector: { matchLabels: selectorLabels(objectName) },
+    unhealthyPodEvictionPolicy: "AlwaysAllow",
+  };
 }
 
 /** The pool config of an enterprise tenant's dedicated workers: the template pool, bound to the tenant's queue. */
@@ -156,15 +181,25 @@ export class WorkerPool extends pulumi.ComponentResource {
     super("platform:workers:WorkerPool", name, {}, opts);
     const { pool, objectName, namespace, provider } = args;
     if (pool.minReplicas > pool.maxReplicas) {
-      throw new pulumi.ResourceError(`worker pool ${objectName}: minReplicas (${pool.minReplicas}) exceeds maxReplicas (${pool.maxReplicas})`, this);
+      throw new pulumi.ResourceError(
+        `worker pool ${objectName}: minReplicas (${pool.minReplicas}) exceeds maxReplicas (${pool.maxReplicas})`,
+        this,
+      );
     }
     if (pool.minReplicas < 1 && !args.paused) {
-      throw new pulumi.ResourceError(`worker pool ${objectName}: minReplicas must be at least 1 (an HPA cannot scale up from 0); use paused to stop a pool`, this);
+      throw new pulumi.ResourceError(
+        `worker pool ${objectName}: minReplicas must be at least 1 (an HPA cannot scale up from 0); use paused to stop a pool`,
+        this,
+      );
     }
     const childOpts = { parent: this, provider };
     const metadata = (component: string) => ({ name: objectName, namespace, labels: objectLabels(args, component) });
 
-    const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata: metadata("worker"), spec: workerDeploymentSpec(args) }, childOpts);
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      { metadata: metadata("worker"), spec: workerDeploymentSpec(args) },
+      childOpts,
+    );
     this.deploymentName = deployment.metadata.name;
 
     if (!args.paused) {
@@ -175,7 +210,11 @@ export class WorkerPool extends pulumi.ComponentResource {
       );
       this.hpaName = hpa.metadata.name;
     }
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: metadata("disruption-budget"), spec: workerPdbSpec(objectName) }, childOpts);
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      { metadata: metadata("disruption-budget"), spec: workerPdbSpec(objectName) },
+      childOpts,
+    );
 
     this.registerOutputs({ deploymentName: this.deploymentName, hpaName: this.hpaName });
   }

@@ -7,7 +7,14 @@ import { kubernetesStackPolicies } from "./kubernetes-stack";
 import { safetyPolicies } from "./safety";
 
 /** Every policy of the pack, in the order the reports list them. */
-export const ALL_POLICIES: readonly Policy[] = [...dataPolicies, ...backupPolicies, ...safetyPolicies, ...kubernetesPolicies, ...kubernetesStackPolicies, ...alertPolicies];
+export const ALL_POLICIES: readonly Policy[] = [
+  ...dataPolicies,
+  ...backupPolicies,
+  ...safetyPolicies,
+  ...kubernetesPolicies,
+  ...kubernetesStackPolicies,
+  ...alertPolicies,
+];
 
 /** The pack's enforcement level where neither the policy nor the pack config says otherwise. */
 export const DEFAULT_ENFORCEMENT = "mandatory" as const;

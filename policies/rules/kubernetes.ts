@@ -15,7 +15,8 @@ const KUBERNETES_OBJECT = /^kubernetes:[a-z0-9.-]+\/[a-z0-9]+:[A-Za-z]+$/;
 
 export const kubernetesRecommendedLabels: ResourceValidationPolicy = {
   name: "kubernetes-recommended-labels",
-  description: "Every Kubernetes object carries the app.kubernetes.io/* recommended labels, so ownership and cost can be traced.",
+  description:
+    "Every Kubernetes object carries the app.kubernetes.io/* recommended labels, so ownership and cost can be traced.",
   validateResource: (args, reportViolation) => {
     if (!KUBERNETES_OBJECT.test(args.type) || args.type.endsWith("List")) return;
     const labels: Record<string, unknown> = args.props?.metadata?.labels ?? {};
@@ -42,7 +43,9 @@ export const kubernetesResources: ResourceValidationPolicy = {
         return container.resources?.[kind]?.[resource] === undefined;
       });
       if (missing.length > 0) {
-        report(`${describeObject(args.type, args.props, args.name)} ${label} does not set resources.${missing.join(", resources.")}. Fix: set CPU and memory requests and limits (platform:workers.<pool>.resources for worker pools) so the scheduler can place it and a leak cannot starve its neighbours.`);
+        report(
+          `${describeObject(args.type, args.props, args.name)} ${label} does not set resources.${missing.join(", resources.")}. Fix: set CPU and memory requests and limits (platform:workers.<pool>.resources for worker pools) so the scheduler can place it and a leak cannot starve its neighbours.`,
+        );
       }
     }
   },
@@ -56,7 +59,9 @@ export const kubernetesProbes: ResourceValidationPolicy = {
     for (const { container, label, init } of containersOf(podSpecOf(args.type, args.props))) {
       const missing = init ? [] : (["readinessProbe", "livenessProbe"] as const).filter((probe) => !container[probe]);
       if (missing.length > 0) {
-        report(`${describeObject(args.type, args.props, args.name)} ${label} has no ${missing.join(" and no ")}. Fix: add a readinessProbe (traffic and rollouts wait for it) and a livenessProbe (a hung process is restarted).`);
+        report(
+          `${describeObject(args.type, args.props, args.name)} ${label} has no ${missing.join(" and no ")}. Fix: add a readinessProbe (traffic and rollouts wait for it) and a livenessProbe (a hung process is restarted).`,
+        );
       }
     }
   },
@@ -78,7 +83,9 @@ export const kubernetesImageTag: ResourceValidationPolicy = {
     for (const { container, label } of containersOf(podSpecOf(args.type, args.props))) {
       const problem = imageTagProblem(String(container.image ?? ""));
       if (problem) {
-        report(`${describeObject(args.type, args.props, args.name)} ${label} image "${container.image}" ${problem}. Fix: pin a version tag or digest (e.g. ghcr.io/acme/worker:1.4.2) so every rollout and rollback is a reviewed change.`);
+        report(
+          `${describeObject(args.type, args.props, args.name)} ${label} image "${container.image}" ${problem}. Fix: pin a version tag or digest (e.g. ghcr.io/acme/worker:1.4.2) so every rollout and rollback is a reviewed change.`,
+        );
       }
     }
   },
@@ -94,9 +101,12 @@ export const kubernetesNonRoot: ResourceValidationPolicy = {
       const own: Props = container.securityContext ?? {};
       const runAsNonRoot = own.runAsNonRoot ?? pod.runAsNonRoot;
       const runAsUser = own.runAsUser ?? pod.runAsUser;
-      const problem = runAsUser === 0 ? "runAsUser is 0" : runAsNonRoot !== true ? "runAsNonRoot is not true" : undefined;
+      const problem =
+        runAsUser === 0 ? "runAsUser is 0" : runAsNonRoot !== true ? "runAsNonRoot is not true" : undefined;
       if (problem) {
-        report(`${describeObject(args.type, args.props, args.name)} ${label} may run as root (${problem}). Fix: set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod or the container.`);
+        report(
+          `${describeObject(args.type, args.props, args.name)} ${label} may run as root (${problem}). Fix: set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod or the container.`,
+        );
       }
     }
   },
@@ -113,11 +123,21 @@ export const kubernetesCronJobLimits: ResourceValidationPolicy = {
       missing.push(`concurrencyPolicy Forbid or Replace (it is ${spec.concurrencyPolicy ?? "unset, so Allow"})`);
     }
     if (spec.startingDeadlineSeconds === undefined) missing.push("startingDeadlineSeconds");
-    if (spec.jobTemplate?.spec?.activeDeadlineSeconds === undefined) missing.push("jobTemplate.spec.activeDeadlineSeconds");
+    if (spec.jobTemplate?.spec?.activeDeadlineSeconds === undefined)
+      missing.push("jobTemplate.spec.activeDeadlineSeconds");
     if (missing.length > 0) {
-      report(`${describeObject(args.type, args.props, args.name)} does not set ${missing.join(", ")}. Fix: set them, so a slow run neither piles up behind the next nor runs forever.`);
+      report(
+        `${describeObject(args.type, args.props, args.name)} does not set ${missing.join(", ")}. Fix: set them, so a slow run neither piles up behind the next nor runs forever.`,
+      );
     }
   },
 };
 
-export const kubernetesPolicies = [kubernetesRecommendedLabels, kubernetesResources, kubernetesProbes, kubernetesImageTag, kubernetesNonRoot, kubernetesCronJobLimits];
+export const kubernetesPolicies = [
+  kubernetesRecommendedLabels,
+  kubernetesResources,
+  kubernetesProbes,
+  kubernetesImageTag,
+  kubernetesNonRoot,
+  kubernetesCronJobLimits,
+];

@@ -26,7 +26,8 @@ export const STATEFUL_TYPES: Record<string, string> = {
 
 export const statefulResourcesProtected: ResourceValidationPolicy = {
   name: "stateful-resources-protected",
-  description: "In production, databases, buckets, KMS keys and tenant databases, schemas and roles are protected (or retained) against deletion.",
+  description:
+    "In production, databases, buckets, KMS keys and tenant databases, schemas and roles are protected (or retained) against deletion.",
   configSchema: ENVIRONMENT_CONFIG,
   validateResource: (args, report) => {
     const kind = STATEFUL_TYPES[args.type];
@@ -36,18 +37,24 @@ export const statefulResourcesProtected: ResourceValidationPolicy = {
     // The engine's analyzer sends `protect` only; the offline plan also sees retainOnDelete and accepts it.
     const retained = (args.opts as { retainOnDelete?: boolean }).retainOnDelete === true;
     if (args.opts.protect !== true && !retained) {
-      report(`${kind} "${args.name}" is neither protected nor retained in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete alone is invisible to \`pulumi preview --policy-pack\`).`);
+      report(
+        `${kind} "${args.name}" is neither protected nor retained in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete alone is invisible to \`pulumi preview --policy-pack\`).`,
+      );
     }
   },
 };
 
 /** Names of environment variables and config keys that hold credentials (the credential word ends the name). */
-export const CREDENTIAL_NAME = /(^|[_.-])(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|SECRET_ACCESS_KEY)$/i;
+export const CREDENTIAL_NAME =
+  /(^|[_.-])(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|SECRET_ACCESS_KEY)$/i;
 /** A URL with a password in it (`postgres://user:pass@host`). */
 export const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
 
 const looksLikeCredential = (name: string, value: unknown) =>
-  typeof value === "string" && value !== "" && value !== UNKNOWN_PLACEHOLDER && (CREDENTIAL_NAME.test(name) || URL_WITH_PASSWORD.test(value));
+  typeof value === "string" &&
+  value !== "" &&
+  value !== UNKNOWN_PLACEHOLDER &&
+  (CREDENTIAL_NAME.test(name) || URL_WITH_PASSWORD.test(value));
 
 function plainSecretData(props: Props): string[] {
   const plain: string[] = [];
@@ -63,20 +70,25 @@ function plainSecretData(props: Props): string[] {
 
 export const kubernetesNoPlaintextCredentials: ResourceValidationPolicy = {
   name: "kubernetes-no-plaintext-credentials",
-  description: "No container env value or ConfigMap holds a credential in plain text, and Secret values are Pulumi secrets.",
+  description:
+    "No container env value or ConfigMap holds a credential in plain text, and Secret values are Pulumi secrets.",
   validateResource: (args, report) => {
     const what = describeObject(args.type, args.props, args.name);
     for (const { container, label } of containersOf(podSpecOf(args.type, args.props))) {
       for (const env of (container.env ?? []) as Props[]) {
         if (looksLikeCredential(String(env.name), env.value)) {
-          report(`${what} ${label} sets ${env.name} to a literal value that looks like a credential. Fix: put it in a Secret and read it with valueFrom.secretKeyRef (a literal is readable by anyone who can read the ${args.type.split(":").pop()}).`);
+          report(
+            `${what} ${label} sets ${env.name} to a literal value that looks like a credential. Fix: put it in a Secret and read it with valueFrom.secretKeyRef (a literal is readable by anyone who can read the ${args.type.split(":").pop()}).`,
+          );
         }
       }
     }
     if (args.type === "kubernetes:core/v1:ConfigMap") {
       for (const [key, value] of Object.entries((args.props.data ?? {}) as Record<string, unknown>)) {
         if (looksLikeCredential(key, value)) {
-          report(`${what} holds ${key}, which looks like a credential. Fix: move it to a Secret built from a Pulumi secret, and mount or reference that instead.`);
+          report(
+            `${what} holds ${key}, which looks like a credential. Fix: move it to a Secret built from a Pulumi secret, and mount or reference that instead.`,
+          );
         }
       }
     }
@@ -84,7 +96,9 @@ export const kubernetesNoPlaintextCredentials: ResourceValidationPolicy = {
     if (args.type === "kubernetes:core/v1:Secret" && isOfflineRecording(args.opts)) {
       const plain = plainSecretData(args.props);
       if (plain.length > 0) {
-        report(`${what} has ${plain.join(", ")} in plain text in the program, so the Pulumi state and previews show it. Fix: wrap the value with pulumi.secret() or take it from a secret output (e.g. random.RandomPassword.result).`);
+        report(
+          `${what} has ${plain.join(", ")} in plain text in the program, so the Pulumi state and previews show it. Fix: wrap the value with pulumi.secret() or take it from a secret output (e.g. random.RandomPassword.result).`,
+        );
       }
     }
   },

@@ -66,7 +66,11 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
 };
 
 /** Workloads that run until stopped (probes apply to them, not to Jobs). */
-export const LONG_RUNNING_WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet"];
+export const LONG_RUNNING_WORKLOADS = [
+  "kubernetes:apps/v1:Deployment",
+  "kubernetes:apps/v1:StatefulSet",
+  "kubernetes:apps/v1:DaemonSet",
+];
 
 export const isWorkload = (type: string) => type in POD_SPEC_PATHS;
 
@@ -88,13 +92,22 @@ export interface ContainerRef {
 
 /** Containers and init containers of a pod spec. */
 export function containersOf(podSpec: Props | undefined): ContainerRef[] {
-  const main = ((podSpec?.containers ?? []) as Props[]).map((c) => ({ container: c, label: `container "${c.name}"`, init: false }));
-  const init = ((podSpec?.initContainers ?? []) as Props[]).map((c) => ({ container: c, label: `init container "${c.name}"`, init: true }));
+  const main = ((podSpec?.containers ?? []) as Props[]).map((c) => ({
+    container: c,
+    label: `container "${c.name}"`,
+    init: false,
+  }));
+  const init = ((podSpec?.initContainers ?? []) as Props[]).map((c) => ({
+    container: c,
+    label: `init container "${c.name}"`,
+    init: true,
+  }));
   return [...main, ...init];
 }
 
 /** `Deployment "ns/name"`: how messages name a Kubernetes object. */
-export const describeObject = (type: string, props: Props, name: string) => `${kindOf(type)} "${objectName(props, name)}"`;
+export const describeObject = (type: string, props: Props, name: string) =>
+  `${kindOf(type)} "${objectName(props, name)}"`;
 
 /** True when every label of `selector` is set to the same value in `labels` (an empty selector matches nothing here). */
 export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
@@ -131,7 +144,9 @@ export function linkedResources(
 ): PolicyResource[] {
   const byProperty = (from.propertyDependencies?.[property] ?? []).filter((r) => candidates.includes(r));
   if (byProperty.length > 0) return byProperty;
-  const values = ([] as unknown[]).concat(known(() => from.props?.[property]) ?? []).filter((v) => typeof v === "string" && v !== "");
+  const values = ([] as unknown[])
+    .concat(known(() => from.props?.[property]) ?? [])
+    .filter((v) => typeof v === "string" && v !== "");
   const byValue = candidates.filter((c) => {
     const key = known(() => keyOf(c));
     return typeof key === "string" && values.includes(key);
@@ -151,6 +166,7 @@ export function parameterMap(group: PolicyResource | undefined): Map<string, str
 export function longestIntervalMinutes(expression: string): number {
   const runs = new Cron(expression, { paused: true, timezone: "UTC" }).nextRuns(60, new Date("2030-01-01T00:00:00Z"));
   let longest = 0;
-  for (let i = 1; i < runs.length; i++) longest = Math.max(longest, (runs[i].getTime() - runs[i - 1].getTime()) / 60_000);
+  for (let i = 1; i < runs.length; i++)
+    longest = Math.max(longest, (runs[i].getTime() - runs[i - 1].getTime()) / 60_000);
   return longest;
 }

@@ -6,7 +6,14 @@
  * the figures AWS publishes to within a few connections.
  */
 const MEMORY_GIB_PER_VCPU: Record<string, number> = { r: 8, x: 16, m: 4, c: 2 };
-const BURSTABLE_MEMORY_GIB: Record<string, number> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
+const BURSTABLE_MEMORY_GIB: Record<string, number> = {
+  micro: 1,
+  small: 2,
+  medium: 4,
+  large: 8,
+  xlarge: 16,
+  "2xlarge": 32,
+};
 
 /** Nominal memory of an RDS instance class in GiB, or undefined for a class this table does not know. */
 export function instanceClassMemoryGib(instanceClass: string): number | undefined {
@@ -16,7 +23,14 @@ export function instanceClassMemoryGib(instanceClass: string): number | undefine
   if (family === "t") return BURSTABLE_MEMORY_GIB[size];
   const perVcpu = MEMORY_GIB_PER_VCPU[family[0]];
   if (perVcpu === undefined) return undefined;
-  const vcpus = size === "large" ? 2 : size === "xlarge" ? 4 : /^(\d+)xlarge$/.test(size) ? 4 * Number(size.replace("xlarge", "")) : undefined;
+  const vcpus =
+    size === "large"
+      ? 2
+      : size === "xlarge"
+        ? 4
+        : /^(\d+)xlarge$/.test(size)
+          ? 4 * Number(size.replace("xlarge", ""))
+          : undefined;
   return vcpus === undefined ? undefined : vcpus * perVcpu;
 }
 
@@ -31,7 +45,11 @@ export function defaultMaxConnections(instanceClass: string): number | undefined
  * The `max_connections` the instance runs with: the parameter when config sets it, else `database.maxConnections`,
  * else RDS's default for the class; undefined when none is known.
  */
-export function effectiveMaxConnections(database: { instanceClass: string; maxConnections?: number; parameters: Record<string, string | number> }): number | undefined {
+export function effectiveMaxConnections(database: {
+  instanceClass: string;
+  maxConnections?: number;
+  parameters: Record<string, string | number>;
+}): number | undefined {
   const fromParameter = database.parameters.max_connections;
   if (fromParameter !== undefined && Number.isFinite(Number(fromParameter))) return Number(fromParameter);
   return database.maxConnections ?? defaultMaxConnections(database.instanceClass);

@@ -10,7 +10,10 @@ export function dnsLabel(min: number, max: number, what: string) {
     .string()
     .min(min, `${what} must be ${min}–${max} characters long`)
     .max(max, `${what} must be ${min}–${max} characters long`)
-    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, `${what} must be a DNS label: lowercase a-z, 0-9 and "-", starting with a letter, not ending with "-"`);
+    .regex(
+      /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+      `${what} must be a DNS label: lowercase a-z, 0-9 and "-", starting with a letter, not ending with "-"`,
+    );
 }
 
 /** Checks a Kubernetes CronJob schedule: exactly five fields that croner accepts. Returns a problem or undefined. */
@@ -78,8 +81,12 @@ export const memoryQuantity = z
  */
 export const imageReference = z
   .string()
-  .regex(/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, 'an image reference such as "ghcr.io/acme/worker:1.4.2"');
+  .regex(
+    /^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+    'an image reference such as "ghcr.io/acme/worker:1.4.2"',
+  );
 
-export const percent = (what: string) => z.number().gt(0, `${what} is a percentage above 0`).max(100, `${what} is at most 100`);
+export const percent = (what: string) =>
+  z.number().gt(0, `${what} is a percentage above 0`).max(100, `${what} is at most 100`);
 
 export const positiveInt = z.number().int().positive();

@@ -12,14 +12,20 @@ export const networkSchema = z.strictObject({
   /** VPC that holds the data tier. */
   vpcId: z.string().regex(/^vpc-[0-9a-z]+$/, 'a VPC id such as "vpc-0abc"'),
   /** Private subnets (two or more, in different zones) for the database and Redis subnet groups. */
-  privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-z]+$/, 'a subnet id such as "subnet-0abc"')).min(2, "at least two subnets in different availability zones"),
+  privateSubnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-z]+$/, 'a subnet id such as "subnet-0abc"'))
+    .min(2, "at least two subnets in different availability zones"),
   /** Security group of the Kubernetes nodes: the only source admitted to the database and Redis. */
   clusterSecurityGroupId: z.string().regex(/^sg-[0-9a-z]+$/, 'a security group id such as "sg-0abc"'),
 });
 
 export const kubernetesSchema = z.strictObject({
   /** Namespace of the platform's own workloads. */
-  namespace: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "a DNS label").max(63).default("platform"),
+  namespace: z
+    .string()
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "a DNS label")
+    .max(63)
+    .default("platform"),
   /** kubeconfig context to use; the ambient kubeconfig's current context when unset. */
   context: z.string().optional(),
   /**
@@ -28,7 +34,10 @@ export const kubernetesSchema = z.strictObject({
    */
   oidcProviderArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/, 'an IAM OIDC provider ARN such as "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF"')
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/,
+      'an IAM OIDC provider ARN such as "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF"',
+    )
     .optional(),
 });
 
@@ -36,7 +45,9 @@ export const kubernetesSchema = z.strictObject({
  * Names the restored instance (its Pulumi name and RDS identifier): a DNS label of at most 24 characters. Defaults to
  * one derived from the source (`snapshot-<id>`, `pitr-<time>`); set it when two restores would derive the same.
  */
-const restoreLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,22}[a-z0-9])?$/, 'a DNS label of at most 24 characters, such as "restore-2026-11-20"');
+const restoreLabel = z
+  .string()
+  .regex(/^[a-z]([-a-z0-9]{0,22}[a-z0-9])?$/, 'a DNS label of at most 24 characters, such as "restore-2026-11-20"');
 
 /** Where a restored instance comes from: an RDS snapshot, or a point in time of another instance. */
 export const restoreSchema = z.union([
@@ -57,7 +68,10 @@ export type RestoreSource = z.output<typeof restoreSchema>;
  * retires it: `restore` names how it was made (none = the stack's original instance), `retire: true` lifts its
  * protection and deletion protection so the next change may drop the entry (RDS then takes its final snapshot).
  */
-const retainedInstanceSchema = z.strictObject({ restore: restoreSchema.optional(), retire: z.boolean().default(false) });
+const retainedInstanceSchema = z.strictObject({
+  restore: restoreSchema.optional(),
+  retire: z.boolean().default(false),
+});
 
 export function databaseSchema(env: Environment) {
   return z.strictObject({
@@ -66,12 +80,22 @@ export function databaseSchema(env: Environment) {
       .string()
       .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.r6g.large"')
       .default(prod(env) ? "db.r6g.large" : "db.t4g.medium"),
-    allocatedStorageGb: z.number().int().min(20).max(65536).default(prod(env) ? 200 : 20),
+    allocatedStorageGb: z
+      .number()
+      .int()
+      .min(20)
+      .max(65536)
+      .default(prod(env) ? 200 : 20),
     maxAllocatedStorageGb: z.number().int().min(20).max(65536).optional(),
     multiAz: z.boolean().default(prod(env)),
     allowSingleAz: z.boolean().default(false),
     singleAzReason: z.string().min(10).optional(),
-    backupRetentionDays: z.number().int().min(1).max(35).default(prod(env) ? 30 : 7),
+    backupRetentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(35)
+      .default(prod(env) ? 30 : 7),
     backupWindow: dailyWindow.default("03:00-04:00"),
     maintenanceWindow: weeklyWindow.default("sun:04:30-sun:05:30"),
     deletionProtection: z.boolean().default(prod(env)),
@@ -83,9 +107,19 @@ export function databaseSchema(env: Environment) {
     performanceInsightsRetentionDays: z.union([7, 31, 62, 93, 186, 372, 731].map((n) => z.literal(n))).default(7),
     monitoringIntervalSeconds: z.union([0, 1, 5, 10, 15, 30, 60].map((n) => z.literal(n))).default(prod(env) ? 60 : 0),
     replicateBackupsToDr: z.boolean().default(prod(env)),
-    parameters: z.record(z.string().regex(/^[a-z_.]+$/, "a PostgreSQL parameter name"), z.union([z.string(), z.number()])).default({}),
-    applicationDatabase: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL identifier").default("app"),
-    platformPoolConnections: z.number().int().min(1).max(5000).default(prod(env) ? 100 : 20),
+    parameters: z
+      .record(z.string().regex(/^[a-z_.]+$/, "a PostgreSQL parameter name"), z.union([z.string(), z.number()]))
+      .default({}),
+    applicationDatabase: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL identifier")
+      .default("app"),
+    platformPoolConnections: z
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .default(prod(env) ? 100 : 20),
     maxConnections: z.number().int().min(10).max(262143).optional(),
     adminHost: z.string().min(1).optional(),
     adminPort: z.number().int().min(1).max(65535).optional(),
@@ -108,18 +142,27 @@ export const TENANT_KEY_PREFIX = "tenant:";
  */
 export function tenantKeyPatternProblem(pattern: string, others: readonly string[]): string | undefined {
   const parts = pattern.split("{id}");
-  if (/\s/.test(pattern) || parts.length !== 2) return 'a key pattern without spaces and with exactly one "{id}" placeholder, such as "session:{id}:*"';
+  if (/\s/.test(pattern) || parts.length !== 2)
+    return 'a key pattern without spaces and with exactly one "{id}" placeholder, such as "session:{id}:*"';
   const [prefix, rest] = parts;
-  if (!/^[^*?[\]\\]*[^a-z0-9*?[\]\\-]$/.test(prefix)) return 'the text before "{id}" must be a literal ending in a separator such as ":" (no *, ?, [ or \\): a glob there could match other tenants\' keys';
-  if (!/^([^a-z0-9*?[\]\\-].*)?$/.test(rest)) return '"{id}" must end the pattern or be followed by a separator such as ":" (e.g. "session:{id}:*"), else tenant "acme" would match the keys of "acme-labs"';
-  const clash = [TENANT_KEY_PREFIX, ...others.map((o) => o.split("{id}")[0])].find((other) => other !== prefix && (other.startsWith(prefix) || prefix.startsWith(other)));
-  if (clash !== undefined) return `its prefix "${prefix}" and the prefix "${clash}" overlap: one tenant's keys could fall under another tenant's pattern; use distinct prefixes`;
+  if (!/^[^*?[\]\\]*[^a-z0-9*?[\]\\-]$/.test(prefix))
+    return 'the text before "{id}" must be a literal ending in a separator such as ":" (no *, ?, [ or \\): a glob there could match other tenants\' keys';
+  if (!/^([^a-z0-9*?[\]\\-].*)?$/.test(rest))
+    return '"{id}" must end the pattern or be followed by a separator such as ":" (e.g. "session:{id}:*"), else tenant "acme" would match the keys of "acme-labs"';
+  const clash = [TENANT_KEY_PREFIX, ...others.map((o) => o.split("{id}")[0])].find(
+    (other) => other !== prefix && (other.startsWith(prefix) || prefix.startsWith(other)),
+  );
+  if (clash !== undefined)
+    return `its prefix "${prefix}" and the prefix "${clash}" overlap: one tenant's keys could fall under another tenant's pattern; use distinct prefixes`;
   return undefined;
 }
 
 const tenantKeyPatterns = z.array(z.string()).superRefine((patterns, ctx) => {
   patterns.forEach((pattern, i) => {
-    const problem = tenantKeyPatternProblem(pattern, patterns.filter((_, j) => j !== i));
+    const problem = tenantKeyPatternProblem(
+      pattern,
+      patterns.filter((_, j) => j !== i),
+    );
     if (problem) ctx.addIssue({ code: "custom", path: [i], message: problem });
   });
 });
@@ -131,8 +174,18 @@ export function redisSchema(env: Environment) {
       .string()
       .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as "cache.r6g.large"')
       .default(prod(env) ? "cache.r6g.large" : "cache.t4g.small"),
-    replicasPerShard: z.number().int().min(0).max(5).default(prod(env) ? 1 : 0),
-    snapshotRetentionDays: z.number().int().min(0).max(35).default(prod(env) ? 7 : 1),
+    replicasPerShard: z
+      .number()
+      .int()
+      .min(0)
+      .max(5)
+      .default(prod(env) ? 1 : 0),
+    snapshotRetentionDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(35)
+      .default(prod(env) ? 7 : 1),
     snapshotWindow: dailyWindow.default("05:00-06:00"),
     maintenanceWindow: weeklyWindow.default("sun:06:30-sun:07:30"),
     /** Connection ceiling the connections alarm measures against (ElastiCache fixes maxclients at 65000). */

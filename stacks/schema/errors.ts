@@ -17,7 +17,9 @@ export class ConfigError extends Error {
 }
 
 export function formatProblems(problems: ConfigProblem[]): string {
-  const lines = problems.map((p) => `  - ${p.key}${p.value === undefined ? " (missing)" : ` = ${p.value}`}: ${p.message}`);
+  const lines = problems.map(
+    (p) => `  - ${p.key}${p.value === undefined ? " (missing)" : ` = ${p.value}`}: ${p.message}`,
+  );
   return `invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 
@@ -53,7 +55,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const kept = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+      );
       previous = kept;
     }
   }
@@ -78,7 +84,8 @@ export function knownKeysAt(schema: AnySchema, path: Path): string[] {
   const defs = (s: AnySchema) => (s as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
   const unwrap = (s: AnySchema): AnySchema[] => {
     const def = defs(s);
-    if (def.type === "default" || def.type === "optional" || def.type === "nullable" || def.type === "prefault") return unwrap(def.innerType as AnySchema);
+    if (def.type === "default" || def.type === "optional" || def.type === "nullable" || def.type === "prefault")
+      return unwrap(def.innerType as AnySchema);
     if (def.type === "pipe") return unwrap(def.in as AnySchema);
     if (def.type === "union") return (def.options as AnySchema[]).flatMap(unwrap);
     return [s];
@@ -128,7 +135,13 @@ function describeExpected(issue: z.core.$ZodIssue): string {
 }
 
 /** Turns zod issues for one config section into problems that name the full key and the value given. */
-export function problemsFromIssues(namespace: string, section: string, raw: unknown, schema: AnySchema, issues: z.core.$ZodIssue[]): ConfigProblem[] {
+export function problemsFromIssues(
+  namespace: string,
+  section: string,
+  raw: unknown,
+  schema: AnySchema,
+  issues: z.core.$ZodIssue[],
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     const path = [section, ...issue.path];
@@ -145,7 +158,11 @@ export function problemsFromIssues(namespace: string, section: string, raw: unkn
       continue;
     }
     const found = valueAt(raw, issue.path);
-    problems.push({ key: keyName(namespace, path), value: found.found ? showValue(found.value) : undefined, message: describeExpected(issue) });
+    problems.push({
+      key: keyName(namespace, path),
+      value: found.found ? showValue(found.value) : undefined,
+      message: describeExpected(issue),
+    });
   }
   return problems;
 }

@@ -2,12 +2,16 @@ import { z } from "zod";
 import { Environment, awsRegion, dnsLabel } from "./common";
 
 const fraction = z.number().gt(0, "a fraction above 0").max(1, "a fraction of at most 1 (0.05 = 5 %)");
-const promDuration = z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, 'a Prometheus duration such as "30s", "5m" or "4h"');
+const promDuration = z
+  .string()
+  .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, 'a Prometheus duration such as "30s", "5m" or "4h"');
 const pct = z.number().gt(0, "a percentage above 0").max(100, "a percentage of at most 100");
 
 /** Warning/critical pairs; the cross-field check that warning < critical lives in the top-level schema. */
 function levels(value: z.ZodNumber, warning: number, critical: number) {
-  return z.strictObject({ warning: value.default(warning), critical: value.default(critical) }).default({ warning, critical });
+  return z
+    .strictObject({ warning: value.default(warning), critical: value.default(critical) })
+    .default({ warning, critical });
 }
 
 /**
@@ -62,15 +66,21 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 function metricSetting(key: keyof typeof DEFAULT_METRICS) {
   const base = z.string().min(1);
-  if (key === "upJob") return base.regex(/^[^"\\]+$/, "a job label value without quotes or backslashes").default(DEFAULT_METRICS[key]);
+  if (key === "upJob")
+    return base.regex(/^[^"\\]+$/, "a job label value without quotes or backslashes").default(DEFAULT_METRICS[key]);
   if (key === "httpErrorMatcher") {
-    return base.regex(/^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"[^"]*"$/, 'one PromQL label matcher, such as code=~"5.."').default(DEFAULT_METRICS[key]);
+    return base
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"[^"]*"$/, 'one PromQL label matcher, such as code=~"5.."')
+      .default(DEFAULT_METRICS[key]);
   }
   if (key === "tenantLabel") return base.regex(LABEL_NAME, "a Prometheus label name").default(DEFAULT_METRICS[key]);
   return base.regex(METRIC_NAME, "a Prometheus metric name").default(DEFAULT_METRICS[key]);
 }
 
-const labelMap = z.record(z.string().regex(/^([a-z0-9.-]+\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/, "a Kubernetes label key"), z.string().max(63));
+const labelMap = z.record(
+  z.string().regex(/^([a-z0-9.-]+\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/, "a Kubernetes label key"),
+  z.string().max(63),
+);
 
 export function alertsSchema(_env: Environment) {
   const metrics = Object.fromEntries(
@@ -81,7 +91,9 @@ export function alertsSchema(_env: Environment) {
     enabled: z.boolean().default(true),
     errorRate: levels(fraction, 0.05, 0.1),
     latencyP95Seconds: levels(z.number().positive(), 5, 10),
-    cpuPercent: z.strictObject({ warning: pct.default(80), forMinutes: z.number().int().min(1).max(120).default(10) }).default({ warning: 80, forMinutes: 10 }),
+    cpuPercent: z
+      .strictObject({ warning: pct.default(80), forMinutes: z.number().int().min(1).max(120).default(10) })
+      .default({ warning: 80, forMinutes: 10 }),
     memoryPercent: levels(pct, 85, 95),
     diskPercent: levels(pct, 80, 90),
     dbConnectionsPercent: levels(pct, 80, 95),
@@ -89,7 +101,12 @@ export function alertsSchema(_env: Environment) {
     redisMemoryPercent: levels(pct, 80, 90),
     queueBacklog: levels(z.number().int().positive(), 1000, 5000),
     jobFailureRate: levels(fraction, 0.05, 0.2),
-    backupStaleHours: z.number().int().min(1).max(24 * 14).default(26),
+    backupStaleHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 14)
+      .default(26),
     certificateExpiryDays: z.number().int().min(1).max(365).default(30),
     replicationLagSeconds: levels(z.number().positive(), 60, 300),
     runbookBaseUrl: z.url().default("https://github.com/acme/platform/blob/main/docs/runbooks"),
@@ -106,7 +123,14 @@ export function alertsSchema(_env: Environment) {
         groupInterval: promDuration.default("5m"),
         repeatInterval: promDuration.default("4h"),
       })
-      .default({ pagingReceiver: "pager", chatReceiver: "chat", chatChannel: "#platform-alerts", groupWait: "30s", groupInterval: "5m", repeatInterval: "4h" }),
+      .default({
+        pagingReceiver: "pager",
+        chatReceiver: "chat",
+        chatChannel: "#platform-alerts",
+        groupWait: "30s",
+        groupInterval: "5m",
+        repeatInterval: "4h",
+      }),
     metrics: z.strictObject(metrics).default({ ...DEFAULT_METRICS } as never),
   });
 }
@@ -115,16 +139,28 @@ export function drSchema(env: Environment) {
   return z.strictObject({
     region: awsRegion,
     role: z.enum(["primary", "standby"]).default("primary"),
-    rpoMinutes: z.number().int().min(1).max(24 * 60).default(15),
+    rpoMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
     rtoHours: z.number().min(0.25).max(72).default(4),
-    standbyWorkerFraction: z.number().min(0).max(1).default(env === "production" ? 0.25 : 0),
+    standbyWorkerFraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(env === "production" ? 0.25 : 0),
     /**
      * ARN of the primary's RDS instance in `region`, for a stack that runs in the DR region: while `role` is
      * `standby` the database is a cross-region read replica of it; after `role: primary` the promoted replica.
      */
     sourceDbArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:rds:[a-z]{2}(-[a-z]+)+-\d:\d{12}:db:[a-z][a-z0-9-]*$/, 'an RDS instance ARN such as "arn:aws:rds:us-east-1:123456789012:db:platform-db-instance-0a1b2c3"')
+      .regex(
+        /^arn:aws[a-z-]*:rds:[a-z]{2}(-[a-z]+)+-\d:\d{12}:db:[a-z][a-z0-9-]*$/,
+        'an RDS instance ARN such as "arn:aws:rds:us-east-1:123456789012:db:platform-db-instance-0a1b2c3"',
+      )
       .optional(),
   });
 }
@@ -134,8 +170,14 @@ export const maintenanceSchema = z
     enabled: z.boolean().default(false),
     snapshot: z
       .string()
-      .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,254}$/, "an RDS snapshot identifier: letters, digits and hyphens, starting with a letter")
-      .refine((s) => !s.endsWith("-") && !s.includes("--"), "an RDS snapshot identifier cannot end with a hyphen or contain two consecutive hyphens")
+      .regex(
+        /^[a-zA-Z][a-zA-Z0-9-]{0,254}$/,
+        "an RDS snapshot identifier: letters, digits and hyphens, starting with a letter",
+      )
+      .refine(
+        (s) => !s.endsWith("-") && !s.includes("--"),
+        "an RDS snapshot identifier cannot end with a hyphen or contain two consecutive hyphens",
+      )
       .optional(),
     reason: z.string().optional(),
   })
@@ -169,13 +211,21 @@ export function alertReceiverProblems(
     const how = `set it with \`pulumi config set --secret ${key} <value>\``;
     const value = raw[name];
     if (value === undefined) {
-      if (env === "production" && alertsEnabled) problems.push({ key, message: `required in production while platform:alerts.enabled is true: ${ALERT_RECEIVER_SECRETS[name]}; ${how}` });
+      if (env === "production" && alertsEnabled)
+        problems.push({
+          key,
+          message: `required in production while platform:alerts.enabled is true: ${ALERT_RECEIVER_SECRETS[name]}; ${how}`,
+        });
       continue;
     }
     if (typeof value !== "string" || value.trim() === "") {
       problems.push({ key, value: "[secret]", message: `must be a non-empty string: ${ALERT_RECEIVER_SECRETS[name]}` });
     } else if (secretKeys && !secretKeys.includes(key)) {
-      problems.push({ key, value: "[not shown]", message: `must be a secret: a plain value sits readable in Pulumi.<stack>.yaml; ${how}` });
+      problems.push({
+        key,
+        value: "[not shown]",
+        message: `must be a secret: a plain value sits readable in Pulumi.<stack>.yaml; ${how}`,
+      });
     }
   }
   return problems;

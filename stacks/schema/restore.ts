@@ -3,7 +3,11 @@ import type { RestoreSource } from "./data";
 /** Key of the stack's original instance (never restored). */
 export const ORIGINAL_INSTANCE = "original";
 
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 
 /**
  * The key that names an RDS instance of the stack: `original` for the instance the stack was created with, else the

@@ -20,7 +20,10 @@ export const tenancySchema = z
     /** Shards only: the fully qualified platform stack, `<org>/<project>/<stack>` (e.g. `acme-org/platform/prod`). */
     platformStack: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a fully qualified stack name "<org>/<project>/<stack>", e.g. "acme-org/platform/prod"')
+      .regex(
+        /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+        'a fully qualified stack name "<org>/<project>/<stack>", e.g. "acme-org/platform/prod"',
+      )
       .optional(),
     /** Shards only: the shard's name, a DNS label (`Pulumi.<platform>-tenants-<shard>.yaml`). */
     shard: dnsLabel(1, 20, "a shard name").optional(),

@@ -49,7 +49,10 @@ export const tenantSchema = z.strictObject({
     .string()
     .min(3, "tenant ids are 3–32 characters long")
     .max(32, "tenant ids are 3–32 characters long")
-    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'tenant ids are DNS labels: lowercase a-z, 0-9 and "-", starting with a letter, not ending with "-"')
+    .regex(
+      /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+      'tenant ids are DNS labels: lowercase a-z, 0-9 and "-", starting with a letter, not ending with "-"',
+    )
     .refine((id) => !id.includes("--"), 'tenant ids contain no "--" (ElastiCache user ids refuse consecutive hyphens)'),
   name: z.string().min(1).max(200),
   tier: z.enum(TIERS),
@@ -62,7 +65,13 @@ export const tenantSchema = z.strictObject({
   dedicatedWorkers: z.boolean().default(false),
   connectionLimit: z.number().int().min(1).max(5000).optional(),
   redisUser: z.boolean().optional(),
-  quota: z.strictObject({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional(), pods: z.number().int().min(1).optional() }).optional(),
+  quota: z
+    .strictObject({
+      cpu: cpuQuantity.optional(),
+      memory: memoryQuantity.optional(),
+      pods: z.number().int().min(1).optional(),
+    })
+    .optional(),
 });
 
 export const tenantsSchema = z.array(tenantSchema).default([]);
@@ -70,7 +79,8 @@ export const tenantsSchema = z.array(tenantSchema).default([]);
 type TenantEntry = z.output<typeof tenantSchema>;
 
 /** The tenant's PostgreSQL CONNECTION LIMIT: its override, else its tier's. */
-export const tenantConnectionLimit = (t: Pick<TenantEntry, "tier" | "connectionLimit">) => t.connectionLimit ?? TIER_PROFILES[t.tier].connectionLimit;
+export const tenantConnectionLimit = (t: Pick<TenantEntry, "tier" | "connectionLimit">) =>
+  t.connectionLimit ?? TIER_PROFILES[t.tier].connectionLimit;
 
 /** Whether a tenant gets an ElastiCache user of its own: its `redisUser` override, else whether its tier is listed. */
 export const hasRedisUser = (t: Pick<TenantEntry, "tier" | "redisUser" | "state">, tenantUserTiers: readonly Tier[]) =>

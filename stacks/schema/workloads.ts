@@ -2,8 +2,12 @@ import { z } from "zod";
 import { Environment, cpuQuantity, cronSchedule, dnsLabel, imageReference, memoryQuantity } from "./common";
 
 const resourcesSchema = z.strictObject({
-  requests: z.strictObject({ cpu: cpuQuantity.default("250m"), memory: memoryQuantity.default("512Mi") }).default({ cpu: "250m", memory: "512Mi" }),
-  limits: z.strictObject({ cpu: cpuQuantity.default("1"), memory: memoryQuantity.default("1Gi") }).default({ cpu: "1", memory: "1Gi" }),
+  requests: z
+    .strictObject({ cpu: cpuQuantity.default("250m"), memory: memoryQuantity.default("512Mi") })
+    .default({ cpu: "250m", memory: "512Mi" }),
+  limits: z
+    .strictObject({ cpu: cpuQuantity.default("1"), memory: memoryQuantity.default("1Gi") })
+    .default({ cpu: "1", memory: "1Gi" }),
 });
 
 export const workerPoolSchema = z.strictObject({
@@ -25,7 +29,10 @@ export const workerPoolSchema = z.strictObject({
   readinessPath: z.string().startsWith("/").default("/readyz"),
   terminationGracePeriodSeconds: z.number().int().min(0).max(86400).default(300),
   scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
-  resources: resourcesSchema.default({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
+  resources: resourcesSchema.default({
+    requests: { cpu: "250m", memory: "512Mi" },
+    limits: { cpu: "1", memory: "1Gi" },
+  }),
   env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name"), z.string()).default({}),
 });
 
@@ -49,7 +56,12 @@ export function jobsSchema(_env: Environment) {
         command: z.array(z.string()).min(1).default(["app", "jobs", "reconcile"]),
         stuckAfterMinutes: z.number().int().min(5).max(1440).default(60),
       })
-      .default({ enabled: true, schedule: "*/10 * * * *", command: ["app", "jobs", "reconcile"], stuckAfterMinutes: 60 }),
+      .default({
+        enabled: true,
+        schedule: "*/10 * * * *",
+        command: ["app", "jobs", "reconcile"],
+        stuckAfterMinutes: 60,
+      }),
     databaseMaintenance: z
       .strictObject({ enabled: z.boolean().default(true), schedule: cronSchedule.default("0 3 * * 0") })
       .default({ enabled: true, schedule: "0 3 * * 0" }),
@@ -62,19 +74,39 @@ export function backupsSchema(env: Environment) {
   return z.strictObject({
     schedule: cronSchedule.default("0 2 * * *"),
     verifySchedule: cronSchedule.default("0 4 * * 1"),
-    retentionDays: z.number().int().min(1).max(3650).default(production ? 30 : 7),
-    noncurrentVersionRetentionDays: z.number().int().min(1).max(3650).default(production ? 30 : 7),
+    retentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(production ? 30 : 7),
+    noncurrentVersionRetentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(production ? 30 : 7),
     coldTransitionDays: z.number().int().min(30).max(3650).optional(),
     objectLock: z
-      .strictObject({ mode: z.enum(["GOVERNANCE", "COMPLIANCE"]).default("GOVERNANCE"), days: z.number().int().min(1).max(3650) })
+      .strictObject({
+        mode: z.enum(["GOVERNANCE", "COMPLIANCE"]).default("GOVERNANCE"),
+        days: z.number().int().min(1).max(3650),
+      })
       .optional(),
     replicateToDr: z.boolean().default(production),
     postgresImage: imageReference.default("postgres:16.4"),
     awsCliImage: imageReference.default("amazon/aws-cli:2.17.50"),
     /** Pushgateway the backup and verify jobs push their metrics to (e.g. http://pushgateway.monitoring:9091). */
-    pushgatewayUrl: z.url({ protocol: /^https?$/, message: 'a URL such as "http://pushgateway.monitoring.svc:9091"' }).optional(),
+    pushgatewayUrl: z
+      .url({ protocol: /^https?$/, message: 'a URL such as "http://pushgateway.monitoring.svc:9091"' })
+      .optional(),
     /** Restore verification fails when the newest dump of a database is older than this. */
-    verifyMaxDumpAgeHours: z.number().int().min(1).max(24 * 35).default(48),
+    verifyMaxDumpAgeHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 35)
+      .default(48),
     /** Restore verification fails when a restored database has fewer user tables than this. */
     verifyMinTables: z.number().int().min(0).default(1),
   });

@@ -11,7 +11,17 @@ export const tenantDataLayouts = (config: Pick<PlatformConfig, "tenants">) =>
   config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state }));
 
 /** The backup bucket and, with IRSA, the backup and restore-verification CronJobs (suspended with the other jobs). */
-export function backupsTier(config: PlatformConfig, args: { namespace: pulumi.Input<string>; opsDatabase: DatabaseAccess; databases: string[]; exports: TenantExport[]; suspend: boolean; providers: Providers }) {
+export function backupsTier(
+  config: PlatformConfig,
+  args: {
+    namespace: pulumi.Input<string>;
+    opsDatabase: DatabaseAccess;
+    databases: string[];
+    exports: TenantExport[];
+    suspend: boolean;
+    providers: Providers;
+  },
+) {
   const backups = config.backups;
   const bucket = new BackupBucket("backups", {
     prefix: config.environment,
@@ -47,7 +57,9 @@ export function backupsTier(config: PlatformConfig, args: { namespace: pulumi.In
  */
 export function exportJobsNamespace(config: PlatformConfig): string | undefined {
   if (!config.kubernetes.oidcProviderArn) return undefined;
-  return config.tenancy.role === "shard" ? shardOpsNamespace(config.kubernetes.namespace, config.tenancy.shard!) : config.kubernetes.namespace;
+  return config.tenancy.role === "shard"
+    ? shardOpsNamespace(config.kubernetes.namespace, config.tenancy.shard!)
+    : config.kubernetes.namespace;
 }
 
 /** The namespace of a tenant shard's own jobs (backups and exports of its tenants). */

@@ -19,7 +19,12 @@ export function operatingMode(config: Pick<PlatformConfig, "dr" | "maintenance">
   const standby = config.dr?.role === "standby";
   const fraction = standby ? config.dr!.standbyWorkerFraction : 1;
   const maintenance = config.maintenance.enabled;
-  return { suspendJobs: maintenance || standby, pauseWorkers: maintenance || fraction === 0, workerFraction: fraction, standby };
+  return {
+    suspendJobs: maintenance || standby,
+    pauseWorkers: maintenance || fraction === 0,
+    workerFraction: fraction,
+    standby,
+  };
 }
 
 /**

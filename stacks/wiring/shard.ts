@@ -20,7 +20,15 @@ export const TENANT_PLATFORM_PASSWORD_OUTPUT = "tenantPlatformAdminPassword";
 export interface TenantPlatformExport {
   environment: string;
   region: string;
-  postgres: { host: string; port: number; adminHost: string; adminPort: number; adminUser: string; applicationDatabase: string; engineVersion: string };
+  postgres: {
+    host: string;
+    port: number;
+    adminHost: string;
+    adminPort: number;
+    adminUser: string;
+    applicationDatabase: string;
+    engineVersion: string;
+  };
   redis: { userGroupId: string; host: string; port: number; userIdPrefix: string };
   kubernetes: { platformNamespace: string };
   backups: { bucket: string; bucketArn: string; kmsKeyArn: string; prefix: string };
@@ -54,8 +62,18 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
     expectedVersion: postgres.engineVersion,
   });
   const context: TenantPlatformContext = {
-    postgres: { provider: adminProvider, host: postgres.host, port: postgres.port, applicationDatabase: postgres.applicationDatabase },
-    redis: { userGroupId: platform.redis.userGroupId, host: platform.redis.host, port: platform.redis.port, userIdPrefix: elasticacheId("platform", parseStackName(platformStack).stack) },
+    postgres: {
+      provider: adminProvider,
+      host: postgres.host,
+      port: postgres.port,
+      applicationDatabase: postgres.applicationDatabase,
+    },
+    redis: {
+      userGroupId: platform.redis.userGroupId,
+      host: platform.redis.host,
+      port: platform.redis.port,
+      userIdPrefix: elasticacheId("platform", parseStackName(platformStack).stack),
+    },
     platformNamespace: config.kubernetes.namespace,
   };
   const tenants = buildTenants(config, context, providers);
@@ -69,7 +87,18 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
       restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
     };
     const byId = new Map(tenants.map((t) => [t.tenantId, t]));
-    for (const tenant of alerted) tenantAlertRule("alerts", tenant, { alerts: config.alerts, namespace: config.kubernetes.namespace, provider: providers.kubernetes, context: alertContext }, byId.get(tenant.id)!);
+    for (const tenant of alerted)
+      tenantAlertRule(
+        "alerts",
+        tenant,
+        {
+          alerts: config.alerts,
+          namespace: config.kubernetes.namespace,
+          provider: providers.kubernetes,
+          context: alertContext,
+        },
+        byId.get(tenant.id)!,
+      );
   }
 
   const backupNamespace = shardBackups(config, shard, platform, adminPassword, providers);
@@ -89,13 +118,23 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
  * under the same keys (`<environment>/tenant_<id>/…`). Pooled tenants live in the application database, which the
  * platform backs up.
  */
-function shardBackups(config: PlatformConfig, shard: string, platform: pulumi.Output<TenantPlatformExport>, adminPassword: pulumi.Output<string>, providers: Pick<Providers, "aws" | "kubernetes">) {
+function shardBackups(
+  config: PlatformConfig,
+  shard: string,
+  platform: pulumi.Output<TenantPlatformExport>,
+  adminPassword: pulumi.Output<string>,
+  providers: Pick<Providers, "aws" | "kubernetes">,
+) {
   const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames("", isolation).slice(1);
   const exports = tenantExports(platform.postgres.applicationDatabase, isolation);
   if ((databases.length === 0 && exports.length === 0) || !config.kubernetes.oidcProviderArn) return undefined;
   const namespaceName = shardOpsNamespace(config.kubernetes.namespace, shard);
-  const namespace = new PlatformNamespace(`tenants-${shard}-ops`, { namespace: namespaceName, environment: config.environment, provider: providers.kubernetes });
+  const namespace = new PlatformNamespace(`tenants-${shard}-ops`, {
+    namespace: namespaceName,
+    environment: config.environment,
+    provider: providers.kubernetes,
+  });
   const access = new DatabaseOpsCredentials(`tenants-${shard}-database-ops`, {
     namespace: namespace.name,
     host: platform.postgres.host,

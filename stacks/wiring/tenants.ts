@@ -12,9 +12,20 @@ import { WorkerPool, dedicatedWorkerPool } from "../../components/workers/worker
  */
 export interface TenantPlatformContext {
   /** The PostgreSQL admin connection tenant roles, schemas and databases are created with, and where tenants connect. */
-  postgres: { provider: postgresql.Provider; host: pulumi.Input<string>; port: pulumi.Input<number>; applicationDatabase: pulumi.Input<string>; adoptFrom?: { applicationDatabase: string } };
+  postgres: {
+    provider: postgresql.Provider;
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    applicationDatabase: pulumi.Input<string>;
+    adoptFrom?: { applicationDatabase: string };
+  };
   /** The platform's ElastiCache RBAC user group tenant users join, its endpoint, and the account-unique user id prefix. */
-  redis: { userGroupId: pulumi.Input<string>; host: pulumi.Input<string>; port: pulumi.Input<number>; userIdPrefix: string };
+  redis: {
+    userGroupId: pulumi.Input<string>;
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    userIdPrefix: string;
+  };
   /** The platform namespace (tenant network policies admit it). */
   platformNamespace: string;
 }
@@ -24,12 +35,22 @@ export function buildTenants(
   config: PlatformConfig,
   context: TenantPlatformContext,
   providers: Pick<Providers, "aws" | "kubernetes">,
-  options: { /** Build enterprise tenants' dedicated worker pools here. Defaults to true. */ dedicatedWorkers?: boolean } = {},
+  options: {
+    /** Build enterprise tenants' dedicated worker pools here. Defaults to true. */ dedicatedWorkers?: boolean;
+  } = {},
 ): Tenant[] {
   const tenantArgs = {
     environment: config.environment,
     postgres: context.postgres,
-    redis: { provider: providers.aws, userGroupId: context.redis.userGroupId, host: context.redis.host, port: context.redis.port, idPrefix: context.redis.userIdPrefix, keyPatterns: config.redis.tenantKeyPatterns, userTiers: config.redis.tenantUserTiers },
+    redis: {
+      provider: providers.aws,
+      userGroupId: context.redis.userGroupId,
+      host: context.redis.host,
+      port: context.redis.port,
+      idPrefix: context.redis.userIdPrefix,
+      keyPatterns: config.redis.tenantKeyPatterns,
+      userTiers: config.redis.tenantUserTiers,
+    },
     kubernetes: { provider: providers.kubernetes, platformNamespace: context.platformNamespace },
   };
   const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs }));
@@ -40,7 +61,14 @@ export function buildTenants(
     if (!tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted") return;
     new WorkerPool(
       `tenant-${tenant.id}-workers`,
-      { pool: dedicatedWorkerPool(template, tenant.id), objectName: "worker", namespace: tenants[i].kubernetesNamespace ?? tenantNamespaceName(tenant.id), labels: tenantLabels(tenant.id, tenant.tier), paused: tenant.state === "suspended", provider: providers.kubernetes },
+      {
+        pool: dedicatedWorkerPool(template, tenant.id),
+        objectName: "worker",
+        namespace: tenants[i].kubernetesNamespace ?? tenantNamespaceName(tenant.id),
+        labels: tenantLabels(tenant.id, tenant.tier),
+        paused: tenant.state === "suspended",
+        provider: providers.kubernetes,
+      },
       { parent: tenants[i] },
     );
   });
@@ -48,7 +76,9 @@ export function buildTenants(
 }
 
 /** Tenants that get per-tenant alert rules: active enterprise tenants. */
-export const alertedTenants = (config: Pick<PlatformConfig, "tenants">) => config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active");
+export const alertedTenants = (config: Pick<PlatformConfig, "tenants">) =>
+  config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active");
 
 /** The `tenants` stack output: per tenant its names in plain text and its URLs as secrets. */
-export const tenantOutputs = (tenants: readonly Tenant[]) => Object.fromEntries(tenants.map((t) => [t.tenantId, t.outputs()]));
+export const tenantOutputs = (tenants: readonly Tenant[]) =>
+  Object.fromEntries(tenants.map((t) => [t.tenantId, t.outputs()]));

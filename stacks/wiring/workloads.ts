@@ -25,19 +25,33 @@ export function workloads(config: PlatformConfig, args: WorkloadsArgs) {
   const provider = args.providers.kubernetes;
   const platformPools = Object.entries(config.workers).map(
     ([pool, poolConfig]) =>
-      new WorkerPool(`workers-${pool}`, { pool: scaledPool(poolConfig, mode.workerFraction), objectName: `worker-${pool}`, namespace, paused: mode.pauseWorkers, provider }),
+      new WorkerPool(`workers-${pool}`, {
+        pool: scaledPool(poolConfig, mode.workerFraction),
+        objectName: `worker-${pool}`,
+        namespace,
+        paused: mode.pauseWorkers,
+        provider,
+      }),
   );
   const template = config.workers.default ?? Object.values(config.workers)[0];
   const tenantPools: WorkerPool[] = [];
   config.tenants.forEach((tenant, i) => {
     const parent = args.tenants[i];
-    if (!parent || !tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted") return;
+    if (!parent || !tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted")
+      return;
     const pool = scaledPool(dedicatedWorkerPool(template, tenant.id), mode.workerFraction);
     const paused = tenant.state === "suspended" || mode.pauseWorkers;
     tenantPools.push(
       new WorkerPool(
         `tenant-${tenant.id}-workers`,
-        { pool, objectName: "worker", namespace: parent.kubernetesNamespace ?? tenantNamespaceName(tenant.id), labels: tenantLabels(tenant.id, tenant.tier), paused, provider },
+        {
+          pool,
+          objectName: "worker",
+          namespace: parent.kubernetesNamespace ?? tenantNamespaceName(tenant.id),
+          labels: tenantLabels(tenant.id, tenant.tier),
+          paused,
+          provider,
+        },
         { parent },
       ),
     );

@@ -6,7 +6,8 @@ import { loadStackConfig } from "../helpers/render";
 import { parsedConfig as parsed, problemsOf } from "../helpers/config";
 
 type Entry = Record<string, unknown>;
-const tenantsOf = (n: number, entry: (i: number) => Entry) => Array.from({ length: n }, (_, i) => ({ name: `Tenant ${i}`, ...entry(i) }));
+const tenantsOf = (n: number, entry: (i: number) => Entry) =>
+  Array.from({ length: n }, (_, i) => ({ name: `Tenant ${i}`, ...entry(i) }));
 
 function prodWith(mutate: (c: Record<string, any>) => void) {
   const config = loadStackConfig("prod");
@@ -28,34 +29,59 @@ describe("tenant connection capacity", () => {
   it("fails when guaranteed connections exceed max_connections, naming the tenants (largest first) and the numbers", () => {
     const room = max - 3 - 200; // what the instance leaves for dedicated tenants
     const count = Math.floor(room / 50) + 1;
-    const problems = problemsOf(prodWith((c) => (c["platform:tenants"] = tenantsOf(count, (i) => ({ id: `ent-${i}`, tier: "enterprise", connectionLimit: i === 3 ? 60 : 50 })))));
+    const problems = problemsOf(
+      prodWith(
+        (c) =>
+          (c["platform:tenants"] = tenantsOf(count, (i) => ({
+            id: `ent-${i}`,
+            tier: "enterprise",
+            connectionLimit: i === 3 ? 60 : 50,
+          }))),
+      ),
+    );
     const guaranteed = 200 + count * 50 + 10;
     expect(problems).toEqual([
       {
         key: "platform:tenants",
         value: `"${guaranteed} guaranteed connections"`.slice(1, -1),
-        message: expect.stringContaining(`guaranteed connections ${guaranteed} exceed db.r6g.xlarge's max_connections ${max} less 3 reserved (${max - 3}) by ${guaranteed - max + 3}: platform pool 200 + ${count} dedicated tenants (ent-3=60, ent-0=50, ent-1=50`),
+        message: expect.stringContaining(
+          `guaranteed connections ${guaranteed} exceed db.r6g.xlarge's max_connections ${max} less 3 reserved (${max - 3}) by ${guaranteed - max + 3}: platform pool 200 + ${count} dedicated tenants (ent-3=60, ent-0=50, ent-1=50`,
+        ),
       },
     ]);
     expect(problems[0].message).toContain("Use a larger platform:database.instanceClass");
   });
 
   it("lets pooled tiers overcommit freely", () => {
-    const config = prodWith((c) => (c["platform:tenants"] = tenantsOf(400, (i) => ({ id: `std-${i}`, tier: "standard" }))));
+    const config = prodWith(
+      (c) => (c["platform:tenants"] = tenantsOf(400, (i) => ({ id: `std-${i}`, tier: "standard" }))),
+    );
     expect(problemsOf(config)).toEqual([]);
     expect(connectionBudget(parsed(config)).overcommitRatio).toBeGreaterThan(2);
   });
 
   it("does not count offboarded or deleted enterprise tenants (their roles never log in again)", () => {
     const count = Math.floor((max - 3 - 200) / 50) + 1;
-    const config = prodWith((c) => (c["platform:tenants"] = tenantsOf(count, (i) => ({ id: `ent-${i}`, tier: "enterprise", state: i === 0 ? "offboarded" : "active" }))));
+    const config = prodWith(
+      (c) =>
+        (c["platform:tenants"] = tenantsOf(count, (i) => ({
+          id: `ent-${i}`,
+          tier: "enterprise",
+          state: i === 0 ? "offboarded" : "active",
+        }))),
+    );
     expect(problemsOf(config)).toEqual([]);
     expect(connectionBudget(parsed(config)).guaranteedTenants.map((t) => t.id)).not.toContain("ent-0");
   });
 
   it("asks for maxConnections when the instance class is unknown", () => {
     const problems = problemsOf(prodWith((c) => (c["platform:database"].instanceClass = "db.z9q.mega")));
-    expect(problems).toContainEqual(expect.objectContaining({ key: "platform:database.instanceClass", message: expect.stringContaining("set platform:database.maxConnections") }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        key: "platform:database.instanceClass",
+        message: expect.stringContaining("set platform:database.maxConnections"),
+      }),
+    );
   });
 });
 
@@ -75,7 +101,9 @@ describe("tenant Redis users", () => {
     const problems = problemsOf(over);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ key: "platform:tenants", value: "100 tenants with Redis users" });
-    expect(problems[0].message).toMatch(/holds at most 100 users, 98 of them for tenants .*; 2 too many \(ent-98, ent-99\)/);
+    expect(problems[0].message).toMatch(
+      /holds at most 100 users, 98 of them for tenants .*; 2 too many \(ent-98, ent-99\)/,
+    );
     expect(problems[0].message).toContain('narrow platform:redis.tenantUserTiers (now ["enterprise"])');
   });
 
@@ -111,11 +139,16 @@ describe("tenant entries and key patterns", () => {
   });
 
   it("accepts the usual layouts", () => {
-    for (const pattern of ["session:{id}:*", "queue:{id}", "bull:{id}:*", "cache/{id}/*"]) expect(tenantKeyPatternProblem(pattern, []), pattern).toBeUndefined();
+    for (const pattern of ["session:{id}:*", "queue:{id}", "bull:{id}:*", "cache/{id}/*"])
+      expect(tenantKeyPatternProblem(pattern, []), pattern).toBeUndefined();
   });
 
   it("refuses a tenant id with consecutive hyphens (ElastiCache user ids refuse them)", () => {
-    const problems = problemsOf(prodWith((c) => c["platform:tenants"].push({ id: "acme--eu", name: "Acme EU", tier: "standard" })));
-    expect(problems).toEqual([{ key: "platform:tenants[8].id", value: '"acme--eu"', message: expect.stringContaining('no "--"') }]);
+    const problems = problemsOf(
+      prodWith((c) => c["platform:tenants"].push({ id: "acme--eu", name: "Acme EU", tier: "standard" })),
+    );
+    expect(problems).toEqual([
+      { key: "platform:tenants[8].id", value: '"acme--eu"', message: expect.stringContaining('no "--"') },
+    ]);
   });
 });

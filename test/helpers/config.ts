@@ -1,5 +1,11 @@
 import { expect } from "vitest";
-import { ConfigError, parsePlatformConfig, rawPlatformConfig, type ConfigProblem, type PlatformConfig } from "../../stacks/config";
+import {
+  ConfigError,
+  parsePlatformConfig,
+  rawPlatformConfig,
+  type ConfigProblem,
+  type PlatformConfig,
+} from "../../stacks/config";
 import { stackConfigFromObject } from "../../tools/lib/stack-file";
 import { loadStackConfig } from "./render";
 
@@ -25,15 +31,23 @@ export function problemsOf(config: Record<string, unknown>): ConfigProblem[] {
 export function parseStack(stack: string, mutate: (raw: Record<string, any>) => void = () => {}): PlatformConfig {
   const config = loadStackConfig(stack);
   const sections: Record<string, any> = {};
-  for (const [key, value] of Object.entries(config)) if (key.startsWith("platform:")) sections[key.slice("platform:".length)] = value;
+  for (const [key, value] of Object.entries(config))
+    if (key.startsWith("platform:")) sections[key.slice("platform:".length)] = value;
   mutate(sections);
-  const rebuilt: Record<string, unknown> = Object.fromEntries(Object.entries(config).filter(([key]) => !key.startsWith("platform:")));
+  const rebuilt: Record<string, unknown> = Object.fromEntries(
+    Object.entries(config).filter(([key]) => !key.startsWith("platform:")),
+  );
   for (const [key, value] of Object.entries(sections)) rebuilt[`platform:${key}`] = value;
   return parseStackConfig(rebuilt);
 }
 
 /** Asserts that parsing fails with a problem naming `key` whose message contains `message`. */
-export function expectProblem(stack: string, mutate: (raw: Record<string, any>) => void, key: string, message: string | RegExp) {
+export function expectProblem(
+  stack: string,
+  mutate: (raw: Record<string, any>) => void,
+  key: string,
+  message: string | RegExp,
+) {
   let error: unknown;
   try {
     parseStack(stack, mutate);
@@ -42,8 +56,14 @@ export function expectProblem(stack: string, mutate: (raw: Record<string, any>) 
   }
   expect(error, `expected ${key} to be rejected`).toBeInstanceOf(ConfigError);
   const problems = (error as ConfigError).problems.filter((p) => p.key === key);
-  expect(problems.map((p) => p.key), (error as ConfigError).message).toContain(key);
-  expect(problems.some((p) => (typeof message === "string" ? p.message.includes(message) : message.test(p.message))), (error as ConfigError).message).toBe(true);
+  expect(
+    problems.map((p) => p.key),
+    (error as ConfigError).message,
+  ).toContain(key);
+  expect(
+    problems.some((p) => (typeof message === "string" ? p.message.includes(message) : message.test(p.message))),
+    (error as ConfigError).message,
+  ).toBe(true);
   return error as ConfigError;
 }
 

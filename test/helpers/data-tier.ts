@@ -20,18 +20,36 @@ export function expectKeyOfAlias(stack: Finders, arn: unknown, aliasName: string
 }
 
 /** Alarms that are children of a component, by role suffix (`platform-db-alarm-cpu` → `cpu`). */
-export function alarmsByRole(stack: Finders, component: RecordedResource, prefix: string): Map<string, RecordedResource> {
+export function alarmsByRole(
+  stack: Finders,
+  component: RecordedResource,
+  prefix: string,
+): Map<string, RecordedResource> {
   const alarms = stack.childrenOf(component.urn).filter((r) => r.type === ALARM);
   return new Map(alarms.map((a) => [a.name.slice(`${prefix}-alarm-`.length), a]));
 }
 
 /** Asserts the security group admits exactly one port, from the cluster's security group, and no CIDR. */
-export function expectClusterOnlyIngress(stack: Finders, groupId: string, port: number, clusterSecurityGroupId: string) {
-  const rules = stack.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === groupId);
+export function expectClusterOnlyIngress(
+  stack: Finders,
+  groupId: string,
+  port: number,
+  clusterSecurityGroupId: string,
+) {
+  const rules = stack
+    .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    .filter((r) => r.inputs.securityGroupId === groupId);
   expect(rules).toHaveLength(1);
-  expect(rules[0].inputs).toMatchObject({ referencedSecurityGroupId: clusterSecurityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port });
+  expect(rules[0].inputs).toMatchObject({
+    referencedSecurityGroupId: clusterSecurityGroupId,
+    ipProtocol: "tcp",
+    fromPort: port,
+    toPort: port,
+  });
   expect(rules[0].inputs.cidrIpv4).toBeUndefined();
-  const inline = stack.ofType("aws:ec2/securityGroup:SecurityGroup").filter((g) => Array.isArray(g.inputs.ingress) && (g.inputs.ingress as unknown[]).length > 0);
+  const inline = stack
+    .ofType("aws:ec2/securityGroup:SecurityGroup")
+    .filter((g) => Array.isArray(g.inputs.ingress) && (g.inputs.ingress as unknown[]).length > 0);
   expect(inline).toEqual([]);
 }
 

@@ -14,18 +14,38 @@ export interface PlanRun {
 
 /** Runs `npm run plan`'s entry point (tools/plan.ts under tsx) as a user would, in a separate process. */
 export function runPlan(args: string[], outDir = mkdtempSync(join(tmpdir(), "plan-out-"))): PlanRun {
-  const result = spawnSync(process.execPath, [join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), join(PROJECT_ROOT, "tools/plan.ts"), ...args, "--out", outDir], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [
+      join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"),
+      join(PROJECT_ROOT, "tools/plan.ts"),
+      ...args,
+      "--out",
+      outDir,
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, outDir };
 }
 
 /** As runPlan, without blocking: several plans can run at once (`it.concurrent`). */
 export function runPlanAsync(args: string[], outDir = mkdtempSync(join(tmpdir(), "plan-out-"))): Promise<PlanRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), join(PROJECT_ROOT, "tools/plan.ts"), ...args, "--out", outDir], { cwd: PROJECT_ROOT });
+    const child = spawn(
+      process.execPath,
+      [
+        join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"),
+        join(PROJECT_ROOT, "tools/plan.ts"),
+        ...args,
+        "--out",
+        outDir,
+      ],
+      { cwd: PROJECT_ROOT },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));

@@ -15,10 +15,30 @@ export interface SqlStep {
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-const ORDER = ["postgresql:index/role:Role", "postgresql:index/database:Database", "postgresql:index/schema:Schema", "postgresql:index/grant:Grant"];
+const ORDER = [
+  "postgresql:index/role:Role",
+  "postgresql:index/database:Database",
+  "postgresql:index/schema:Schema",
+  "postgresql:index/grant:Grant",
+];
 const KNOWN: Record<string, string[]> = {
-  "postgresql:index/role:Role": ["name", "login", "connectionLimit", "password", "createDatabase", "createRole", "superuser"],
-  "postgresql:index/database:Database": ["name", "owner", "template", "encoding", "connectionLimit", "allowConnections"],
+  "postgresql:index/role:Role": [
+    "name",
+    "login",
+    "connectionLimit",
+    "password",
+    "createDatabase",
+    "createRole",
+    "superuser",
+  ],
+  "postgresql:index/database:Database": [
+    "name",
+    "owner",
+    "template",
+    "encoding",
+    "connectionLimit",
+    "allowConnections",
+  ],
   "postgresql:index/schema:Schema": ["name", "database", "owner", "dropCascade"],
   "postgresql:index/grant:Grant": ["database", "schema", "role", "objectType", "privileges"],
 };
@@ -27,8 +47,10 @@ function inputsOf(r: RecordedResource): Record<string, any> {
   const inputs = r.revealedInputs ?? r.inputs;
   const unknown = Object.keys(inputs).filter((k) => !KNOWN[r.type]?.includes(k));
   if (!KNOWN[r.type]) throw new Error(`postgres-sql: no translation for ${r.type} (${r.name})`);
-  if (unknown.length > 0) throw new Error(`postgres-sql: ${r.type} ${r.name} has inputs the translator does not know: ${unknown.join(", ")}`);
-  if (JSON.stringify(inputs).includes("[secret]")) throw new Error(`postgres-sql: ${r.name} has redacted inputs; render with revealSecrets`);
+  if (unknown.length > 0)
+    throw new Error(`postgres-sql: ${r.type} ${r.name} has inputs the translator does not know: ${unknown.join(", ")}`);
+  if (JSON.stringify(inputs).includes("[secret]"))
+    throw new Error(`postgres-sql: ${r.name} has redacted inputs; render with revealSecrets`);
   return inputs;
 }
 
@@ -55,7 +77,12 @@ function database(i: Record<string, any>): string[] {
 
 /** The provider revokes everything the role holds on the object, then grants the listed privileges (none: revoke only). */
 function grant(i: Record<string, any>): string[] {
-  const on = i.objectType === "database" ? `DATABASE ${quoteIdent(i.database)}` : i.objectType === "schema" ? `SCHEMA ${quoteIdent(i.schema)}` : undefined;
+  const on =
+    i.objectType === "database"
+      ? `DATABASE ${quoteIdent(i.database)}`
+      : i.objectType === "schema"
+        ? `SCHEMA ${quoteIdent(i.schema)}`
+        : undefined;
   if (!on) throw new Error(`postgres-sql: grant objectType ${i.objectType} is not translated`);
   const statements = [`REVOKE ALL PRIVILEGES ON ${on} FROM ${quoteIdent(i.role)}`];
   if (i.privileges.length > 0) statements.push(`GRANT ${i.privileges.join(",")} ON ${on} TO ${quoteIdent(i.role)}`);
@@ -70,7 +97,8 @@ function grant(i: Record<string, any>): string[] {
 export function postgresSqlSteps(resources: readonly RecordedResource[], adminDatabase = "postgres"): SqlStep[] {
   const relevant = resources.filter((r) => r.type.startsWith("postgresql:") && r.custom);
   const unknownTypes = relevant.filter((r) => !ORDER.includes(r.type));
-  if (unknownTypes.length > 0) throw new Error(`postgres-sql: no translation for ${unknownTypes.map((r) => `${r.type} (${r.name})`).join(", ")}`);
+  if (unknownTypes.length > 0)
+    throw new Error(`postgres-sql: no translation for ${unknownTypes.map((r) => `${r.type} (${r.name})`).join(", ")}`);
   return ORDER.flatMap((type) =>
     relevant
       .filter((r) => r.type === type)
@@ -82,7 +110,12 @@ export function postgresSqlSteps(resources: readonly RecordedResource[], adminDa
           case "postgresql:index/database:Database":
             return { resource: r.name, type, database: adminDatabase, statements: database(i) };
           case "postgresql:index/schema:Schema":
-            return { resource: r.name, type, database: i.database, statements: [`CREATE SCHEMA ${quoteIdent(i.name)} AUTHORIZATION ${quoteIdent(i.owner)}`] };
+            return {
+              resource: r.name,
+              type,
+              database: i.database,
+              statements: [`CREATE SCHEMA ${quoteIdent(i.name)} AUTHORIZATION ${quoteIdent(i.owner)}`],
+            };
           default:
             return { resource: r.name, type, database: i.database, statements: grant(i) };
         }

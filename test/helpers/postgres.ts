@@ -37,7 +37,11 @@ export interface PostgresServer {
   /** A connected client (the caller ends it). */
   connect(database?: string, as?: Login): Promise<Client>;
   /** Runs SQL in a database and returns the rows. */
-  query<T extends Record<string, unknown> = Record<string, unknown>>(database: string, sql: string, params?: unknown[]): Promise<T[]>;
+  query<T extends Record<string, unknown> = Record<string, unknown>>(
+    database: string,
+    sql: string,
+    params?: unknown[],
+  ): Promise<T[]>;
   /** Stops the server (fast shutdown) and removes its temp dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -61,10 +65,16 @@ const MAJOR_VERSIONS = ["17", "16", "15", "14"];
 
 /** The directory with initdb/pg_ctl/postgres; throws a clear error when PostgreSQL is not installed. */
 export function postgresBinDir(): string {
-  const candidates = process.env.PG_BIN_DIR ? [process.env.PG_BIN_DIR] : MAJOR_VERSIONS.map((v) => `/usr/lib/postgresql/${v}/bin`);
-  const found = candidates.find((dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl")) && existsSync(join(dir, "postgres")));
+  const candidates = process.env.PG_BIN_DIR
+    ? [process.env.PG_BIN_DIR]
+    : MAJOR_VERSIONS.map((v) => `/usr/lib/postgresql/${v}/bin`);
+  const found = candidates.find(
+    (dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl")) && existsSync(join(dir, "postgres")),
+  );
   if (!found) {
-    throw new Error(`PostgreSQL server binaries (initdb, pg_ctl, postgres) not found in ${candidates.join(", ")}: install the Debian package "postgresql" or set PG_BIN_DIR`);
+    throw new Error(
+      `PostgreSQL server binaries (initdb, pg_ctl, postgres) not found in ${candidates.join(", ")}: install the Debian package "postgresql" or set PG_BIN_DIR`,
+    );
   }
   return found;
 }
@@ -82,7 +92,9 @@ export function serverUser(): ServerUser | undefined {
   const uid = id("-u");
   const gid = id("-g");
   if (uid.status !== 0 || gid.status !== 0) {
-    throw new Error('running as root, and PostgreSQL refuses root: no "postgres" system user to run it as (install the Debian package "postgresql", which creates it)');
+    throw new Error(
+      'running as root, and PostgreSQL refuses root: no "postgres" system user to run it as (install the Debian package "postgresql", which creates it)',
+    );
   }
   return { name: "postgres", uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
@@ -91,13 +103,24 @@ export function serverUser(): ServerUser | undefined {
  * The argv that runs a command as the server user with exactly the given environment (`runuser -u postgres --
  * env -i K=V... cmd`), or the command itself when not root. Use with spawn/execFile.
  */
-export function asServerUser(command: string, args: string[], env: Record<string, string>): { command: string; args: string[]; env: Record<string, string> } {
+export function asServerUser(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): { command: string; args: string[]; env: Record<string, string> } {
   const user = serverUser();
   if (!user) return { command, args, env };
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   const runuser = ["/usr/sbin/runuser", "/sbin/runuser"].find((path) => existsSync(path));
-  if (!runuser) throw new Error('running as root needs runuser (Debian package "util-linux") to run PostgreSQL as the postgres user');
-  return { command: runuser, args: ["-u", user.name, "--", "/usr/bin/env", "-i", ...assignments, command, ...args], env: {} };
+  if (!runuser)
+    throw new Error(
+      'running as root needs runuser (Debian package "util-linux") to run PostgreSQL as the postgres user',
+    );
+  return {
+    command: runuser,
+    args: ["-u", user.name, "--", "/usr/bin/env", "-i", ...assignments, command, ...args],
+    env: {},
+  };
 }
 
 /** Hands a path (recursively) to the server user, so it can write there. No-op when not root. */
@@ -115,12 +138,16 @@ export function giveToServerUser(path: string): void {
   walk(path);
 }
 
-
 function run(binDir: string, tool: string, args: string[], what: string): void {
-  const { command, args: argv, env } = asServerUser(join(binDir, tool), args, { PATH: `${binDir}:/usr/bin:/bin`, LANG: "C", LC_ALL: "C" });
+  const {
+    command,
+    args: argv,
+    env,
+  } = asServerUser(join(binDir, tool), args, { PATH: `${binDir}:/usr/bin:/bin`, LANG: "C", LC_ALL: "C" });
   const result = spawnSync(command, argv, { env, encoding: "utf8", timeout: 120_000 });
   if (result.error) throw new Error(`${what}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
 
 /** Starts a PostgreSQL server; call `stop()` in afterAll. */
@@ -142,14 +169,20 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     if (stopped) return;
     stopped = true;
     try {
-      if (existsSync(join(dataDir, "postmaster.pid"))) run(binDir, "pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"], "pg_ctl stop");
+      if (existsSync(join(dataDir, "postmaster.pid")))
+        run(binDir, "pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"], "pg_ctl stop");
     } finally {
       rmSync(baseDir, { recursive: true, force: true });
     }
   };
 
   try {
-    run(binDir, "initdb", ["-D", dataDir, "-U", superuser, "--pwfile", pwFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C"], "initdb");
+    run(
+      binDir,
+      "initdb",
+      ["-D", dataDir, "-U", superuser, "--pwfile", pwFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C"],
+      "initdb",
+    );
     const port = await freePort();
     const settings: Record<string, string | number> = {
       listen_addresses: "127.0.0.1",
@@ -159,12 +192,20 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       full_page_writes: "off",
       ...options.settings,
     };
-    const serverOptions = Object.entries(settings).map(([k, v]) => `-c ${k}=${String(v)}`).join(" ");
+    const serverOptions = Object.entries(settings)
+      .map(([k, v]) => `-c ${k}=${String(v)}`)
+      .join(" ");
     const timeout = String(options.startTimeoutSeconds ?? 60);
-    run(binDir, "pg_ctl", ["-D", dataDir, "-l", logFile, "-o", serverOptions, "-w", "-t", timeout, "start"], `pg_ctl start (log: ${logFile})`);
+    run(
+      binDir,
+      "pg_ctl",
+      ["-D", dataDir, "-l", logFile, "-o", serverOptions, "-w", "-t", timeout, "start"],
+      `pg_ctl start (log: ${logFile})`,
+    );
 
     const host = "127.0.0.1";
-    const url = (database = "postgres") => `postgres://${encodeURIComponent(superuser)}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+    const url = (database = "postgres") =>
+      `postgres://${encodeURIComponent(superuser)}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
     const query = async <T extends Record<string, unknown>>(database: string, sql: string, params?: unknown[]) => {
       const client = new Client({ connectionString: url(database) });
       await client.connect();
@@ -174,7 +215,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         await client.end();
       }
     };
-    const config = (database = "postgres", as?: Login): ClientConfig => ({ host, port, database, user: as?.user ?? superuser, password: as?.password ?? password });
+    const config = (database = "postgres", as?: Login): ClientConfig => ({
+      host,
+      port,
+      database,
+      user: as?.user ?? superuser,
+      password: as?.password ?? password,
+    });
     const connect = async (database?: string, as?: Login) => {
       const client = new Client(config(database, as));
       await client.connect();
@@ -192,7 +239,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       url,
       config,
       connect,
-      libpqEnv: () => ({ PGHOST: host, PGPORT: String(port), PGUSER: superuser, PGPASSWORD: password, PGSSLMODE: "disable" }),
+      libpqEnv: () => ({
+        PGHOST: host,
+        PGPORT: String(port),
+        PGUSER: superuser,
+        PGPASSWORD: password,
+        PGSSLMODE: "disable",
+      }),
       query,
       stop,
     };

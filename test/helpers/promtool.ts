@@ -9,7 +9,9 @@ import type { RecordedResource } from "../../tools/lib/render";
 export function promtool(args: string[], cwd: string): { status: number; output: string } {
   const result = spawnSync("promtool", args, { cwd, encoding: "utf8" });
   if (result.error && (result.error as NodeJS.ErrnoException).code === "ENOENT") {
-    throw new Error("promtool not found on PATH: install the Debian package `prometheus` (apt-get install prometheus); the alert rule tests need it");
+    throw new Error(
+      "promtool not found on PATH: install the Debian package `prometheus` (apt-get install prometheus); the alert rule tests need it",
+    );
   }
   return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
 }
@@ -22,17 +24,25 @@ export function promtoolAsync(args: string[], cwd: string): Promise<{ status: nu
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "ENOENT" ? new Error("promtool not found on PATH: install the Debian package `prometheus` (apt-get install prometheus); the alert rule tests need it") : error),
+      reject(
+        error.code === "ENOENT"
+          ? new Error(
+              "promtool not found on PATH: install the Debian package `prometheus` (apt-get install prometheus); the alert rule tests need it",
+            )
+          : error,
+      ),
     );
     child.on("close", (status) => resolve({ status: status ?? -1, output }));
   });
 }
 
 /** The `spec.groups` of every PrometheusRule, merged into one rule file, as the offline plan writes it. */
-export function ruleFileOf(resources: readonly RecordedResource[]): { groups: Array<{ name: string; rules: Array<Record<string, any>> }> } {
+export function ruleFileOf(resources: readonly RecordedResource[]): {
+  groups: Array<{ name: string; rules: Array<Record<string, any>> }>;
+} {
   const groups = resources
     .filter((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
-    .flatMap((r) => ((r.inputs.spec as { groups?: any[] } | undefined)?.groups ?? []));
+    .flatMap((r) => (r.inputs.spec as { groups?: any[] } | undefined)?.groups ?? []);
   return { groups };
 }
 

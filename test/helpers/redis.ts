@@ -20,7 +20,8 @@ export interface RedisServer {
 }
 
 /** The aclfile line of a user: `user <name> <access string> >password...`. */
-export const aclLine = (user: AclUser) => `user ${user.userName} ${user.accessString} ${user.passwords.map((p) => `>${p}`).join(" ")}`.trim();
+export const aclLine = (user: AclUser) =>
+  `user ${user.userName} ${user.accessString} ${user.passwords.map((p) => `>${p}`).join(" ")}`.trim();
 
 /**
  * Starts a throwaway redis-server on 127.0.0.1 on a free port with exactly the given ACL users (an aclfile in a temp
@@ -29,17 +30,51 @@ export const aclLine = (user: AclUser) => `user ${user.userName} ${user.accessSt
  * redis-server is missing.
  */
 export async function startRedis(users: AclUser[]): Promise<RedisServer> {
-  const binary = findBinary(process.env.REDIS_SERVER ? [process.env.REDIS_SERVER] : ["redis-server", "/usr/bin/redis-server"], "apt-get install redis-server");
+  const binary = findBinary(
+    process.env.REDIS_SERVER ? [process.env.REDIS_SERVER] : ["redis-server", "/usr/bin/redis-server"],
+    "apt-get install redis-server",
+  );
   const dir = mkdtempSync(join(tmpdir(), "redis-it-"));
   const aclFile = join(dir, "users.acl");
   writeFileSync(aclFile, `${users.map(aclLine).join("\n")}\n`);
   const port = await freePort();
-  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--aclfile", aclFile, "--daemonize", "no", "--enable-debug-command", "yes"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    binary,
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--aclfile",
+      aclFile,
+      "--daemonize",
+      "no",
+      "--enable-debug-command",
+      "yes",
+    ],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const output = captureOutput(child);
   const client = (user: string, password: string) =>
-    new Redis({ host: "127.0.0.1", port, username: user, password, lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: true, enableReadyCheck: false });
+    new Redis({
+      host: "127.0.0.1",
+      port,
+      username: user,
+      password,
+      lazyConnect: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: true,
+      enableReadyCheck: false,
+    });
   const stop = async () => {
     await stopProcess(child, "SIGTERM");
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,9 @@ export const PROJECT_ROOT = join(__dirname, "..", "..");
 
 /** The `config:` mapping of a stack file in the repo, as an object to copy and mutate in tests. */
 export function loadStackConfig(stack: string): Record<string, unknown> {
-  const document = parse(readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const document = parse(readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config: Record<string, unknown>;
+  };
   return structuredClone(document.config);
 }
 
@@ -24,8 +26,15 @@ export interface RenderStackOptions {
  * What a tenant shard's StackReference reads: the outputs of a repo stack (default prod) rendered under the mocks,
  * keyed by its fully qualified name as the shard files write it (`acme-org/platform/<stack>`).
  */
-export async function platformReference(stack = "prod", config = loadStackConfig(stack)): Promise<NonNullable<RenderOptions["stackReferences"]>> {
-  const rendered = await renderProgram(platformProgram, { project: "platform", stack, ...stackConfigFromObject(config, "platform") });
+export async function platformReference(
+  stack = "prod",
+  config = loadStackConfig(stack),
+): Promise<NonNullable<RenderOptions["stackReferences"]>> {
+  const rendered = await renderProgram(platformProgram, {
+    project: "platform",
+    stack,
+    ...stackConfigFromObject(config, "platform"),
+  });
   return { [`acme-org/platform/${stack}`]: rendered.stackOutputs };
 }
 
@@ -33,9 +42,18 @@ export async function platformReference(stack = "prod", config = loadStackConfig
  * Renders the platform program from a stack `config:` mapping (keys as in Pulumi.<stack>.yaml) under the mock
  * runtime: the same code path as `npm run plan`. Rejects with the program's error (e.g. a config RunError).
  */
-export async function renderStack(config: Record<string, unknown>, options: RenderStackOptions = {}): Promise<RenderResult & Finders> {
+export async function renderStack(
+  config: Record<string, unknown>,
+  options: RenderStackOptions = {},
+): Promise<RenderResult & Finders> {
   const stackConfig = stackConfigFromObject(config, "platform");
-  const result = await renderProgram(platformProgram, { project: "platform", stack: options.stack ?? "test", ...stackConfig, revealSecrets: options.revealSecrets, stackReferences: options.stackReferences });
+  const result = await renderProgram(platformProgram, {
+    project: "platform",
+    stack: options.stack ?? "test",
+    ...stackConfig,
+    revealSecrets: options.revealSecrets,
+    stackReferences: options.stackReferences,
+  });
   return { ...result, ...finders(result.resources) };
 }
 

@@ -31,7 +31,8 @@ export interface S3Server {
 /** The AWS CLI to use in tests: `AWS_CLI`, else Debian's `/usr/bin/aws`; throws clearly when missing. */
 export function awsCliPath(): string {
   const path = process.env.AWS_CLI ?? "/usr/bin/aws";
-  if (!existsSync(path)) throw new Error(`AWS CLI not found at ${path}: install the Debian package "awscli" or set AWS_CLI`);
+  if (!existsSync(path))
+    throw new Error(`AWS CLI not found at ${path}: install the Debian package "awscli" or set AWS_CLI`);
   return path;
 }
 

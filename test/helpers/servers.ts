@@ -9,7 +9,9 @@ export function requireBinary(path: string, install: string): string {
     accessSync(path, constants.X_OK);
     return path;
   } catch {
-    throw new Error(`${path} not found: this integration test starts a real server. Install it with: ${install} (CI: .ci/run installs it)`);
+    throw new Error(
+      `${path} not found: this integration test starts a real server. Install it with: ${install} (CI: .ci/run installs it)`,
+    );
   }
 }
 
@@ -30,7 +32,9 @@ export function findBinary(candidates: string[], install: string): string {
       continue;
     }
   }
-  throw new Error(`none of ${candidates.join(", ")} found: this integration test starts a real server. Install it with: ${install} (CI: .ci/run installs it)`);
+  throw new Error(
+    `none of ${candidates.join(", ")} found: this integration test starts a real server. Install it with: ${install} (CI: .ci/run installs it)`,
+  );
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -59,11 +63,18 @@ export function captureOutput(child: ChildProcess, max = 60): () => string {
 }
 
 /** Polls `probe` until it resolves, the child exits, or `timeoutMs` passes. */
-export async function waitUntilReady(what: string, child: ChildProcess, probe: () => Promise<unknown>, output: () => string, timeoutMs = 30_000) {
+export async function waitUntilReady(
+  what: string,
+  child: ChildProcess,
+  probe: () => Promise<unknown>,
+  output: () => string,
+  timeoutMs = 30_000,
+) {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`${what} exited with code ${child.exitCode} before it was ready:\n${output()}`);
     try {
       await probe();
       return;

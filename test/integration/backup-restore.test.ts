@@ -41,7 +41,13 @@ function runScript(relativePath: string, mode: string, env: Record<string, strin
   const script = join(scriptDir, relativePath.split("/").pop()!);
   copyFileSync(join(SCRIPTS, relativePath), script);
   giveToServerUser(scriptDir);
-  const fullEnv = { PATH: `${pg.binDir}:${dirname(awsCliPath())}:/usr/bin:/bin`, LANG: "C.UTF-8", ...pg.libpqEnv(), ...s3.awsEnv(join(root, "home")), ...env };
+  const fullEnv = {
+    PATH: `${pg.binDir}:${dirname(awsCliPath())}:/usr/bin:/bin`,
+    LANG: "C.UTF-8",
+    ...pg.libpqEnv(),
+    ...s3.awsEnv(join(root, "home")),
+    ...env,
+  };
   const { command, args, env: spawnEnv } = asServerUser("/bin/bash", [script, mode], fullEnv);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: spawnEnv });
@@ -90,7 +96,11 @@ async function verifyLikeThePod(env: Record<string, string>): Promise<Run> {
     outputs.push(run);
     if (step !== "report") expect(run.code, `${step} step:\n${run.stderr}`).toBe(0);
   }
-  return { code: outputs[2].code, stdout: outputs.map((o) => o.stdout).join(""), stderr: outputs.map((o) => o.stderr).join("") };
+  return {
+    code: outputs[2].code,
+    stdout: outputs.map((o) => o.stdout).join(""),
+    stderr: outputs.map((o) => o.stderr).join(""),
+  };
 }
 
 async function getObject(key: string): Promise<Buffer> {
@@ -152,7 +162,12 @@ beforeAll(async () => {
   giveToServerUser(root);
   pg = await startPostgres();
   s3 = await startS3([BUCKET]);
-  s3Client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  s3Client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   pushgateway = createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
@@ -200,9 +215,14 @@ describe("backup → restore → verify, for real", () => {
 
   it("pushes platform_backup_last_success_timestamp_seconds per database to the Pushgateway", () => {
     for (const database of DATABASES) {
-      const push = pushes.find((p) => p.url === `/metrics/job/platform_backup/environment/${PREFIX}/database/${database}`);
+      const push = pushes.find(
+        (p) => p.url === `/metrics/job/platform_backup/environment/${PREFIX}/database/${database}`,
+      );
       expect(push, `no push for ${database}: ${JSON.stringify(pushes.map((p) => p.url))}`).toBeDefined();
-      const match = new RegExp(`^platform_backup_last_success_timestamp_seconds\\{database="${database}"\\} (\\d+)$`, "m").exec(push!.body);
+      const match = new RegExp(
+        `^platform_backup_last_success_timestamp_seconds\\{database="${database}"\\} (\\d+)$`,
+        "m",
+      ).exec(push!.body);
       expect(match).not.toBeNull();
       expect(Math.abs(Number(match![1]) - Date.now() / 1000)).toBeLessThan(3600);
     }
@@ -215,7 +235,11 @@ describe("backup → restore → verify, for real", () => {
       giveToServerUser(file);
       await pg.query("postgres", `CREATE DATABASE restored_${database}`);
       const restore = await new Promise<Run>((resolve, reject) => {
-        const child = spawn(join(pg.binDir, "pg_restore"), ["--exit-on-error", "--no-owner", "-d", `restored_${database}`, file], { env: { ...process.env, ...pg.libpqEnv() } });
+        const child = spawn(
+          join(pg.binDir, "pg_restore"),
+          ["--exit-on-error", "--no-owner", "-d", `restored_${database}`, file],
+          { env: { ...process.env, ...pg.libpqEnv() } },
+        );
         let stderr = "";
         child.stderr.on("data", (d) => (stderr += d));
         child.on("error", reject);
@@ -237,11 +261,18 @@ describe("backup → restore → verify, for real", () => {
     for (const database of DATABASES) {
       expect(run.stderr).toContain(`RESTORE_VERIFY_OK database=${database}`);
       // The scratch restore read every row of every table: its counts match the source.
-      const counts = readFileSync(join(workDir, "restore", database, "row-counts.tsv"), "utf8").trim().split("\n").map((line) => line.split("\t"));
+      const counts = readFileSync(join(workDir, "restore", database, "row-counts.tsv"), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => line.split("\t"));
       const source = await fingerprint(database);
-      expect(Object.fromEntries(counts.map(([table, rows]) => [table, Number(rows)]))).toEqual(Object.fromEntries(Object.entries(source).map(([t, f]) => [t, f.rows])));
+      expect(Object.fromEntries(counts.map(([table, rows]) => [table, Number(rows)]))).toEqual(
+        Object.fromEntries(Object.entries(source).map(([t, f]) => [t, f.rows])),
+      );
     }
-    const push = pushes.slice(pushesBefore).find((p) => p.url === `/metrics/job/platform_restore_verify/environment/${PREFIX}`);
+    const push = pushes
+      .slice(pushesBefore)
+      .find((p) => p.url === `/metrics/job/platform_restore_verify/environment/${PREFIX}`);
     expect(push?.method).toBe("POST");
     expect(push?.body).toMatch(/^platform_restore_verify_failed 0$/m);
     expect(push?.body).toMatch(/^platform_restore_verify_last_success_timestamp_seconds \d+$/m);
@@ -259,38 +290,75 @@ describe("backup → restore → verify, for real", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/RESTORE_VERIFY_FAILED database=app reason="checksum mismatch/);
     expect(run.stderr).toContain("RESTORE_VERIFY_OK database=tenant_acme"); // the other database is still verified
-    const push = pushes.slice(pushesBefore).find((p) => p.url === `/metrics/job/platform_restore_verify/environment/${PREFIX}`);
+    const push = pushes
+      .slice(pushesBefore)
+      .find((p) => p.url === `/metrics/job/platform_restore_verify/environment/${PREFIX}`);
     expect(push?.body).toMatch(/^platform_restore_verify_failed 1$/m);
     expect(push?.body).not.toContain("last_success");
   });
 
   it("a newer dump that matches its checksum but does not restore fails verification (the restore is really run)", async () => {
     const garbage = Buffer.concat([Buffer.from("PGDMP"), Buffer.alloc(4096, 0x5a)]);
-    const later = new Date(Date.now() + 60 * 60_000).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    const later = new Date(Date.now() + 60 * 60_000)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
     const key = `${PREFIX}/tenant_acme/${later}.dump`;
     await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: garbage }));
     const sha = `${createHash("sha256").update(garbage).digest("hex")}  ${later}.dump\n`;
     await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${key}.sha256`, Body: sha }));
 
-    const run = await runScript("backups/scripts/verify-restore.sh", "all", verifyEnv(newWorkDir("verify-garbage"), { VERIFY_DATABASES: "tenant_acme" }));
+    const run = await runScript(
+      "backups/scripts/verify-restore.sh",
+      "all",
+      verifyEnv(newWorkDir("verify-garbage"), { VERIFY_DATABASES: "tenant_acme" }),
+    );
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`RESTORE_VERIFY_FAILED database=tenant_acme reason="pg_restore of ${later}\\.dump failed`));
+    expect(run.stderr).toMatch(
+      new RegExp(`RESTORE_VERIFY_FAILED database=tenant_acme reason="pg_restore of ${later}\\.dump failed`),
+    );
   });
 
   it("a database without dumps, or whose newest dump is too old, fails verification", async () => {
-    const missing = await runScript("backups/scripts/verify-restore.sh", "all", verifyEnv(newWorkDir("verify-missing"), { VERIFY_DATABASES: "tenant_ghost" }));
+    const missing = await runScript(
+      "backups/scripts/verify-restore.sh",
+      "all",
+      verifyEnv(newWorkDir("verify-missing"), { VERIFY_DATABASES: "tenant_ghost" }),
+    );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/RESTORE_VERIFY_FAILED database=tenant_ghost reason="no dump under/);
 
-    const stale = await runScript("backups/scripts/backup.sh", "all", backupEnv(newWorkDir("backup-old"), { BACKUP_DATABASES: "app", BACKUP_PREFIX: "old", BACKUP_TIMESTAMP: "20260101T020000Z" }));
+    const stale = await runScript(
+      "backups/scripts/backup.sh",
+      "all",
+      backupEnv(newWorkDir("backup-old"), {
+        BACKUP_DATABASES: "app",
+        BACKUP_PREFIX: "old",
+        BACKUP_TIMESTAMP: "20260101T020000Z",
+      }),
+    );
     expect(stale.code, stale.stderr).toBe(0);
-    const old = await runScript("backups/scripts/verify-restore.sh", "all", verifyEnv(newWorkDir("verify-old"), { VERIFY_DATABASES: "app", BACKUP_PREFIX: "old", VERIFY_MAX_DUMP_AGE_HOURS: "48" }));
+    const old = await runScript(
+      "backups/scripts/verify-restore.sh",
+      "all",
+      verifyEnv(newWorkDir("verify-old"), {
+        VERIFY_DATABASES: "app",
+        BACKUP_PREFIX: "old",
+        VERIFY_MAX_DUMP_AGE_HOURS: "48",
+      }),
+    );
     expect(old.code).toBe(1);
-    expect(old.stderr).toMatch(/RESTORE_VERIFY_FAILED database=app reason="newest dump old\/app\/20260101T020000Z\.dump is \d+h old \(limit 48h\)/);
+    expect(old.stderr).toMatch(
+      /RESTORE_VERIFY_FAILED database=app reason="newest dump old\/app\/20260101T020000Z\.dump is \d+h old \(limit 48h\)/,
+    );
   });
 
   it("backup.sh fails loudly when a database cannot be dumped", async () => {
-    const run = await runScript("backups/scripts/backup.sh", "all", backupEnv(newWorkDir("backup-bad"), { BACKUP_DATABASES: "app does_not_exist" }));
+    const run = await runScript(
+      "backups/scripts/backup.sh",
+      "all",
+      backupEnv(newWorkDir("backup-bad"), { BACKUP_DATABASES: "app does_not_exist" }),
+    );
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("BACKUP_FAILED database=does_not_exist pg_dump failed");
   });
@@ -311,9 +379,20 @@ describe("offboarding export, for real (the tenant-export Job's script)", () => 
     );
     const workDir = newWorkDir("export-quitter");
     const pushesBefore = pushes.length;
-    const run = await runScript("backups/scripts/backup.sh", "all", backupEnv(workDir, { BACKUP_DATABASES: "app", BACKUP_SCHEMA: "tenant_quitter", BACKUP_KIND: "export", BACKUP_PREFIX: prefix }));
+    const run = await runScript(
+      "backups/scripts/backup.sh",
+      "all",
+      backupEnv(workDir, {
+        BACKUP_DATABASES: "app",
+        BACKUP_SCHEMA: "tenant_quitter",
+        BACKUP_KIND: "export",
+        BACKUP_PREFIX: prefix,
+      }),
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(new RegExp(`EXPORT_OK database=app schema=tenant_quitter key=s3://${BUCKET}/${prefix}/app/\\d{8}T\\d{6}Z\\.dump`));
+    expect(run.stderr).toMatch(
+      new RegExp(`EXPORT_OK database=app schema=tenant_quitter key=s3://${BUCKET}/${prefix}/app/\\d{8}T\\d{6}Z\\.dump`),
+    );
     const [dump, checksum] = await listKeys(`${prefix}/app/`);
     expect(checksum).toBe(`${dump}.sha256`);
     const file = join(root, "export-quitter.dump");
@@ -327,7 +406,15 @@ describe("offboarding export, for real (the tenant-export Job's script)", () => 
   });
 
   it("refuses a schema export that names more than one database", async () => {
-    const run = await runScript("backups/scripts/backup.sh", "dump", backupEnv(newWorkDir("export-two"), { BACKUP_DATABASES: "app tenant_acme", BACKUP_SCHEMA: "tenant_quitter", BACKUP_KIND: "export" }));
+    const run = await runScript(
+      "backups/scripts/backup.sh",
+      "dump",
+      backupEnv(newWorkDir("export-two"), {
+        BACKUP_DATABASES: "app tenant_acme",
+        BACKUP_SCHEMA: "tenant_quitter",
+        BACKUP_KIND: "export",
+      }),
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("EXPORT_FAILED BACKUP_SCHEMA needs exactly one database in BACKUP_DATABASES");
   });
@@ -338,7 +425,10 @@ describe("database maintenance, for real", () => {
     const run = await runScript("jobs/scripts/vacuum-analyze.sh", "", { MAINTENANCE_DATABASES: DATABASES.join(" ") });
     expect(run.code, run.stderr).toBe(0);
     for (const database of DATABASES) expect(run.stderr).toContain(`MAINTENANCE_OK database=${database}`);
-    const [stats] = await pg.query<{ analyzed: boolean }>("app", "SELECT last_analyze IS NOT NULL AND last_vacuum IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = 'jobs'");
+    const [stats] = await pg.query<{ analyzed: boolean }>(
+      "app",
+      "SELECT last_analyze IS NOT NULL AND last_vacuum IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = 'jobs'",
+    );
     expect(stats.analyzed).toBe(true);
   });
 });

@@ -34,10 +34,11 @@ const connectAs = async (id: string, database: string) => {
   return client;
 };
 /** The SQLSTATE of a failure, with its message, for readable assertions. */
-const failure = (promise: Promise<unknown>) => promise.then(
-  () => "succeeded",
-  (error: { code?: string; message: string }) => `${error.code}: ${error.message}`,
-);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "succeeded",
+    (error: { code?: string; message: string }) => `${error.code}: ${error.message}`,
+  );
 
 serverSuite(
   async () => {
@@ -51,7 +52,10 @@ serverSuite(
         const client = step.database === "postgres" ? admin : await server.connect(step.database);
         try {
           for (const sql of step.statements) await client.query(sql);
-          if (step.type === "postgresql:index/database:Database" && step.statements[0].startsWith('CREATE DATABASE "app"')) {
+          if (
+            step.type === "postgresql:index/database:Database" &&
+            step.statements[0].startsWith('CREATE DATABASE "app"')
+          ) {
             // Start the shared database from the defaults before PostgreSQL 15 (and RDS 14): PUBLIC may CREATE in
             // `public`. The plan's revoke must take it away.
             const app = await server.connect("app");
@@ -77,34 +81,50 @@ describe("tenant isolation on a real PostgreSQL, applied from the plan", () => {
     const alpha = await connectAs("alpha", "tenant_alpha");
     await alpha.query("CREATE TABLE orders (id int primary key, total numeric)");
     await alpha.query("INSERT INTO orders VALUES (1, 9.5)");
-    expect((await alpha.query("SELECT current_schema() AS s, (SELECT count(*) FROM orders)::int AS n")).rows[0]).toEqual({ s: "tenant_alpha", n: 1 });
+    expect(
+      (await alpha.query("SELECT current_schema() AS s, (SELECT count(*) FROM orders)::int AS n")).rows[0],
+    ).toEqual({ s: "tenant_alpha", n: 1 });
   });
 
   it("a pooled tenant works in its schema of the shared application database", async () => {
     const bravo = await connectAs("bravo", "app");
     await bravo.query("CREATE TABLE invoices (id int primary key)");
     await bravo.query("INSERT INTO invoices VALUES (7)");
-    expect((await bravo.query("SELECT current_schema() AS s, (SELECT id FROM tenant_bravo.invoices) AS id")).rows[0]).toEqual({ s: "tenant_bravo", id: 7 });
+    expect(
+      (await bravo.query("SELECT current_schema() AS s, (SELECT id FROM tenant_bravo.invoices) AS id")).rows[0],
+    ).toEqual({ s: "tenant_bravo", id: 7 });
   });
 
   it("a tenant cannot connect to another tenant's database", async () => {
-    expect(await failure(connectAs("bravo", "tenant_alpha"))).toMatch(/^42501: permission denied for database "tenant_alpha"/);
-    expect(await failure(connectAs("echo", "tenant_alpha"))).toMatch(/^42501: permission denied for database "tenant_alpha"/);
+    expect(await failure(connectAs("bravo", "tenant_alpha"))).toMatch(
+      /^42501: permission denied for database "tenant_alpha"/,
+    );
+    expect(await failure(connectAs("echo", "tenant_alpha"))).toMatch(
+      /^42501: permission denied for database "tenant_alpha"/,
+    );
   });
 
   it("a tenant can neither read nor create in another tenant's schema", async () => {
     const bravo = await connectAs("bravo", "app");
     await bravo.query("CREATE TABLE IF NOT EXISTS secrets (v text)");
     const charlie = await connectAs("charlie", "app");
-    expect(await failure(charlie.query("SELECT * FROM tenant_bravo.secrets"))).toMatch(/^42501: permission denied for schema tenant_bravo/);
-    expect(await failure(charlie.query("CREATE TABLE tenant_bravo.planted (v text)"))).toMatch(/^42501: permission denied for schema tenant_bravo/);
+    expect(await failure(charlie.query("SELECT * FROM tenant_bravo.secrets"))).toMatch(
+      /^42501: permission denied for schema tenant_bravo/,
+    );
+    expect(await failure(charlie.query("CREATE TABLE tenant_bravo.planted (v text)"))).toMatch(
+      /^42501: permission denied for schema tenant_bravo/,
+    );
     const alpha = await connectAs("alpha", "app");
-    expect(await failure(alpha.query("SELECT * FROM tenant_bravo.invoices"))).toMatch(/^42501: permission denied for schema tenant_bravo/);
+    expect(await failure(alpha.query("SELECT * FROM tenant_bravo.invoices"))).toMatch(
+      /^42501: permission denied for schema tenant_bravo/,
+    );
   });
 
   it("no tenant can create in the shared database's public schema", async () => {
     const charlie = await connectAs("charlie", "app");
-    expect(await failure(charlie.query("CREATE TABLE public.dropbox (v text)"))).toMatch(/^42501: permission denied for schema public/);
+    expect(await failure(charlie.query("CREATE TABLE public.dropbox (v text)"))).toMatch(
+      /^42501: permission denied for schema public/,
+    );
   });
 
   it("a suspended tenant cannot log in; a wrong password is refused", async () => {
@@ -116,6 +136,8 @@ describe("tenant isolation on a real PostgreSQL, applied from the plan", () => {
   it("a tenant's connection limit holds", async () => {
     await connectAs("foxtrot", "app");
     await connectAs("foxtrot", "app");
-    expect(await failure(connectAs("foxtrot", "app"))).toMatch(/^53300: too many connections for role "tenant_foxtrot"/);
+    expect(await failure(connectAs("foxtrot", "app"))).toMatch(
+      /^53300: too many connections for role "tenant_foxtrot"/,
+    );
   });
 });

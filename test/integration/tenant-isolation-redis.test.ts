@@ -23,13 +23,18 @@ function aclUsersOf(resources: RecordedResource[]): AclUser[] {
   return resources
     .filter((r) => r.type === "aws:elasticache/user:User")
     .map((r) => {
-      const i = r.revealedInputs as { userName: string; accessString: string; authenticationMode: { passwords: string[] } };
+      const i = r.revealedInputs as {
+        userName: string;
+        accessString: string;
+        authenticationMode: { passwords: string[] };
+      };
       return { userName: i.userName, accessString: i.accessString, passwords: i.authenticationMode.passwords };
     });
 }
 const user = (name: string) => {
   const found = users.find((u) => u.userName === name);
-  if (!found) throw new Error(`no ElastiCache user ${name} in the plan; there are ${users.map((u) => u.userName).join(", ")}`);
+  if (!found)
+    throw new Error(`no ElastiCache user ${name} in the plan; there are ${users.map((u) => u.userName).join(", ")}`);
   return found;
 };
 const clientOf = (name: string) => {
@@ -38,7 +43,11 @@ const clientOf = (name: string) => {
   clients.push(client);
   return client;
 };
-const failure = (promise: Promise<unknown>) => promise.then(() => "succeeded", (error: Error) => error.message);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "succeeded",
+    (error: Error) => error.message,
+  );
 
 serverSuite(
   async () => {
@@ -60,7 +69,13 @@ serverSuite(
 
 describe("tenant isolation on a real redis-server, with the plan's ACL users", () => {
   it("only tenants of Redis-user tiers get a user; the default user is off", () => {
-    expect(users.map((u) => u.userName).sort()).toEqual(["default", "platform", "tenant-alpha", "tenant-bravo", "tenant-delta"]);
+    expect(users.map((u) => u.userName).sort()).toEqual([
+      "default",
+      "platform",
+      "tenant-alpha",
+      "tenant-bravo",
+      "tenant-delta",
+    ]);
   });
 
   it("a tenant reads and writes its own keys and channels", async () => {
@@ -86,7 +101,20 @@ describe("tenant isolation on a real redis-server, with the plan's ACL users", (
 
   it("a tenant gets NOPERM on admin, dangerous and key-listing commands", async () => {
     const alpha = clientOf("tenant-alpha");
-    for (const command of [["flushall"], ["flushdb"], ["config", "get", "maxmemory"], ["keys", "*"], ["scan", "0"], ["randomkey"], ["pubsub", "channels"], ["info"], ["debug", "sleep", "0"], ["monitor"], ["acl", "list"], ["client", "list"]]) {
+    for (const command of [
+      ["flushall"],
+      ["flushdb"],
+      ["config", "get", "maxmemory"],
+      ["keys", "*"],
+      ["scan", "0"],
+      ["randomkey"],
+      ["pubsub", "channels"],
+      ["info"],
+      ["debug", "sleep", "0"],
+      ["monitor"],
+      ["acl", "list"],
+      ["client", "list"],
+    ]) {
       expect(await failure(alpha.call(command[0], ...command.slice(1))), command.join(" ")).toMatch(/^NOPERM/);
     }
     expect(await clientOf("platform").get("tenant:bravo:plan")).toBe("enterprise");

@@ -23,12 +23,25 @@ const registration = (r: RecordedResource) => ({
 describe("the benchmark's floor (tools/bench-floor.ts)", () => {
   it("registers exactly the resources of the plan it is given, with the options the typed SDK classes send", async () => {
     const rendered = await renderStack(loadStackConfig("prod"), { stack: "prod" });
-    const plan = buildPlanDocument({ project: "platform", stack: "prod", environment: "production", resources: rendered.resources, outputs: rendered.outputs, policy: { evaluated: 0, policies: [], violations: [] }, schema: { validated: 0, errors: [], unvalidated: [] }, notes: [] });
+    const plan = buildPlanDocument({
+      project: "platform",
+      stack: "prod",
+      environment: "production",
+      resources: rendered.resources,
+      outputs: rendered.outputs,
+      policy: { evaluated: 0, policies: [], violations: [] },
+      schema: { validated: 0, errors: [], unvalidated: [] },
+      notes: [],
+    });
     const floor = await renderProgram(floorProgram(plan), { project: "platform", stack: "prod", config: {} });
     expect(byUrn(floor.resources).map(registration)).toEqual(byUrn(rendered.resources).map(registration));
     expect(floor.outputs).toEqual(rendered.outputs);
     // The generic CustomResource registers the same inputs but none of the classes' own options.
-    const generic = await renderProgram(floorProgram(plan, { generic: true }), { project: "platform", stack: "prod", config: {} });
+    const generic = await renderProgram(floorProgram(plan, { generic: true }), {
+      project: "platform",
+      stack: "prod",
+      config: {},
+    });
     expect(byUrn(generic.resources).map((r) => r.inputs)).toEqual(byUrn(rendered.resources).map((r) => r.inputs));
     expect(generic.resources.filter((r) => (r.additionalSecretOutputs ?? []).length > 0)).toEqual([]);
   });

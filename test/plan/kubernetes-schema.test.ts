@@ -20,7 +20,10 @@ describe("Kubernetes schema validation of rendered objects", () => {
       resource("kubernetes:core/v1:Namespace", { metadata: { name: "ok" } }),
       resource("kubernetes:apps/v1:Deployment", {
         metadata: { name: "worker", namespace: "platform" },
-        spec: { selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [{ name: "w", image: "i:1", ports: [{ containerPort: "http" }] }] } } },
+        spec: {
+          selector: { matchLabels: { a: "b" } },
+          template: { spec: { containers: [{ name: "w", image: "i:1", ports: [{ containerPort: "http" }] }] } },
+        },
       }),
     ]);
     expect(manifests.map((m) => [m.object.apiVersion, m.object.kind, m.file])).toEqual([
@@ -34,7 +37,12 @@ describe("Kubernetes schema validation of rendered objects", () => {
   });
 
   it("validates prometheus-operator objects against their CRD schema", () => {
-    const manifests = manifestsOf([resource("kubernetes:monitoring.coreos.com/v1:PrometheusRule", { metadata: { name: "r" }, spec: { groups: [{ name: "g", rules: "not-a-list" }] } })]);
+    const manifests = manifestsOf([
+      resource("kubernetes:monitoring.coreos.com/v1:PrometheusRule", {
+        metadata: { name: "r" },
+        spec: { groups: [{ name: "g", rules: "not-a-list" }] },
+      }),
+    ]);
     expect(validateManifests(manifests).errors[0]?.message).toMatch(/spec\.groups\.0\.rules must be array/);
   });
 });

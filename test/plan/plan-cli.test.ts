@@ -17,15 +17,32 @@ describe("npm run plan (offline plan contract)", () => {
     const plan = readPlan(run.outDir);
     expect(plan).toMatchObject({ project: "platform", stack: "prod" });
     expect(plan.summary.resourceCount).toBe(plan.resources.length);
-    expect(Object.keys(plan.summary.tenants).sort()).toEqual(["acme", "globex", "hooli", "initech", "piedpiper", "stark-labs", "umbrella", "wayne-ent"]);
+    expect(Object.keys(plan.summary.tenants).sort()).toEqual([
+      "acme",
+      "globex",
+      "hooli",
+      "initech",
+      "piedpiper",
+      "stark-labs",
+      "umbrella",
+      "wayne-ent",
+    ]);
     expect(plan.policy.evaluated).toBeGreaterThan(0);
     for (const r of plan.resources) {
-      expect(Object.keys(r)).toEqual(expect.arrayContaining(["urn", "type", "name", "parent", "protect", "retainOnDelete", "dependsOn", "inputs"]));
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining(["urn", "type", "name", "parent", "protect", "retainOnDelete", "dependsOn", "inputs"]),
+      );
     }
     const namespace = parse(readFileSync(join(run.outDir, "manifests/_cluster/namespace-platform.yaml"), "utf8"));
-    expect(namespace).toMatchObject({ apiVersion: "v1", kind: "Namespace", metadata: { name: "platform", labels: { "app.kubernetes.io/part-of": "platform" } } });
+    expect(namespace).toMatchObject({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "platform", labels: { "app.kubernetes.io/part-of": "platform" } },
+    });
     expect(parse(readFileSync(join(run.outDir, "prometheus-rules.yaml"), "utf8"))).toHaveProperty("groups");
-    expect(readFileSync(join(run.outDir, "summary.md"), "utf8")).toMatch(/^# Offline plan: platform \/ prod \(production\)/);
+    expect(readFileSync(join(run.outDir, "summary.md"), "utf8")).toMatch(
+      /^# Offline plan: platform \/ prod \(production\)/,
+    );
   });
 
   it("plans staging with exit 0", () => {
@@ -56,7 +73,14 @@ describe("npm run plan (offline plan contract)", () => {
     const base = runPlan(["--stack", "prod"]);
     const config = loadStackConfig("prod");
     (config["platform:tenants"] as unknown[]).push({ id: "soylent", name: "Soylent", tier: "standard" });
-    const head = runPlan(["--stack", "prod", "--config", writeStackFile(config), "--diff", join(base.outDir, "plan.json")]);
+    const head = runPlan([
+      "--stack",
+      "prod",
+      "--config",
+      writeStackFile(config),
+      "--diff",
+      join(base.outDir, "plan.json"),
+    ]);
     expect(head.code).toBe(0);
     const added = readPlan(head.outDir).summary.tenants.soylent.resources;
     expect(added.length).toBeGreaterThan(0);

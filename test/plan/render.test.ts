@@ -24,7 +24,10 @@ describe("rendering a program under the mock runtime", () => {
 
   it("replaces secret inputs with [secret] and lists their paths; reveals them only on request", async () => {
     const program = async () => {
-      new k8s.core.v1.ConfigMap("conn", { metadata: { name: "conn" }, data: { password: pulumi.secret("hunter2") as pulumi.Input<string>, user: "app" } });
+      new k8s.core.v1.ConfigMap("conn", {
+        metadata: { name: "conn" },
+        data: { password: pulumi.secret("hunter2") as pulumi.Input<string>, user: "app" },
+      });
       new k8s.core.v1.Secret("creds", { metadata: { name: "creds" }, stringData: { password: "hunter2" } });
     };
     const { resources } = await renderProgram(program, options);
@@ -35,14 +38,19 @@ describe("rendering a program under the mock runtime", () => {
     expect(secret.inputs.stringData).toEqual({ password: "[secret]" });
     expect(secret.secretPaths).toEqual(["stringData.password"]);
     expect(JSON.stringify([configMap.inputs, secret.inputs])).not.toContain("hunter2");
-    const revealed = (await renderProgram(program, { ...options, revealSecrets: true })).resources.find((r) => r.name === "conn")!;
+    const revealed = (await renderProgram(program, { ...options, revealSecrets: true })).resources.find(
+      (r) => r.name === "conn",
+    )!;
     expect(revealed.revealedInputs?.data).toEqual({ password: "hunter2", user: "app" });
   });
 
   it("gives computed outputs a real provider would (endpoints that consumers build on)", async () => {
     const { resources } = await renderProgram(async () => {
       const db = new aws.rds.Instance("db", { instanceClass: "db.t4g.micro", engine: "postgres" });
-      new k8s.core.v1.ConfigMap("conn", { metadata: { name: "conn" }, data: { host: db.address, port: db.port.apply(String) } });
+      new k8s.core.v1.ConfigMap("conn", {
+        metadata: { name: "conn" },
+        data: { host: db.address, port: db.port.apply(String) },
+      });
     }, options);
     const data = resources.find((r) => r.name === "conn")!.inputs.data as Record<string, string>;
     expect(data.host).toMatch(/^db-[0-9a-f]{7}\.c[0-9a-f]{10}\.us-east-1\.rds\.amazonaws\.com$/);
@@ -59,16 +67,27 @@ describe("rendering a program under the mock runtime", () => {
   it("registers nothing when the stack config is invalid", async () => {
     const config = loadStackConfig("prod");
     (config["platform:workers"] as Record<string, Record<string, unknown>>).default.minReplicas = 50;
-    const error = await renderStack(config).then(() => undefined, (e: unknown) => e);
+    const error = await renderStack(config).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RenderError);
-    expect((error as RenderError).message).toContain("platform:workers.default.minReplicas = 50: must be ≤ maxReplicas (12)");
+    expect((error as RenderError).message).toContain(
+      "platform:workers.default.minReplicas = 50: must be ≤ maxReplicas (12)",
+    );
     expect((error as RenderError).resources).toEqual([]);
   });
 
   it("renders every tenant of the prod stack as a Tenant component under the stack", async () => {
     const { ofType } = await renderStack(loadStackConfig("prod"));
-    expect(ofType("platform:tenant:Tenant").map((t) => t.name).sort()).toEqual(
-      ["acme", "globex", "hooli", "initech", "piedpiper", "stark-labs", "umbrella", "wayne-ent"].map((id) => `tenant-${id}`),
+    expect(
+      ofType("platform:tenant:Tenant")
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(
+      ["acme", "globex", "hooli", "initech", "piedpiper", "stark-labs", "umbrella", "wayne-ent"].map(
+        (id) => `tenant-${id}`,
+      ),
     );
   });
 });

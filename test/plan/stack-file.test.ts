@@ -15,14 +15,20 @@ describe("reading Pulumi.<stack>.yaml (the offline plan's reader)", () => {
     expect(files.length).toBeGreaterThanOrEqual(5);
     for (const file of files) {
       const path = join(PROJECT_ROOT, file);
-      const expected = stackConfigFromObject((parse(readFileSync(path, "utf8")) as { config: Record<string, unknown> }).config, "platform");
+      const expected = stackConfigFromObject(
+        (parse(readFileSync(path, "utf8")) as { config: Record<string, unknown> }).config,
+        "platform",
+      );
       expect(readStackFile(path, "platform"), file).toEqual(expected);
     }
   });
 
   it("keeps YAML 1.2 scalars as the CLI reads them: yes and dates stay strings, secure values become secret keys", () => {
     const file = join(dir, "Pulumi.t.yaml");
-    writeFileSync(file, "config:\n  platform:flag: yes\n  since: 2026-01-01\n  platform:count: 0x10\n  platform:token:\n    secure: AAABAE\n");
+    writeFileSync(
+      file,
+      "config:\n  platform:flag: yes\n  since: 2026-01-01\n  platform:count: 0x10\n  platform:token:\n    secure: AAABAE\n",
+    );
     const { config, secretKeys } = readStackFile(file, "platform");
     expect(config["platform:flag"]).toBe("yes");
     expect(config["platform:since"]).toBe("2026-01-01");

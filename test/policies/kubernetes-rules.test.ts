@@ -25,26 +25,94 @@ const container = (name: string) => ({
 
 /** A worker pool (Deployment, HPA, PDB), a CronJob and a tenant namespace with its guardrails: all rules pass. */
 const healthy = (): RecordedResource[] => [
-  k8s("kubernetes:apps/v1:Deployment", "worker-default", "platform", {
-    spec: {
-      selector: { matchLabels: podLabels },
-      template: { metadata: { labels: { ...podLabels, "app.kubernetes.io/component": "worker" } }, spec: { securityContext: { runAsNonRoot: true, runAsUser: 10001 }, containers: [container("worker")] } },
+  k8s(
+    "kubernetes:apps/v1:Deployment",
+    "worker-default",
+    "platform",
+    {
+      spec: {
+        selector: { matchLabels: podLabels },
+        template: {
+          metadata: { labels: { ...podLabels, "app.kubernetes.io/component": "worker" } },
+          spec: { securityContext: { runAsNonRoot: true, runAsUser: 10001 }, containers: [container("worker")] },
+        },
+      },
     },
-  }, labels("worker", "worker")),
-  k8s("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "worker-default", "platform", { spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "worker-default" }, minReplicas: 3, maxReplicas: 12 } }, labels("worker", "autoscaler")),
-  k8s("kubernetes:policy/v1:PodDisruptionBudget", "worker-default", "platform", { spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } } }, labels("worker", "disruption-budget")),
-  k8s("kubernetes:batch/v1:CronJob", "reconcile", "platform", {
-    spec: {
-      schedule: "*/10 * * * *",
-      concurrencyPolicy: "Forbid",
-      startingDeadlineSeconds: 300,
-      jobTemplate: { spec: { activeDeadlineSeconds: 3600, template: { spec: { securityContext: { runAsNonRoot: true }, restartPolicy: "Never", containers: [{ ...container("reconcile"), readinessProbe: undefined, livenessProbe: undefined }] } } } },
+    labels("worker", "worker"),
+  ),
+  k8s(
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    "worker-default",
+    "platform",
+    {
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "worker-default" },
+        minReplicas: 3,
+        maxReplicas: 12,
+      },
     },
-  }, labels("reconcile", "cronjob")),
-  k8s("kubernetes:core/v1:Namespace", "tenant-acme", undefined, {}, labels("tenant-acme", "namespace", { "platform.io/tenant": "acme" })),
-  k8s("kubernetes:core/v1:ResourceQuota", "quota", "tenant-acme", { spec: { hard: { "requests.cpu": "8" } } }, labels("tenant-acme", "quota")),
-  k8s("kubernetes:core/v1:LimitRange", "limits", "tenant-acme", { spec: { limits: [{ type: "Container", default: { cpu: "1" } }] } }, labels("tenant-acme", "limit-range")),
-  k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny", "tenant-acme", { spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }, labels("tenant-acme", "network-policy")),
+    labels("worker", "autoscaler"),
+  ),
+  k8s(
+    "kubernetes:policy/v1:PodDisruptionBudget",
+    "worker-default",
+    "platform",
+    { spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } } },
+    labels("worker", "disruption-budget"),
+  ),
+  k8s(
+    "kubernetes:batch/v1:CronJob",
+    "reconcile",
+    "platform",
+    {
+      spec: {
+        schedule: "*/10 * * * *",
+        concurrencyPolicy: "Forbid",
+        startingDeadlineSeconds: 300,
+        jobTemplate: {
+          spec: {
+            activeDeadlineSeconds: 3600,
+            template: {
+              spec: {
+                securityContext: { runAsNonRoot: true },
+                restartPolicy: "Never",
+                containers: [{ ...container("reconcile"), readinessProbe: undefined, livenessProbe: undefined }],
+              },
+            },
+          },
+        },
+      },
+    },
+    labels("reconcile", "cronjob"),
+  ),
+  k8s(
+    "kubernetes:core/v1:Namespace",
+    "tenant-acme",
+    undefined,
+    {},
+    labels("tenant-acme", "namespace", { "platform.io/tenant": "acme" }),
+  ),
+  k8s(
+    "kubernetes:core/v1:ResourceQuota",
+    "quota",
+    "tenant-acme",
+    { spec: { hard: { "requests.cpu": "8" } } },
+    labels("tenant-acme", "quota"),
+  ),
+  k8s(
+    "kubernetes:core/v1:LimitRange",
+    "limits",
+    "tenant-acme",
+    { spec: { limits: [{ type: "Container", default: { cpu: "1" } }] } },
+    labels("tenant-acme", "limit-range"),
+  ),
+  k8s(
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    "default-deny",
+    "tenant-acme",
+    { spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+    labels("tenant-acme", "network-policy"),
+  ),
 ];
 
 const deployment = urnOf("kubernetes:apps/v1:Deployment", "platform-deployment-worker-default");
@@ -60,36 +128,99 @@ describe("Kubernetes policies", () => {
   });
 
   const mutations: Array<[string, Transform, string, string]> = [
-    ["kubernetes-resources", worker((c) => delete c.resources.limits), deployment,
-      `${D} does not set resources.limits.cpu, resources.limits.memory. Fix: set CPU and memory requests and limits (platform:workers.<pool>.resources for worker pools) so the scheduler can place it and a leak cannot starve its neighbours.`],
-    ["kubernetes-resources", worker((c) => delete c.resources.requests.memory), deployment,
-      `${D} does not set resources.requests.memory. Fix: set CPU and memory requests and limits (platform:workers.<pool>.resources for worker pools) so the scheduler can place it and a leak cannot starve its neighbours.`],
-    ["kubernetes-probes", worker((c) => delete c.readinessProbe), deployment,
-      `${D} has no readinessProbe. Fix: add a readinessProbe (traffic and rollouts wait for it) and a livenessProbe (a hung process is restarted).`],
-    ["kubernetes-probes", worker((c) => delete c.livenessProbe), deployment,
-      `${D} has no livenessProbe. Fix: add a readinessProbe (traffic and rollouts wait for it) and a livenessProbe (a hung process is restarted).`],
-    ["kubernetes-image-tag", worker((c) => (c.image = "ghcr.io/acme/worker:latest")), deployment,
-      `${D} image "ghcr.io/acme/worker:latest" uses the tag "latest". Fix: pin a version tag or digest (e.g. ghcr.io/acme/worker:1.4.2) so every rollout and rollback is a reviewed change.`],
-    ["kubernetes-image-tag", worker((c) => (c.image = "ghcr.io/acme/worker")), deployment,
-      `${D} image "ghcr.io/acme/worker" has no tag (it means latest). Fix: pin a version tag or digest (e.g. ghcr.io/acme/worker:1.4.2) so every rollout and rollback is a reviewed change.`],
-    ["kubernetes-non-root", worker((_c, pod) => delete pod.securityContext.runAsNonRoot), deployment,
-      `${D} may run as root (runAsNonRoot is not true). Fix: set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod or the container.`],
-    ["kubernetes-non-root", worker((c) => (c.securityContext.runAsUser = 0)), deployment,
-      `${D} may run as root (runAsUser is 0). Fix: set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod or the container.`],
-    ["kubernetes-cronjob-limits", edit("platform-cronjob-reconcile", (i) => (i.spec.concurrencyPolicy = "Allow")), cronJob,
-      `CronJob "platform/reconcile" does not set concurrencyPolicy Forbid or Replace (it is Allow). Fix: set them, so a slow run neither piles up behind the next nor runs forever.`],
-    ["kubernetes-cronjob-limits", edit("platform-cronjob-reconcile", (i) => delete i.spec.startingDeadlineSeconds), cronJob,
-      `CronJob "platform/reconcile" does not set startingDeadlineSeconds. Fix: set them, so a slow run neither piles up behind the next nor runs forever.`],
-    ["kubernetes-cronjob-limits", edit("platform-cronjob-reconcile", (i) => delete i.spec.jobTemplate.spec.activeDeadlineSeconds), cronJob,
-      `CronJob "platform/reconcile" does not set jobTemplate.spec.activeDeadlineSeconds. Fix: set them, so a slow run neither piles up behind the next nor runs forever.`],
-    ["kubernetes-worker-autoscaling", edit("platform-deployment-worker-default", (i) => (i.spec.replicas = 3)), deployment,
-      `Deployment "platform/worker-default" sets spec.replicas (3) although it is autoscaled: every \`pulumi up\` resets the replica count the autoscaler chose. Fix: leave spec.replicas unset; the HorizontalPodAutoscaler's minReplicas applies.`],
-    ["kubernetes-pod-disruption-budget", edit("platform-deployment-worker-default", (i) => (i.spec.template.metadata.labels["app.kubernetes.io/instance"] = "reports")), deployment,
-      `Deployment "platform/worker-default" has no PodDisruptionBudget selecting its pods. Fix: add a policy/v1 PodDisruptionBudget in namespace "platform" whose selector.matchLabels match its pod template labels, so node drains and upgrades keep it running.`],
-    ["kubernetes-tenant-quota", without("tenant-acme-resourcequota-quota"), namespace,
-      `Tenant namespace "tenant-acme" has no ResourceQuota, so one tenant can take capacity from all others. Fix: create a ResourceQuota in it that caps the tenant's total CPU, memory and object counts, sized from the tenant's tier.`],
-    ["kubernetes-tenant-quota", without("tenant-acme-limitrange-limits"), namespace,
-      `Tenant namespace "tenant-acme" has no LimitRange, so one tenant can take capacity from all others. Fix: create a LimitRange in it that gives containers default and maximum requests and limits, sized from the tenant's tier.`],
+    [
+      "kubernetes-resources",
+      worker((c) => delete c.resources.limits),
+      deployment,
+      `${D} does not set resources.limits.cpu, resources.limits.memory. Fix: set CPU and memory requests and limits (platform:workers.<pool>.resources for worker pools) so the scheduler can place it and a leak cannot starve its neighbours.`,
+    ],
+    [
+      "kubernetes-resources",
+      worker((c) => delete c.resources.requests.memory),
+      deployment,
+      `${D} does not set resources.requests.memory. Fix: set CPU and memory requests and limits (platform:workers.<pool>.resources for worker pools) so the scheduler can place it and a leak cannot starve its neighbours.`,
+    ],
+    [
+      "kubernetes-probes",
+      worker((c) => delete c.readinessProbe),
+      deployment,
+      `${D} has no readinessProbe. Fix: add a readinessProbe (traffic and rollouts wait for it) and a livenessProbe (a hung process is restarted).`,
+    ],
+    [
+      "kubernetes-probes",
+      worker((c) => delete c.livenessProbe),
+      deployment,
+      `${D} has no livenessProbe. Fix: add a readinessProbe (traffic and rollouts wait for it) and a livenessProbe (a hung process is restarted).`,
+    ],
+    [
+      "kubernetes-image-tag",
+      worker((c) => (c.image = "ghcr.io/acme/worker:latest")),
+      deployment,
+      `${D} image "ghcr.io/acme/worker:latest" uses the tag "latest". Fix: pin a version tag or digest (e.g. ghcr.io/acme/worker:1.4.2) so every rollout and rollback is a reviewed change.`,
+    ],
+    [
+      "kubernetes-image-tag",
+      worker((c) => (c.image = "ghcr.io/acme/worker")),
+      deployment,
+      `${D} image "ghcr.io/acme/worker" has no tag (it means latest). Fix: pin a version tag or digest (e.g. ghcr.io/acme/worker:1.4.2) so every rollout and rollback is a reviewed change.`,
+    ],
+    [
+      "kubernetes-non-root",
+      worker((_c, pod) => delete pod.securityContext.runAsNonRoot),
+      deployment,
+      `${D} may run as root (runAsNonRoot is not true). Fix: set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod or the container.`,
+    ],
+    [
+      "kubernetes-non-root",
+      worker((c) => (c.securityContext.runAsUser = 0)),
+      deployment,
+      `${D} may run as root (runAsUser is 0). Fix: set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod or the container.`,
+    ],
+    [
+      "kubernetes-cronjob-limits",
+      edit("platform-cronjob-reconcile", (i) => (i.spec.concurrencyPolicy = "Allow")),
+      cronJob,
+      `CronJob "platform/reconcile" does not set concurrencyPolicy Forbid or Replace (it is Allow). Fix: set them, so a slow run neither piles up behind the next nor runs forever.`,
+    ],
+    [
+      "kubernetes-cronjob-limits",
+      edit("platform-cronjob-reconcile", (i) => delete i.spec.startingDeadlineSeconds),
+      cronJob,
+      `CronJob "platform/reconcile" does not set startingDeadlineSeconds. Fix: set them, so a slow run neither piles up behind the next nor runs forever.`,
+    ],
+    [
+      "kubernetes-cronjob-limits",
+      edit("platform-cronjob-reconcile", (i) => delete i.spec.jobTemplate.spec.activeDeadlineSeconds),
+      cronJob,
+      `CronJob "platform/reconcile" does not set jobTemplate.spec.activeDeadlineSeconds. Fix: set them, so a slow run neither piles up behind the next nor runs forever.`,
+    ],
+    [
+      "kubernetes-worker-autoscaling",
+      edit("platform-deployment-worker-default", (i) => (i.spec.replicas = 3)),
+      deployment,
+      `Deployment "platform/worker-default" sets spec.replicas (3) although it is autoscaled: every \`pulumi up\` resets the replica count the autoscaler chose. Fix: leave spec.replicas unset; the HorizontalPodAutoscaler's minReplicas applies.`,
+    ],
+    [
+      "kubernetes-pod-disruption-budget",
+      edit(
+        "platform-deployment-worker-default",
+        (i) => (i.spec.template.metadata.labels["app.kubernetes.io/instance"] = "reports"),
+      ),
+      deployment,
+      `Deployment "platform/worker-default" has no PodDisruptionBudget selecting its pods. Fix: add a policy/v1 PodDisruptionBudget in namespace "platform" whose selector.matchLabels match its pod template labels, so node drains and upgrades keep it running.`,
+    ],
+    [
+      "kubernetes-tenant-quota",
+      without("tenant-acme-resourcequota-quota"),
+      namespace,
+      `Tenant namespace "tenant-acme" has no ResourceQuota, so one tenant can take capacity from all others. Fix: create a ResourceQuota in it that caps the tenant's total CPU, memory and object counts, sized from the tenant's tier.`,
+    ],
+    [
+      "kubernetes-tenant-quota",
+      without("tenant-acme-limitrange-limits"),
+      namespace,
+      `Tenant namespace "tenant-acme" has no LimitRange, so one tenant can take capacity from all others. Fix: create a LimitRange in it that gives containers default and maximum requests and limits, sized from the tenant's tier.`,
+    ],
   ];
   const denyMessage = `Tenant namespace "tenant-acme" has no default-deny NetworkPolicy, so its pods can reach and be reached by every other tenant. Fix: add a NetworkPolicy with podSelector {} and policyTypes ["Ingress", "Egress"] and no allow-all rule, then allow only what the tenant needs (DNS, the platform namespace).`;
   for (const change of [
@@ -108,23 +239,45 @@ describe("Kubernetes policies", () => {
   it("kubernetes-worker-autoscaling fails a worker Deployment without a HorizontalPodAutoscaler", async () => {
     const unscaled = without("platform-horizontalpodautoscaler-worker-default")(healthy());
     expect(await violationsOf(POLICIES, unscaled)).toEqual([
-      violation("kubernetes-worker-autoscaling", deployment, `Worker Deployment "platform/worker-default" has no HorizontalPodAutoscaler targeting it. Fix: add an autoscaling/v2 HorizontalPodAutoscaler in its namespace with scaleTargetRef { kind: "Deployment", name: "worker-default" } (platform:workers.<pool>.minReplicas/maxReplicas).`),
+      violation(
+        "kubernetes-worker-autoscaling",
+        deployment,
+        `Worker Deployment "platform/worker-default" has no HorizontalPodAutoscaler targeting it. Fix: add an autoscaling/v2 HorizontalPodAutoscaler in its namespace with scaleTargetRef { kind: "Deployment", name: "worker-default" } (platform:workers.<pool>.minReplicas/maxReplicas).`,
+      ),
     ]);
   });
 
   it("kubernetes-worker-autoscaling accepts a paused pool (0 replicas, no HPA) but not a paused pool that kept its HPA", async () => {
-    const paused = edit("platform-deployment-worker-default", (i) => (i.spec.replicas = 0))(without("platform-horizontalpodautoscaler-worker-default")(healthy()));
+    const paused = edit(
+      "platform-deployment-worker-default",
+      (i) => (i.spec.replicas = 0),
+    )(without("platform-horizontalpodautoscaler-worker-default")(healthy()));
     expect(await violationsOf(POLICIES, paused)).toEqual([]);
     const pausedWithHpa = edit("platform-deployment-worker-default", (i) => (i.spec.replicas = 0))(healthy());
-    expect((await violationsOf(POLICIES, pausedWithHpa)).map((v) => v.message.split(":")[0])).toEqual(['Deployment "platform/worker-default" sets spec.replicas (0) although it is autoscaled']);
+    expect((await violationsOf(POLICIES, pausedWithHpa)).map((v) => v.message.split(":")[0])).toEqual([
+      'Deployment "platform/worker-default" sets spec.replicas (0) although it is autoscaled',
+    ]);
   });
 
   it("checks init containers and CronJob pods too, but asks probes of long-running pods only", async () => {
-    const withInit = worker((_c, pod) => (pod.initContainers = [{ ...container("migrate"), image: "ghcr.io/acme/worker", readinessProbe: undefined, livenessProbe: undefined }]))(healthy());
+    const withInit = worker(
+      (_c, pod) =>
+        (pod.initContainers = [
+          {
+            ...container("migrate"),
+            image: "ghcr.io/acme/worker",
+            readinessProbe: undefined,
+            livenessProbe: undefined,
+          },
+        ]),
+    )(healthy());
     expect((await violationsOf(POLICIES, withInit)).map((v) => v.message.split(". Fix")[0])).toEqual([
       'Deployment "platform/worker-default" init container "migrate" image "ghcr.io/acme/worker" has no tag (it means latest)',
     ]);
-    const rootCron = edit("platform-cronjob-reconcile", (i) => (i.spec.jobTemplate.spec.template.spec.securityContext = {}))(healthy());
+    const rootCron = edit(
+      "platform-cronjob-reconcile",
+      (i) => (i.spec.jobTemplate.spec.template.spec.securityContext = {}),
+    )(healthy());
     expect((await violationsOf(POLICIES, rootCron)).map((v) => v.policy)).toEqual(["kubernetes-non-root"]);
   });
 

@@ -18,14 +18,18 @@ const deployment = (labels: Record<string, string>): RecordedResource => ({
 
 describe("policy kubernetes-recommended-labels", () => {
   it("passes an object with every recommended label", async () => {
-    const report = await runPolicies([kubernetesRecommendedLabels], [deployment(labelled)], { defaultEnforcementLevel: "mandatory" });
+    const report = await runPolicies([kubernetesRecommendedLabels], [deployment(labelled)], {
+      defaultEnforcementLevel: "mandatory",
+    });
     expect(report.evaluated).toBe(1);
     expect(report.violations).toEqual([]);
   });
 
   it.each(RECOMMENDED_LABELS)("fails when %s is missing, saying how to fix it", async (label) => {
     const { [label]: _removed, ...rest } = labelled;
-    const report = await runPolicies([kubernetesRecommendedLabels], [deployment(rest)], { defaultEnforcementLevel: "mandatory" });
+    const report = await runPolicies([kubernetesRecommendedLabels], [deployment(rest)], {
+      defaultEnforcementLevel: "mandatory",
+    });
     expect(report.violations).toEqual([
       {
         policy: "kubernetes-recommended-labels",
@@ -47,7 +51,9 @@ describe("policy kubernetes-recommended-labels", () => {
       config: { "kubernetes-recommended-labels": { enforcementLevel: "advisory" } },
     });
     expect(report.violations.map((v) => v.enforcementLevel)).toEqual(["advisory"]);
-    const disabled = await runPolicies([kubernetesRecommendedLabels], [deployment({})], { config: { all: "disabled" } });
+    const disabled = await runPolicies([kubernetesRecommendedLabels], [deployment({})], {
+      config: { all: "disabled" },
+    });
     expect(disabled).toMatchObject({ evaluated: 0, violations: [] });
   });
 });

@@ -24,24 +24,45 @@ describe("the policy pack", () => {
     for (const name of names) expect(readme).toContain(`| \`${name}\` |`);
   });
 
-  it.each(ENVIRONMENTS)("policies/config/%s.json names real policies, declared properties, and its own environment", (environment) => {
-    const config = packConfig(environment);
-    for (const [policyName, entry] of Object.entries(config)) {
-      const policy = ALL_POLICIES.find((p) => p.name === policyName);
-      expect(policy, `${environment}.json: ${policyName}`).toBeDefined();
-      if (typeof entry === "string") continue;
-      const { enforcementLevel: _level, ...properties } = entry;
-      for (const property of Object.keys(properties)) expect(Object.keys(policy!.configSchema?.properties ?? {})).toContain(property);
-    }
-    for (const policy of ALL_POLICIES.filter((p) => p.configSchema?.properties?.environment)) {
-      expect(config[policy.name], `${environment}.json sets environment for ${policy.name}`).toMatchObject({ environment });
-    }
-  });
+  it.each(ENVIRONMENTS)(
+    "policies/config/%s.json names real policies, declared properties, and its own environment",
+    (environment) => {
+      const config = packConfig(environment);
+      for (const [policyName, entry] of Object.entries(config)) {
+        const policy = ALL_POLICIES.find((p) => p.name === policyName);
+        expect(policy, `${environment}.json: ${policyName}`).toBeDefined();
+        if (typeof entry === "string") continue;
+        const { enforcementLevel: _level, ...properties } = entry;
+        for (const property of Object.keys(properties))
+          expect(Object.keys(policy!.configSchema?.properties ?? {})).toContain(property);
+      }
+      for (const policy of ALL_POLICIES.filter((p) => p.configSchema?.properties?.environment)) {
+        expect(config[policy.name], `${environment}.json sets environment for ${policy.name}`).toMatchObject({
+          environment,
+        });
+      }
+    },
+  );
 
   it("relaxes production-only rules outside production, through the pack config alone", async () => {
-    const single = [resource("aws:rds/instance:Instance", "db", { storageEncrypted: true, kmsKeyId: "k", finalSnapshotIdentifier: "f", backupRetentionPeriod: 7, multiAz: false })];
+    const single = [
+      resource("aws:rds/instance:Instance", "db", {
+        storageEncrypted: true,
+        kmsKeyId: "k",
+        finalSnapshotIdentifier: "f",
+        backupRetentionPeriod: 7,
+        multiAz: false,
+      }),
+    ];
     const run = async (environment: string) =>
-      (await runPolicies(ALL_POLICIES, single, { defaultEnforcementLevel: "mandatory", config: packConfig(environment) })).violations.map((v) => `${v.enforcementLevel} ${v.policy}`).sort();
+      (
+        await runPolicies(ALL_POLICIES, single, {
+          defaultEnforcementLevel: "mandatory",
+          config: packConfig(environment),
+        })
+      ).violations
+        .map((v) => `${v.enforcementLevel} ${v.policy}`)
+        .sort();
     expect(await run("production")).toEqual([
       "mandatory rds-backup-retention",
       "mandatory rds-deletion-protection",
@@ -55,30 +76,60 @@ describe("the policy pack", () => {
 
 describe("the readiness checklist", () => {
   it("maps the eight checklist items to policies of the pack", () => {
-    expect(READINESS_ITEMS.map((i) => i.item)).toEqual(["HA", "Backups", "TLS", "Network policies", "Limits", "Probes", "Alerting", "Secrets"]);
+    expect(READINESS_ITEMS.map((i) => i.item)).toEqual([
+      "HA",
+      "Backups",
+      "TLS",
+      "Network policies",
+      "Limits",
+      "Probes",
+      "Alerting",
+      "Secrets",
+    ]);
     for (const item of READINESS_ITEMS) for (const policy of item.policies) expect(names).toContain(policy);
   });
 
   it("fails an item with a violation of one of its policies, a disabled policy, or nothing to check", () => {
-    const report = { policies: names.filter((n) => n !== "kubernetes-probes"), violations: [{ policy: "rds-multi-az" }, { policy: "rds-multi-az" }] };
-    const items = Object.fromEntries(readinessReport(report, ["aws:rds/instance:Instance", "kubernetes:apps/v1:Deployment"]).map((i) => [i.item, i]));
+    const report = {
+      policies: names.filter((n) => n !== "kubernetes-probes"),
+      violations: [{ policy: "rds-multi-az" }, { policy: "rds-multi-az" }],
+    };
+    const items = Object.fromEntries(
+      readinessReport(report, ["aws:rds/instance:Instance", "kubernetes:apps/v1:Deployment"]).map((i) => [i.item, i]),
+    );
     expect(items.HA).toEqual({ item: "HA", passed: false, detail: "rds-multi-az: 2 violations" });
-    expect(items.Probes).toEqual({ item: "Probes", passed: false, detail: "not checked (disabled): kubernetes-probes" });
-    expect(items.Alerting).toEqual({ item: "Alerting", passed: false, detail: "nothing to check: no PrometheusRule in the plan" });
-    expect(items.Limits).toEqual({ item: "Limits", passed: true, detail: "kubernetes-resources, kubernetes-tenant-quota, kubernetes-cronjob-limits pass" });
+    expect(items.Probes).toEqual({
+      item: "Probes",
+      passed: false,
+      detail: "not checked (disabled): kubernetes-probes",
+    });
+    expect(items.Alerting).toEqual({
+      item: "Alerting",
+      passed: false,
+      detail: "nothing to check: no PrometheusRule in the plan",
+    });
+    expect(items.Limits).toEqual({
+      item: "Limits",
+      passed: true,
+      detail: "kubernetes-resources, kubernetes-tenant-quota, kubernetes-cronjob-limits pass",
+    });
     expect(items.Secrets.passed).toBe(true);
   });
 });
 
 describe("planning the repository's stacks", () => {
-  it.each(["prod", "staging"])("%s plans with exit 0, policies evaluated, no mandatory violation and a readiness checklist", (stack) => {
-    const run = runPlan(["--stack", stack]);
-    expect(run.code).toBe(0);
-    const plan = JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")) as PlanDocument;
-    expect(plan.policy.evaluated).toBeGreaterThan(0);
-    expect(plan.policy.policies).toEqual(expect.arrayContaining(names));
-    expect(plan.policy.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
-    const summary = readFileSync(join(run.outDir, "summary.md"), "utf8");
-    for (const item of READINESS_ITEMS) expect(summary).toMatch(new RegExp(`^\\| ${item.item} \\| (✅ pass|❌ fail) \\| `, "m"));
-  });
+  it.each(["prod", "staging"])(
+    "%s plans with exit 0, policies evaluated, no mandatory violation and a readiness checklist",
+    (stack) => {
+      const run = runPlan(["--stack", stack]);
+      expect(run.code).toBe(0);
+      const plan = JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")) as PlanDocument;
+      expect(plan.policy.evaluated).toBeGreaterThan(0);
+      expect(plan.policy.policies).toEqual(expect.arrayContaining(names));
+      expect(plan.policy.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+      const summary = readFileSync(join(run.outDir, "summary.md"), "utf8");
+      for (const item of READINESS_ITEMS)
+        expect(summary).toMatch(new RegExp(`^\\| ${item.item} \\| (✅ pass|❌ fail) \\| `, "m"));
+    },
+  );
 });

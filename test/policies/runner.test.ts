@@ -5,8 +5,11 @@ import { describe, expect, it } from "vitest";
 import { runPolicies } from "../../tools/lib/policy-runner";
 import { resource } from "../helpers/recorded";
 
-
-const resources = [resource("kubernetes:apps/v1:Deployment", "a", {}), resource("aws:s3/bucket:Bucket", "b", {}), resource("kubernetes:apps/v1:Deployment", "c", {})];
+const resources = [
+  resource("kubernetes:apps/v1:Deployment", "a", {}),
+  resource("aws:s3/bucket:Bucket", "b", {}),
+  resource("kubernetes:apps/v1:Deployment", "c", {}),
+];
 
 describe("the offline policy runner", () => {
   it("hands a typed validation only the resources of its type, and reports each violation on the resource it saw", async () => {
@@ -36,7 +39,9 @@ describe("the offline policy runner", () => {
         report(`${args.name} with ${JSON.stringify(args.getConfig())}`);
       },
     });
-    const report = await runPolicies([policy("first"), policy("second")], resources, { config: { first: { enforcementLevel: "advisory", limit: 1 }, second: "mandatory" } });
+    const report = await runPolicies([policy("first"), policy("second")], resources, {
+      config: { first: { enforcementLevel: "advisory", limit: 1 }, second: "mandatory" },
+    });
     expect(report.violations.map((v) => `${v.policy} ${v.enforcementLevel} ${v.message}`)).toEqual([
       'first advisory a with {"limit":1}',
       'first advisory b with {"limit":1}',

@@ -29,15 +29,27 @@ describe("stateful-resources-protected", () => {
   ])("fails an unprotected %s in production", async (type, name, kind) => {
     const unprotected = edit(name, (_i, r) => Object.assign(r, { protect: false, retainOnDelete: false }))(stateful());
     expect(await violationsOf(safetyPolicies, unprotected)).toEqual([
-      violation("stateful-resources-protected", urnOf(type, name), `${kind} "${name}" is neither protected nor retained in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete alone is invisible to \`pulumi preview --policy-pack\`).`),
+      violation(
+        "stateful-resources-protected",
+        urnOf(type, name),
+        `${kind} "${name}" is neither protected nor retained in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete alone is invisible to \`pulumi preview --policy-pack\`).`,
+      ),
     ]);
   });
 
   it("lets an RDS instance tagged as retiring (a reviewed retirement) go unprotected, nothing else", async () => {
-    const retiring = edit("platform-db", (i, r) => ((r.protect = false), (i.tags = { "platform:lifecycle": "retiring" })))(stateful());
+    const retiring = edit(
+      "platform-db",
+      (i, r) => ((r.protect = false), (i.tags = { "platform:lifecycle": "retiring" })),
+    )(stateful());
     expect(await violationsOf(safetyPolicies, retiring)).toEqual([]);
-    const bucket = edit("backups", (i, r) => ((r.protect = false), (i.tags = { "platform:lifecycle": "retiring" })))(stateful());
-    expect((await violationsOf(safetyPolicies, bucket)).map((v) => v.urn)).toEqual([urnOf("aws:s3/bucket:Bucket", "backups")]);
+    const bucket = edit(
+      "backups",
+      (i, r) => ((r.protect = false), (i.tags = { "platform:lifecycle": "retiring" })),
+    )(stateful());
+    expect((await violationsOf(safetyPolicies, bucket)).map((v) => v.urn)).toEqual([
+      urnOf("aws:s3/bucket:Bucket", "backups"),
+    ]);
   });
 
   it("does not ask staging or development to protect", async () => {
@@ -50,14 +62,28 @@ describe("stateful-resources-protected", () => {
 describe("kubernetes-no-plaintext-credentials", () => {
   const workload = (): RecordedResource[] => [
     k8s("kubernetes:apps/v1:Deployment", "worker", "platform", {
-      spec: { template: { spec: { containers: [{ name: "worker", image: "w:1", env: [
-        { name: "LOG_LEVEL", value: "info" },
-        { name: "DATABASE_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
-        { name: "TOKEN_TTL_SECONDS", value: "3600" },
-        { name: "SESSION_SECRET", value: "" },
-      ] }] } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "worker",
+                image: "w:1",
+                env: [
+                  { name: "LOG_LEVEL", value: "info" },
+                  { name: "DATABASE_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+                  { name: "TOKEN_TTL_SECONDS", value: "3600" },
+                  { name: "SESSION_SECRET", value: "" },
+                ],
+              },
+            ],
+          },
+        },
+      },
     }),
-    k8s("kubernetes:core/v1:ConfigMap", "settings", "platform", { data: { QUEUE: "default", REDIS_HOST: "master.redis.local" } }),
+    k8s("kubernetes:core/v1:ConfigMap", "settings", "platform", {
+      data: { QUEUE: "default", REDIS_HOST: "master.redis.local" },
+    }),
     k8s("kubernetes:core/v1:Secret", "db", "platform", { stringData: "[secret]" }),
     k8s("kubernetes:core/v1:Secret", "redis", "platform", { data: { password: "[secret]", url: "[unknown]" } }),
   ];
@@ -69,29 +95,69 @@ describe("kubernetes-no-plaintext-credentials", () => {
   });
 
   const mutations: Array<[string, Transform, string, string]> = [
-    ["a literal password in env", edit("platform-deployment-worker", (i) => i.spec.template.spec.containers[0].env.push({ name: "API_KEY", value: "sk_live_123" })), deployment,
-      'Deployment "platform/worker" container "worker" sets API_KEY to a literal value that looks like a credential. Fix: put it in a Secret and read it with valueFrom.secretKeyRef (a literal is readable by anyone who can read the Deployment).'],
-    ["a URL with a password in env", edit("platform-deployment-worker", (i) => i.spec.template.spec.containers[0].env.push({ name: "DATABASE_URL", value: "postgres://app:hunter2@db:5432/app" })), deployment,
-      'Deployment "platform/worker" container "worker" sets DATABASE_URL to a literal value that looks like a credential. Fix: put it in a Secret and read it with valueFrom.secretKeyRef (a literal is readable by anyone who can read the Deployment).'],
-    ["a credential in a ConfigMap", edit("platform-configmap-settings", (i) => (i.data.REDIS_PASSWORD = "[secret]")), configMap,
-      'ConfigMap "platform/settings" holds REDIS_PASSWORD, which looks like a credential. Fix: move it to a Secret built from a Pulumi secret, and mount or reference that instead.'],
-    ["a plain value in a Secret", edit("platform-secret-redis", (i) => (i.data.password = "cGFzc3dvcmQ=")), urnOf("kubernetes:core/v1:Secret", "platform-secret-redis"),
-      'Secret "platform/redis" has data.password in plain text in the program, so the Pulumi state and previews show it. Fix: wrap the value with pulumi.secret() or take it from a secret output (e.g. random.RandomPassword.result).'],
+    [
+      "a literal password in env",
+      edit("platform-deployment-worker", (i) =>
+        i.spec.template.spec.containers[0].env.push({ name: "API_KEY", value: "sk_live_123" }),
+      ),
+      deployment,
+      'Deployment "platform/worker" container "worker" sets API_KEY to a literal value that looks like a credential. Fix: put it in a Secret and read it with valueFrom.secretKeyRef (a literal is readable by anyone who can read the Deployment).',
+    ],
+    [
+      "a URL with a password in env",
+      edit("platform-deployment-worker", (i) =>
+        i.spec.template.spec.containers[0].env.push({
+          name: "DATABASE_URL",
+          value: "postgres://app:hunter2@db:5432/app",
+        }),
+      ),
+      deployment,
+      'Deployment "platform/worker" container "worker" sets DATABASE_URL to a literal value that looks like a credential. Fix: put it in a Secret and read it with valueFrom.secretKeyRef (a literal is readable by anyone who can read the Deployment).',
+    ],
+    [
+      "a credential in a ConfigMap",
+      edit("platform-configmap-settings", (i) => (i.data.REDIS_PASSWORD = "[secret]")),
+      configMap,
+      'ConfigMap "platform/settings" holds REDIS_PASSWORD, which looks like a credential. Fix: move it to a Secret built from a Pulumi secret, and mount or reference that instead.',
+    ],
+    [
+      "a plain value in a Secret",
+      edit("platform-secret-redis", (i) => (i.data.password = "cGFzc3dvcmQ=")),
+      urnOf("kubernetes:core/v1:Secret", "platform-secret-redis"),
+      'Secret "platform/redis" has data.password in plain text in the program, so the Pulumi state and previews show it. Fix: wrap the value with pulumi.secret() or take it from a secret output (e.g. random.RandomPassword.result).',
+    ],
   ];
 
   it.each(mutations)("fails %s, with the exact message", async (_what, transform, urn, message) => {
-    expect(await violationsOf(safetyPolicies, transform(workload()))).toEqual([violation("kubernetes-no-plaintext-credentials", urn, message)]);
+    expect(await violationsOf(safetyPolicies, transform(workload()))).toEqual([
+      violation("kubernetes-no-plaintext-credentials", urn, message),
+    ]);
   });
 });
 
 describe("alert-rule-annotations", () => {
-  const rule = () => ({ alert: "WorkerErrorRateHigh", expr: "rate(errors[5m]) > 0.1", for: "10m", labels: { severity: "critical" }, annotations: { summary: "Worker error rate above 10%", runbook_url: "https://runbooks.example.com/platform#worker-error-rate" } });
+  const rule = () => ({
+    alert: "WorkerErrorRateHigh",
+    expr: "rate(errors[5m]) > 0.1",
+    for: "10m",
+    labels: { severity: "critical" },
+    annotations: {
+      summary: "Worker error rate above 10%",
+      runbook_url: "https://runbooks.example.com/platform#worker-error-rate",
+    },
+  });
   const rules = (): RecordedResource[] => [
-    k8s("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "platform-alerts", "platform", { spec: { groups: [{ name: "workers", rules: [rule(), { record: "job:errors:rate5m", expr: "rate(errors[5m])" }] }] } }),
+    k8s("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "platform-alerts", "platform", {
+      spec: {
+        groups: [{ name: "workers", rules: [rule(), { record: "job:errors:rate5m", expr: "rate(errors[5m])" }] }],
+      },
+    }),
   ];
   const urn = urnOf("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "platform-prometheusrule-platform-alerts");
-  const fix = "Fix: give every alert labels.severity (critical, warning, info), annotations.summary and annotations.runbook_url linking to its runbook section, so whoever is paged knows what to do.";
-  const first = (change: (r: Record<string, any>) => void) => edit("platform-prometheusrule-platform-alerts", (i) => change(i.spec.groups[0].rules[0]));
+  const fix =
+    "Fix: give every alert labels.severity (critical, warning, info), annotations.summary and annotations.runbook_url linking to its runbook section, so whoever is paged knows what to do.";
+  const first = (change: (r: Record<string, any>) => void) =>
+    edit("platform-prometheusrule-platform-alerts", (i) => change(i.spec.groups[0].rules[0]));
 
   it("passes complete alerts and ignores recording rules", async () => {
     expect(await violationsOf(alertPolicies, rules())).toEqual([]);
@@ -102,10 +168,21 @@ describe("alert-rule-annotations", () => {
     ["an unknown severity", first((r) => (r.labels.severity = "page")), 'a known labels.severity (it is "page")'],
     ["no summary", first((r) => delete r.annotations.summary), "annotations.summary"],
     ["no runbook", first((r) => delete r.annotations.runbook_url), "annotations.runbook_url"],
-    ["a runbook that is not a link", first((r) => (r.annotations.runbook_url = "see wiki")), 'an http(s) annotations.runbook_url (it is "see wiki")'],
-  ] as Array<[string, Transform, string]>)("fails an alert with %s, with the exact message", async (_what, transform, lacks) => {
-    expect(await violationsOf(alertPolicies, transform(rules()))).toEqual([
-      violation("alert-rule-annotations", urn, `PrometheusRule "platform/platform-alerts" alert "WorkerErrorRateHigh" (group "workers") lacks ${lacks}. ${fix}`),
-    ]);
-  });
+    [
+      "a runbook that is not a link",
+      first((r) => (r.annotations.runbook_url = "see wiki")),
+      'an http(s) annotations.runbook_url (it is "see wiki")',
+    ],
+  ] as Array<[string, Transform, string]>)(
+    "fails an alert with %s, with the exact message",
+    async (_what, transform, lacks) => {
+      expect(await violationsOf(alertPolicies, transform(rules()))).toEqual([
+        violation(
+          "alert-rule-annotations",
+          urn,
+          `PrometheusRule "platform/platform-alerts" alert "WorkerErrorRateHigh" (group "workers") lacks ${lacks}. ${fix}`,
+        ),
+      ]);
+    },
+  );
 });

@@ -27,7 +27,18 @@ const T = {
   autoscaler: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
   disruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
 };
-const STANDARD_TYPES = [T.tenant, T.password, T.role, T.schema, T.namespace, T.quota, T.limits, T.policy, T.serviceAccount, T.secret].sort();
+const STANDARD_TYPES = [
+  T.tenant,
+  T.password,
+  T.role,
+  T.schema,
+  T.namespace,
+  T.quota,
+  T.limits,
+  T.policy,
+  T.serviceAccount,
+  T.secret,
+].sort();
 // An active enterprise tenant also gets its own alert rules; with dedicatedWorkers, its own worker pool.
 const ENTERPRISE_TYPES = [...STANDARD_TYPES, T.database, T.grant, T.redisUser, T.membership, T.alertRule].sort();
 const DEDICATED_WORKER_TYPES = [T.workerPool, T.deployment, T.autoscaler, T.disruptionBudget];
@@ -45,7 +56,11 @@ function lifecycleConfig() {
 
 let prod: RenderResult & Finders;
 let byTenant: Map<string, RecordedResource[]>;
-const typesOf = (id: string) => byTenant.get(id)!.map((r) => r.type).sort();
+const typesOf = (id: string) =>
+  byTenant
+    .get(id)!
+    .map((r) => r.type)
+    .sort();
 const ofTenant = (id: string, type: string) => byTenant.get(id)!.filter((r) => r.type === type);
 const one = (id: string, type: string) => {
   const found = ofTenant(id, type);
@@ -69,47 +84,121 @@ describe("Tenant component (prod stack under mocks)", () => {
   });
 
   it("isolates PostgreSQL by tier: a schema in the shared database, or a database of its own with PUBLIC revoked", () => {
-    expect(one("initech", T.schema).inputs).toEqual({ name: "tenant_initech", database: "app", owner: "tenant_initech", dropCascade: false });
-    expect(one("acme", T.database).inputs).toMatchObject({ name: "tenant_acme", owner: "tenant_acme", template: "template0" });
-    expect(one("acme", T.schema).inputs).toMatchObject({ name: "tenant_acme", database: "tenant_acme", owner: "tenant_acme" });
-    expect(one("acme", T.grant).inputs).toEqual({ database: "tenant_acme", role: "public", objectType: "database", privileges: [] });
-    expect(prod.find(T.grant, "platform-db-app-db-public-schema").inputs).toEqual({ database: "app", schema: "public", objectType: "schema", role: "public", privileges: ["USAGE"] });
+    expect(one("initech", T.schema).inputs).toEqual({
+      name: "tenant_initech",
+      database: "app",
+      owner: "tenant_initech",
+      dropCascade: false,
+    });
+    expect(one("acme", T.database).inputs).toMatchObject({
+      name: "tenant_acme",
+      owner: "tenant_acme",
+      template: "template0",
+    });
+    expect(one("acme", T.schema).inputs).toMatchObject({
+      name: "tenant_acme",
+      database: "tenant_acme",
+      owner: "tenant_acme",
+    });
+    expect(one("acme", T.grant).inputs).toEqual({
+      database: "tenant_acme",
+      role: "public",
+      objectType: "database",
+      privileges: [],
+    });
+    expect(prod.find(T.grant, "platform-db-app-db-public-schema").inputs).toEqual({
+      database: "app",
+      schema: "public",
+      objectType: "schema",
+      role: "public",
+      privileges: ["USAGE"],
+    });
   });
 
   it("sets each role's connection limit by tier or override, and runs every postgresql resource through the admin provider", () => {
-    expect(one("initech", T.role).inputs).toMatchObject({ name: "tenant_initech", login: true, connectionLimit: 20, superuser: false, createRole: false, createDatabase: false });
+    expect(one("initech", T.role).inputs).toMatchObject({
+      name: "tenant_initech",
+      login: true,
+      connectionLimit: 20,
+      superuser: false,
+      createRole: false,
+      createDatabase: false,
+    });
     expect(one("piedpiper", T.role).inputs.connectionLimit).toBe(5);
     expect(one("wayne-ent", T.role).inputs.connectionLimit).toBe(80);
     const admin = prod.find("pulumi:providers:postgresql", "platform-db-admin").urn;
-    for (const r of prod.resources.filter((x) => x.type.startsWith("postgresql:index/"))) expect(r.provider, r.name).toBe(admin);
+    for (const r of prod.resources.filter((x) => x.type.startsWith("postgresql:index/")))
+      expect(r.provider, r.name).toBe(admin);
   });
 
   it("protects tenant roles, schemas and databases in production, except for deleted tenants", () => {
     for (const id of ["acme", "initech", "hooli", "leaver"]) {
-      for (const r of byTenant.get(id)!.filter((x) => [T.role, T.schema, T.database].includes(x.type))) expect(r.protect, r.name).toBe(true);
+      for (const r of byTenant.get(id)!.filter((x) => [T.role, T.schema, T.database].includes(x.type)))
+        expect(r.protect, r.name).toBe(true);
     }
     for (const r of byTenant.get("oldco")!) expect(r.protect, r.name).toBe(false);
   });
 
   it("confines an enterprise tenant's Redis user to its keys and channels and joins it to the platform's user group", () => {
     const user = one("acme", T.redisUser).inputs;
-    expect(user).toMatchObject({ userName: "tenant-acme", userId: "platform-prod-t-acme", engine: "redis", noPasswordRequired: false });
-    expect(user.accessString).toBe("on ~tenant:acme:* ~session:acme:* ~queue:acme:* &tenant:acme:* +@all -@admin -@dangerous -scan -randomkey -pubsub");
+    expect(user).toMatchObject({
+      userName: "tenant-acme",
+      userId: "platform-prod-t-acme",
+      engine: "redis",
+      noPasswordRequired: false,
+    });
+    expect(user.accessString).toBe(
+      "on ~tenant:acme:* ~session:acme:* ~queue:acme:* &tenant:acme:* +@all -@admin -@dangerous -scan -randomkey -pubsub",
+    );
     const group = prod.find("aws:elasticache/userGroup:UserGroup", "platform-redis-users");
-    expect(one("acme", T.membership).inputs).toEqual({ userGroupId: group.inputs.userGroupId, userId: "platform-prod-t-acme" });
+    expect(one("acme", T.membership).inputs).toEqual({
+      userGroupId: group.inputs.userGroupId,
+      userId: "platform-prod-t-acme",
+    });
     expect(one("acme", T.membership).provider).toBe(prod.find("pulumi:providers:aws", "aws").urn);
   });
 
   it("gives each tenant a labelled namespace with its tier's quota and defaults, a default-deny policy and a token-less service account", () => {
     const ns = one("acme", T.namespace).inputs as any;
-    expect(ns.metadata).toMatchObject({ name: "tenant-acme", labels: { "platform.io/tenant": "acme", "platform.io/tier": "enterprise", "platform.io/tenant-state": "active", "pod-security.kubernetes.io/enforce": "restricted" } });
-    expect((one("initech", T.quota).inputs as any).spec.hard).toEqual({ "requests.cpu": "4", "limits.cpu": "4", "requests.memory": "8Gi", "limits.memory": "8Gi", pods: "40", "services.loadbalancers": "0", "services.nodeports": "0" });
-    expect((one("piedpiper", T.limits).inputs as any).spec.limits).toEqual([{ type: "Container", default: { cpu: "100m", memory: "128Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" } }]);
+    expect(ns.metadata).toMatchObject({
+      name: "tenant-acme",
+      labels: {
+        "platform.io/tenant": "acme",
+        "platform.io/tier": "enterprise",
+        "platform.io/tenant-state": "active",
+        "pod-security.kubernetes.io/enforce": "restricted",
+      },
+    });
+    expect((one("initech", T.quota).inputs as any).spec.hard).toEqual({
+      "requests.cpu": "4",
+      "limits.cpu": "4",
+      "requests.memory": "8Gi",
+      "limits.memory": "8Gi",
+      pods: "40",
+      "services.loadbalancers": "0",
+      "services.nodeports": "0",
+    });
+    expect((one("piedpiper", T.limits).inputs as any).spec.limits).toEqual([
+      {
+        type: "Container",
+        default: { cpu: "100m", memory: "128Mi" },
+        defaultRequest: { cpu: "100m", memory: "128Mi" },
+      },
+    ]);
     const policy = (one("acme", T.policy).inputs as any).spec;
     expect(policy.policyTypes).toEqual(["Ingress", "Egress"]);
-    expect(policy.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "platform" } } }] });
-    expect(policy.egress).toContainEqual({ ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 6379 }] });
-    expect(policy.egress.some((rule: any) => rule.ports?.some((p: any) => p.port === 53 && p.protocol === "UDP"))).toBe(true);
+    expect(policy.ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "platform" } } }],
+    });
+    expect(policy.egress).toContainEqual({
+      ports: [
+        { protocol: "TCP", port: 5432 },
+        { protocol: "TCP", port: 6379 },
+      ],
+    });
+    expect(policy.egress.some((rule: any) => rule.ports?.some((p: any) => p.port === 53 && p.protocol === "UDP"))).toBe(
+      true,
+    );
     expect(one("acme", T.serviceAccount).inputs).toMatchObject({ automountServiceAccountToken: false });
     expect(tenantQuota({ tier: "standard", quota: { pods: 80 } }).pods).toBe("80");
   });
@@ -121,9 +210,17 @@ describe("Tenant component (prod stack under mocks)", () => {
     expect(secret.inputs.stringData).toEqual({ DATABASE_URL: "[secret]", REDIS_URL: "[secret]" });
     expect(secret.secretPaths.sort()).toEqual(["stringData.DATABASE_URL", "stringData.REDIS_URL"]);
     const revealed = secret.revealedInputs!.stringData as Record<string, string>;
-    expect(revealed.DATABASE_URL).toMatch(new RegExp(`^postgresql://tenant_acme:${password}@platform-db-instance-[0-9a-f]{7}\\..+\\.rds\\.amazonaws\\.com:5432/tenant_acme\\?sslmode=require$`));
-    expect(revealed.REDIS_URL).toMatch(new RegExp(`^rediss://tenant-acme:${password}@master\\..+\\.cache\\.amazonaws\\.com:6379$`));
-    expect((one("initech", T.secret).revealedInputs!.stringData as Record<string, string>).DATABASE_URL).toMatch(/^postgresql:\/\/tenant_initech:.+\/app\?sslmode=require$/);
+    expect(revealed.DATABASE_URL).toMatch(
+      new RegExp(
+        `^postgresql://tenant_acme:${password}@platform-db-instance-[0-9a-f]{7}\\..+\\.rds\\.amazonaws\\.com:5432/tenant_acme\\?sslmode=require$`,
+      ),
+    );
+    expect(revealed.REDIS_URL).toMatch(
+      new RegExp(`^rediss://tenant-acme:${password}@master\\..+\\.cache\\.amazonaws\\.com:6379$`),
+    );
+    expect((one("initech", T.secret).revealedInputs!.stringData as Record<string, string>).DATABASE_URL).toMatch(
+      /^postgresql:\/\/tenant_initech:.+\/app\?sslmode=require$/,
+    );
     expect(one("initech", T.secret).inputs.stringData).toEqual({ DATABASE_URL: "[secret]" });
 
     const passwords = prod.resources.filter((r) => r.type === T.role).map((r) => String(r.revealedInputs!.password));
@@ -135,7 +232,14 @@ describe("Tenant component (prod stack under mocks)", () => {
 
   it("exports per-tenant connection details with the URLs as secrets", () => {
     const outputs = prod.outputs.tenants as Record<string, any>;
-    expect(outputs.acme).toEqual({ tier: "enterprise", state: "active", namespace: "tenant-acme", postgres: { role: "tenant_acme", schema: "tenant_acme", database: "tenant_acme" }, databaseUrl: "[secret]", redisUrl: "[secret]" });
+    expect(outputs.acme).toEqual({
+      tier: "enterprise",
+      state: "active",
+      namespace: "tenant-acme",
+      postgres: { role: "tenant_acme", schema: "tenant_acme", database: "tenant_acme" },
+      databaseUrl: "[secret]",
+      redisUrl: "[secret]",
+    });
     expect(outputs.initech.postgres.database).toBe("app");
     expect(outputs.initech).not.toHaveProperty("redisUrl");
   });
@@ -160,8 +264,20 @@ describe("tenant lifecycle", () => {
 
   it("tenantLifecycle: protection only in production and never once deleted", () => {
     expect(tenantLifecycle({ state: "active", deleteData: false }, "staging").protectData).toBe(false);
-    expect(tenantLifecycle({ state: "suspended", deleteData: false }, "production")).toEqual({ canLogin: false, keepsData: true, hasRuntime: true, protectData: true, dropCascade: false });
-    expect(tenantLifecycle({ state: "deleted", deleteData: true }, "production")).toEqual({ canLogin: false, keepsData: false, hasRuntime: false, protectData: false, dropCascade: true });
+    expect(tenantLifecycle({ state: "suspended", deleteData: false }, "production")).toEqual({
+      canLogin: false,
+      keepsData: true,
+      hasRuntime: true,
+      protectData: true,
+      dropCascade: false,
+    });
+    expect(tenantLifecycle({ state: "deleted", deleteData: true }, "production")).toEqual({
+      canLogin: false,
+      keepsData: false,
+      hasRuntime: false,
+      protectData: false,
+      dropCascade: true,
+    });
   });
 });
 
@@ -171,13 +287,20 @@ describe("changes to the tenant list", () => {
     (config["platform:tenants"] as unknown[]).push({ id: "soylent", name: "Soylent", tier: "enterprise" });
     const head = await renderStack(config, { stack: "prod" });
     const diff = diffPlans(prod.resources, head.resources);
-    const added = tenantResources(head.resources).get("soylent")!.map((r) => r.urn).sort();
+    const added = tenantResources(head.resources)
+      .get("soylent")!
+      .map((r) => r.urn)
+      .sort();
     expect(diff.added.map((r) => r.urn).sort()).toEqual(added);
     expect(added).toHaveLength(ENTERPRISE_TYPES.length);
     expect(diff.removed).toEqual([]);
     // Membership updates: the jobs that dump, verify and vacuum every dedicated database now list the new one.
     const envValue = /^spec\.jobTemplate\.spec\.template\.spec\.(initContainers|containers)\[\d+\]\.env\[\d+\]\.value$/;
-    expect(diff.changed.map((c) => c.urn.split("::").pop()).sort()).toEqual(["database-backups-backup-cronjob", "database-backups-verify-cronjob", "jobs-database-maintenance-cronjob"]);
+    expect(diff.changed.map((c) => c.urn.split("::").pop()).sort()).toEqual([
+      "database-backups-backup-cronjob",
+      "database-backups-verify-cronjob",
+      "jobs-database-maintenance-cronjob",
+    ]);
     for (const change of diff.changed) for (const path of change.paths) expect(path).toMatch(envValue);
     const backup = head.find("kubernetes:batch/v1:CronJob", "database-backups-backup-cronjob");
     expect(JSON.stringify(backup.inputs)).toContain("tenant_soylent");
@@ -231,8 +354,12 @@ describe("pure helpers", () => {
     ];
     const notes = lifecycleNotes(tenants, { namespace: "platform", prefix: "production" });
     expect(notes).toHaveLength(2);
-    expect(notes[0]).toMatch(/leaver-co is offboarded: .*Job platform\/tenant-export-leaver-co exports its data once .*production\/offboarding\/leaver-co\/.*before setting state: deleted/);
+    expect(notes[0]).toMatch(
+      /leaver-co is offboarded: .*Job platform\/tenant-export-leaver-co exports its data once .*production\/offboarding\/leaver-co\/.*before setting state: deleted/,
+    );
     expect(notes[1]).toMatch(/oldco is deleted: .*set deleteData: true to drop it/);
-    expect(lifecycleNotes(tenants)[0]).toMatch(/leaver-co is offboarded: .*no export Job: export its data by hand \(pg_dump of schema\/database tenant_leaver_co\)/);
+    expect(lifecycleNotes(tenants)[0]).toMatch(
+      /leaver-co is offboarded: .*no export Job: export its data by hand \(pg_dump of schema\/database tenant_leaver_co\)/,
+    );
   });
 });

@@ -35,12 +35,15 @@ export function changedPaths(before: unknown, after: unknown, path = ""): string
   if (!bothObjects || Array.isArray(before) !== Array.isArray(after)) return [path || "(root)"];
   if (Array.isArray(before) && Array.isArray(after)) {
     const paths: string[] = [];
-    for (let i = 0; i < Math.max(before.length, after.length); i++) paths.push(...changedPaths(before[i], after[i], `${path}[${i}]`));
+    for (let i = 0; i < Math.max(before.length, after.length); i++)
+      paths.push(...changedPaths(before[i], after[i], `${path}[${i}]`));
     return paths;
   }
   const a = before as Record<string, unknown>;
   const b = after as Record<string, unknown>;
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((key) => changedPaths(a[key], b[key], path ? `${path}.${key}` : key));
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .sort()
+    .flatMap((key) => changedPaths(a[key], b[key], path ? `${path}.${key}` : key));
 }
 
 /** Types whose result is a generated secret: a new value reaches its consumers only as "[secret]" = "[secret]". */
@@ -70,13 +73,18 @@ export function diffPlans(base: readonly PlannedResource[], head: readonly Plann
   // Redaction hides a secret input's new value. A resource with secret inputs that reads a regenerated credential (a
   // generated secret replaced or added: a rotation) or a resource it did not read before (a restored instance) does
   // change: list it, naming what it now reads, so the reviewer sees everything a rotation or a restore touches.
-  const regenerated = new Set([...changed.filter((c) => SECRET_SOURCE.test(c.type)).map((c) => c.urn), ...added.filter((a) => SECRET_SOURCE.test(a.type)).map((a) => a.urn)]);
+  const regenerated = new Set([
+    ...changed.filter((c) => SECRET_SOURCE.test(c.type)).map((c) => c.urn),
+    ...added.filter((a) => SECRET_SOURCE.test(a.type)).map((a) => a.urn),
+  ]);
   const alreadyChanged = new Map(changed.map((c) => [c.urn, c]));
   for (const r of head) {
     const old = before.get(r.urn);
     if (!old || !JSON.stringify(r.inputs).includes(SECRET)) continue;
     const previous = new Set(old.dependsOn ?? []);
-    const sources = [...new Set(r.dependsOn ?? [])].filter((urn) => regenerated.has(urn) || (old.dependsOn !== undefined && !previous.has(urn)));
+    const sources = [...new Set(r.dependsOn ?? [])].filter(
+      (urn) => regenerated.has(urn) || (old.dependsOn !== undefined && !previous.has(urn)),
+    );
     if (sources.length === 0) continue;
     const paths = sources.map((urn) => secretInputPath(urn.split("::").pop() ?? urn));
     const existing = alreadyChanged.get(r.urn);
@@ -94,9 +102,19 @@ const MAX_PATHS = 8;
 
 /** The reviewer's view of a diff, as Markdown: protected removals first, then removals, changes and additions. */
 export function diffMarkdown(diff: PlanDiff, title = "Changes"): string {
-  const lines = [`### ${title}`, "", `**+${diff.added.length} to add · ~${diff.changed.length} to change · -${diff.removed.length} to remove** · ${diff.unchanged} unchanged`, ""];
+  const lines = [
+    `### ${title}`,
+    "",
+    `**+${diff.added.length} to add · ~${diff.changed.length} to change · -${diff.removed.length} to remove** · ${diff.unchanged} unchanged`,
+    "",
+  ];
   if (diff.protectedRemoved.length > 0) {
-    lines.push("#### ⚠️ Protected resources that would be removed", "", "`pulumi up` will refuse until `protect` is lifted in a reviewed change. If this was not intended, restore the config entry.", "");
+    lines.push(
+      "#### ⚠️ Protected resources that would be removed",
+      "",
+      "`pulumi up` will refuse until `protect` is lifted in a reviewed change. If this was not intended, restore the config entry.",
+      "",
+    );
     for (const r of diff.protectedRemoved) lines.push(`- \`${r.type}\` \`${shortUrn(r.urn)}\``);
     lines.push("");
   }
@@ -109,8 +127,13 @@ export function diffMarkdown(diff: PlanDiff, title = "Changes"): string {
   if (diff.changed.length > 0) {
     lines.push("#### Changed", "");
     for (const c of diff.changed) {
-      const shown = c.paths.slice(0, MAX_PATHS).map((p) => `\`${p}\``).join(", ");
-      lines.push(`- \`${c.type}\` \`${shortUrn(c.urn)}\`: ${shown}${c.paths.length > MAX_PATHS ? ` and ${c.paths.length - MAX_PATHS} more` : ""}`);
+      const shown = c.paths
+        .slice(0, MAX_PATHS)
+        .map((p) => `\`${p}\``)
+        .join(", ");
+      lines.push(
+        `- \`${c.type}\` \`${shortUrn(c.urn)}\`: ${shown}${c.paths.length > MAX_PATHS ? ` and ${c.paths.length - MAX_PATHS} more` : ""}`,
+      );
     }
     lines.push("");
   }

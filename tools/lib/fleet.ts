@@ -41,7 +41,8 @@ export function stackFilesIn(dir: string): { stack: string; file: string }[] {
     .sort((a, b) => a.stack.localeCompare(b.stack));
 }
 
-const list = (names: readonly string[], max = 20) => (names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`);
+const list = (names: readonly string[], max = 20) =>
+  names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
 
 /** Validates every stack file in `dir` one by one, then each fleet as a whole. */
 export function validateFleet(dir: string, project: string): FleetReport {
@@ -53,7 +54,8 @@ export function validateFleet(dir: string, project: string): FleetReport {
       const { raw, awsRegion } = rawPlatformConfig(flat);
       stacks.push({ stack, file, config: parsePlatformConfig(raw, awsRegion, { secretKeys }) });
     } catch (error) {
-      const message = error instanceof ConfigError ? error.message : `not a valid stack file: ${(error as Error).message}`;
+      const message =
+        error instanceof ConfigError ? error.message : `not a valid stack file: ${(error as Error).message}`;
       problems.push({ stacks: [stack], tenants: [], message: `${stack}: ${message}` });
     }
   }
@@ -65,9 +67,17 @@ export function validateFleet(dir: string, project: string): FleetReport {
     const reference = parseStackName(s.config.tenancy.platformStack!);
     const target = byName.get(reference.stack);
     if (reference.project !== project || !target) {
-      problems.push({ stacks: [s.stack], tenants: [], message: `${s.stack}: platform:tenancy.platformStack "${s.config.tenancy.platformStack}" names no stack of project ${project} in this repo (no Pulumi.${reference.stack}.yaml)` });
+      problems.push({
+        stacks: [s.stack],
+        tenants: [],
+        message: `${s.stack}: platform:tenancy.platformStack "${s.config.tenancy.platformStack}" names no stack of project ${project} in this repo (no Pulumi.${reference.stack}.yaml)`,
+      });
     } else if (target.config.tenancy.role === "shard") {
-      problems.push({ stacks: [s.stack, target.stack], tenants: [], message: `${s.stack}: platform:tenancy.platformStack "${s.config.tenancy.platformStack}" is itself a tenant shard; reference the platform stack` });
+      problems.push({
+        stacks: [s.stack, target.stack],
+        tenants: [],
+        message: `${s.stack}: platform:tenancy.platformStack "${s.config.tenancy.platformStack}" is itself a tenant shard; reference the platform stack`,
+      });
     } else fleets.get(target.stack)!.shards.push(s);
   }
   for (const fleet of fleets.values()) problems.push(...fleetProblems(fleet));
@@ -81,9 +91,17 @@ export function validateFleet(dir: string, project: string): FleetReport {
  */
 export function fleetConnectionBudget(fleet: Fleet) {
   const members = [fleet.platform, ...fleet.shards];
-  const budget = connectionBudget({ database: fleet.platform.config.database, tenants: members.flatMap((s) => s.config.tenants) });
+  const budget = connectionBudget({
+    database: fleet.platform.config.database,
+    tenants: members.flatMap((s) => s.config.tenants),
+  });
   const stackOf = new Map(members.flatMap((s) => s.config.tenants.map((t) => [t.id, s.stack] as const)));
-  const perStack = members.map((s) => ({ stack: s.stack, connections: budget.guaranteedTenants.filter((t) => stackOf.get(t.id) === s.stack).reduce((sum, t) => sum + t.connectionLimit, 0) }));
+  const perStack = members.map((s) => ({
+    stack: s.stack,
+    connections: budget.guaranteedTenants
+      .filter((t) => stackOf.get(t.id) === s.stack)
+      .reduce((sum, t) => sum + t.connectionLimit, 0),
+  }));
   return { ...budget, perStack, stackOf };
 }
 
@@ -93,7 +111,9 @@ export function fleetProblems(fleet: Fleet): FleetProblem[] {
   const members = [fleet.platform, ...fleet.shards];
   const where = new Map<string, string[]>();
   for (const s of members) {
-    s.config.tenants.forEach((t, i) => where.set(t.id, [...(where.get(t.id) ?? []), `${s.stack} (platform:tenants[${i}])`]));
+    s.config.tenants.forEach((t, i) =>
+      where.set(t.id, [...(where.get(t.id) ?? []), `${s.stack} (platform:tenants[${i}])`]),
+    );
   }
   for (const [id, places] of where) {
     if (places.length > 1) {
@@ -105,12 +125,22 @@ export function fleetProblems(fleet: Fleet): FleetProblem[] {
     }
   }
   const shardNames = new Map<string, string[]>();
-  for (const s of fleet.shards) shardNames.set(s.config.tenancy.shard!, [...(shardNames.get(s.config.tenancy.shard!) ?? []), s.stack]);
+  for (const s of fleet.shards)
+    shardNames.set(s.config.tenancy.shard!, [...(shardNames.get(s.config.tenancy.shard!) ?? []), s.stack]);
   for (const [shard, names] of shardNames) {
-    if (names.length > 1) problems.push({ stacks: names, tenants: [], message: `shard name "${shard}" is used by ${names.join(", ")} in fleet ${fleet.platform.stack}: their backup namespaces and jobs would collide; give each shard its own name` });
+    if (names.length > 1)
+      problems.push({
+        stacks: names,
+        tenants: [],
+        message: `shard name "${shard}" is used by ${names.join(", ")} in fleet ${fleet.platform.stack}: their backup namespaces and jobs would collide; give each shard its own name`,
+      });
   }
   // Every shard's tenant users join the platform stack's one ElastiCache user group.
-  const users = members.flatMap((s) => s.config.tenants.filter((t) => hasRedisUser(t, s.config.redis.tenantUserTiers)).map((t) => ({ stack: s.stack, id: t.id })));
+  const users = members.flatMap((s) =>
+    s.config.tenants
+      .filter((t) => hasRedisUser(t, s.config.redis.tenantUserTiers))
+      .map((t) => ({ stack: s.stack, id: t.id })),
+  );
   if (users.length > MAX_TENANT_REDIS_USERS) {
     const perStack = members.map((s) => `${s.stack} ${users.filter((u) => u.stack === s.stack).length}`).join(", ");
     const excess = users.slice(MAX_TENANT_REDIS_USERS);
@@ -132,7 +162,10 @@ export function fleetProblems(fleet: Fleet): FleetProblem[] {
       message:
         `fleet ${fleet.platform.stack} guarantees ${budget.guaranteed} PostgreSQL connections on ${fleet.platform.stack}'s instance: platform pool ${fleet.platform.config.database.platformPoolConnections} + dedicated tenants ` +
         `(${budget.perStack.map((s) => `${s.stack} ${s.connections}`).join(", ")}), against ${fleet.platform.config.database.instanceClass}'s max_connections ${budget.maxConnections} less ${budget.reserved} reserved (${budget.available}): ` +
-        `${budget.guaranteed - budget.available} too many (largest: ${list(largestFirst.map((t) => `${t.id}=${t.connectionLimit} in ${budget.stackOf.get(t.id)}`), 10)}). ` +
+        `${budget.guaranteed - budget.available} too many (largest: ${list(
+          largestFirst.map((t) => `${t.id}=${t.connectionLimit} in ${budget.stackOf.get(t.id)}`),
+          10,
+        )}). ` +
         `Use a larger platform:database.instanceClass in ${fleet.platform.stack}, lower connectionLimit on entries, or give some dedicated tenants a data tier of their own`,
     });
   }
@@ -144,8 +177,13 @@ export function fleetPreview(report: FleetReport): string {
   const lines = report.fleets.map((fleet) => {
     const members = [fleet.platform, ...fleet.shards];
     const tenants = members.reduce((sum, s) => sum + s.config.tenants.length, 0);
-    const redisUsers = members.reduce((sum, s) => sum + s.config.tenants.filter((t) => hasRedisUser(t, s.config.redis.tenantUserTiers)).length, 0);
-    const shards = fleet.shards.map((s) => `${s.stack} ${s.config.tenants.length}/${s.config.tenancy.maxTenantsPerShard}`);
+    const redisUsers = members.reduce(
+      (sum, s) => sum + s.config.tenants.filter((t) => hasRedisUser(t, s.config.redis.tenantUserTiers)).length,
+      0,
+    );
+    const shards = fleet.shards.map(
+      (s) => `${s.stack} ${s.config.tenants.length}/${s.config.tenancy.maxTenantsPerShard}`,
+    );
     const budget = fleetConnectionBudget(fleet);
     return `  ${fleet.platform.stack} (${fleet.platform.config.tenancy.role}, ${fleet.platform.config.tenants.length} tenants)${shards.length ? ` + shards ${shards.join(", ")}` : ""}: ${tenants} tenants, ${redisUsers}/${MAX_TENANT_REDIS_USERS} tenant Redis users, ${budget.guaranteed}/${budget.available} guaranteed PostgreSQL connections`;
   });

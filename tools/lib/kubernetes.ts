@@ -20,10 +20,19 @@ export interface RenderedManifest {
 
 /** Pulumi type tokens of Kubernetes objects: `kubernetes:<group>/<version>:<Kind>` (core group is "core"). */
 const OBJECT_TYPE = /^kubernetes:([a-z0-9.-]+)\/([a-z0-9]+):([A-Za-z]+)$/;
-const NOT_OBJECTS = new Set(["kubernetes:yaml:ConfigFile", "kubernetes:yaml:ConfigGroup", "kubernetes:helm.sh/v3:Chart"]);
+const NOT_OBJECTS = new Set([
+  "kubernetes:yaml:ConfigFile",
+  "kubernetes:yaml:ConfigGroup",
+  "kubernetes:helm.sh/v3:Chart",
+]);
 
 export function isKubernetesObject(resource: RecordedResource): boolean {
-  return resource.custom && OBJECT_TYPE.test(resource.type) && !NOT_OBJECTS.has(resource.type) && !resource.type.endsWith("List");
+  return (
+    resource.custom &&
+    OBJECT_TYPE.test(resource.type) &&
+    !NOT_OBJECTS.has(resource.type) &&
+    !resource.type.endsWith("List")
+  );
 }
 
 /** A Kubernetes object resource as a manifest, with the apiVersion and kind taken from the type token. */
@@ -75,7 +84,11 @@ export function validateManifest({ urn, object }: RenderedManifest, report: Sche
     Model = undefined;
   }
   if (!Model) {
-    report.unvalidated.push({ urn, object: label, message: `no upstream schema for ${object.apiVersion} ${object.kind}` });
+    report.unvalidated.push({
+      urn,
+      object: label,
+      message: `no upstream schema for ${object.apiVersion} ${object.kind}`,
+    });
     return;
   }
   try {
@@ -83,7 +96,9 @@ export function validateManifest({ urn, object }: RenderedManifest, report: Sche
   } catch (error) {
     const details = (error as { errors?: Array<{ instancePath: string; message: string }> }).errors;
     const message = details?.length
-      ? details.map((d) => `${d.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(root)"} ${d.message}`).join("; ")
+      ? details
+          .map((d) => `${d.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(root)"} ${d.message}`)
+          .join("; ")
       : (error as Error).message;
     report.errors.push({ urn, object: label, message });
   }
@@ -112,6 +127,6 @@ export function writeManifests(outDir: string, manifests: readonly RenderedManif
 export function prometheusRuleFile(manifests: readonly RenderedManifest[]): { groups: unknown[] } {
   const groups = manifests
     .filter((m) => m.object.apiVersion === "monitoring.coreos.com/v1" && m.object.kind === "PrometheusRule")
-    .flatMap((m) => ((m.object.spec as { groups?: unknown[] } | undefined)?.groups ?? []));
+    .flatMap((m) => (m.object.spec as { groups?: unknown[] } | undefined)?.groups ?? []);
   return { groups };
 }

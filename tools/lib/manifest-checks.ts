@@ -6,7 +6,15 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
-import { RenderedManifest, SchemaReport, isKubernetesObject, manifestOf, validateManifest, validateManifests, writeManifests } from "./kubernetes";
+import {
+  RenderedManifest,
+  SchemaReport,
+  isKubernetesObject,
+  manifestOf,
+  validateManifest,
+  validateManifests,
+  writeManifests,
+} from "./kubernetes";
 import type { RecordedResource } from "./render";
 
 type ToWorker = { kind: "object"; manifest: RenderedManifest } | { kind: "finish"; outDir: string };
@@ -55,7 +63,9 @@ export class ManifestChecks {
     if (worker) {
       try {
         return await new Promise<SchemaReport>((resolve, reject) => {
-          worker.on("message", (message: FromWorker) => (message.kind === "done" ? resolve(message.report) : reject(new Error(message.message))));
+          worker.on("message", (message: FromWorker) =>
+            message.kind === "done" ? resolve(message.report) : reject(new Error(message.message)),
+          );
           worker.on("error", reject);
           worker.on("exit", (code) => reject(new Error(`exited with code ${code}`)));
           this.post({ kind: "finish", outDir });
@@ -84,7 +94,8 @@ export class ManifestChecks {
   }
 
   private fallBack(reason: string) {
-    if (this.worker && this.workerFailure === undefined) console.error(`plan: the manifest checks worker failed (${reason}); checking in process`);
+    if (this.worker && this.workerFailure === undefined)
+      console.error(`plan: the manifest checks worker failed (${reason}); checking in process`);
     this.workerFailure ??= reason;
     this.close();
   }

@@ -8,13 +8,16 @@ const hex = (seed: string, length: number) => createHash("sha256").update(seed).
 type Props = Record<string, unknown>;
 type Computed = (name: string, inputs: Props, region: string) => { id: string; outputs: Props };
 
-const arn = (service: string, region: string, resource: string) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
+const arn = (service: string, region: string, resource: string) =>
+  `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
 
 /** Parameter and subnet groups: autonamed `name` (the id) and an ARN `<kind>:<name>`. */
-const namedGroup = (service: string, kind: string): Computed => (name, inputs, region) => {
-  const id = String(inputs.name ?? `${name}-${hex(name, 7)}`);
-  return { id, outputs: { name: id, arn: arn(service, region, `${kind}:${id}`) } };
-};
+const namedGroup =
+  (service: string, kind: string): Computed =>
+  (name, inputs, region) => {
+    const id = String(inputs.name ?? `${name}-${hex(name, 7)}`);
+    return { id, outputs: { name: id, arn: arn(service, region, `${kind}:${id}`) } };
+  };
 
 /**
  * Realistic computed outputs for the resource types the program reads back (ids, ARNs, endpoints), so code that
@@ -25,13 +28,24 @@ const COMPUTED: Record<string, Computed> = {
     const keyId = `${hex(name, 8)}-${hex(name + 1, 4)}-${hex(name + 2, 4)}-${hex(name + 3, 4)}-${hex(name + 4, 12)}`;
     return { id: keyId, outputs: { keyId, arn: arn("kms", region, `key/${keyId}`) } };
   },
-  "aws:kms/alias:Alias": (name, inputs, region) => ({ id: String(inputs.name ?? `alias/${name}`), outputs: { arn: arn("kms", region, String(inputs.name ?? `alias/${name}`)) } }),
+  "aws:kms/alias:Alias": (name, inputs, region) => ({
+    id: String(inputs.name ?? `alias/${name}`),
+    outputs: { arn: arn("kms", region, String(inputs.name ?? `alias/${name}`)) },
+  }),
   "aws:rds/instance:Instance": (name, inputs, region) => {
     const identifier = String(inputs.identifier ?? `${name}-${hex(name, 7)}`);
     const address = `${identifier}.c${hex(name, 10)}.${region}.rds.amazonaws.com`;
     return {
       id: identifier,
-      outputs: { identifier, address, endpoint: `${address}:5432`, port: 5432, arn: arn("rds", region, `db:${identifier}`), resourceId: `db-${hex(name, 26).toUpperCase()}`, hostedZoneId: "Z2R2ITUGPM61AM" },
+      outputs: {
+        identifier,
+        address,
+        endpoint: `${address}:5432`,
+        port: 5432,
+        arn: arn("rds", region, `db:${identifier}`),
+        resourceId: `db-${hex(name, 26).toUpperCase()}`,
+        hostedZoneId: "Z2R2ITUGPM61AM",
+      },
     };
   },
   "aws:rds/snapshot:Snapshot": (name, inputs, region) => {
@@ -59,11 +73,26 @@ const COMPUTED: Record<string, Computed> = {
   },
   "aws:s3/bucket:Bucket": (name, inputs) => {
     const bucket = String(inputs.bucket ?? `${name}-${hex(name, 8)}`);
-    return { id: bucket, outputs: { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.amazonaws.com`, bucketDomainName: `${bucket}.s3.amazonaws.com` } };
+    return {
+      id: bucket,
+      outputs: {
+        bucket,
+        arn: `arn:aws:s3:::${bucket}`,
+        bucketRegionalDomainName: `${bucket}.s3.amazonaws.com`,
+        bucketDomainName: `${bucket}.s3.amazonaws.com`,
+      },
+    };
   },
   "aws:iam/role:Role": (name, inputs) => {
     const roleName = String(inputs.name ?? `${name}-${hex(name, 7)}`);
-    return { id: roleName, outputs: { name: roleName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${roleName}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` } };
+    return {
+      id: roleName,
+      outputs: {
+        name: roleName,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${roleName}`,
+        uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
+      },
+    };
   },
   "aws:iam/policy:Policy": (name, inputs) => {
     const policyName = String(inputs.name ?? `${name}-${hex(name, 7)}`);
@@ -101,7 +130,11 @@ const COMPUTED: Record<string, Computed> = {
 function randomOutputs(type: string, name: string, inputs: Props): Props | undefined {
   const length = Number(inputs.length ?? 16);
   if (type === "random:index/randomPassword:RandomPassword" || type === "random:index/randomString:RandomString") {
-    const result = createHash("sha256").update(`${type}/${name}/${JSON.stringify(inputs.keepers ?? {})}`).digest("base64url").slice(0, length).padEnd(length, "x");
+    const result = createHash("sha256")
+      .update(`${type}/${name}/${JSON.stringify(inputs.keepers ?? {})}`)
+      .digest("base64url")
+      .slice(0, length)
+      .padEnd(length, "x");
     return { result };
   }
   if (type === "random:index/randomId:RandomId") {
@@ -142,8 +175,14 @@ export function createMocks(context: MockContext): pulumi.runtime.Mocks {
       if (args.type === "pulumi:pulumi:StackReference") {
         const name = String(args.inputs.name ?? args.name);
         const referenced = context.stackReferences?.[name];
-        if (!referenced) throw engineError(`offline plan: no outputs for the referenced stack ${name}; the plan resolves a StackReference from that stack's own offline plan`);
-        return { id: name, state: { name, outputs: referenced.outputs, secretOutputNames: referenced.secretOutputNames } };
+        if (!referenced)
+          throw engineError(
+            `offline plan: no outputs for the referenced stack ${name}; the plan resolves a StackReference from that stack's own offline plan`,
+          );
+        return {
+          id: name,
+          state: { name, outputs: referenced.outputs, secretOutputNames: referenced.secretOutputNames },
+        };
       }
       if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-${hex(args.name, 8)}`, state: inputs };
       if (args.type.startsWith("kubernetes:")) {
@@ -153,22 +192,36 @@ export function createMocks(context: MockContext): pulumi.runtime.Mocks {
       const random = randomOutputs(args.type, args.name, inputs);
       if (random) return { id: args.name, state: { ...inputs, ...random } };
       // AWS provider v7 resources may name their own region (e.g. the DR copy of a bucket).
-      const computed = COMPUTED[args.type]?.(args.name, inputs, typeof inputs.region === "string" ? inputs.region : context.region);
+      const computed = COMPUTED[args.type]?.(
+        args.name,
+        inputs,
+        typeof inputs.region === "string" ? inputs.region : context.region,
+      );
       if (computed) return { id: computed.id, state: { ...inputs, ...computed.outputs } };
       const service = args.type.split(":")[1]?.split("/")[0] ?? "unknown";
       const id = `${args.name}-${hex(args.type + args.name, 8)}`;
-      return { id, state: args.type.startsWith("aws:") ? { ...inputs, arn: arn(service, context.region, id) } : inputs };
+      return {
+        id,
+        state: args.type.startsWith("aws:") ? { ...inputs, arn: arn(service, context.region, id) } : inputs,
+      };
     },
     call(args) {
       switch (args.token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
-          return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`, userId: "AIDAPLAN", id: MOCK_ACCOUNT_ID };
+          return {
+            accountId: MOCK_ACCOUNT_ID,
+            arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`,
+            userId: "AIDAPLAN",
+            id: MOCK_ACCOUNT_ID,
+          };
         case "aws:index/getRegion:getRegion":
           return { name: context.region, region: context.region, id: context.region, description: context.region };
         case "aws:index/getPartition:getPartition":
           return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
         default:
-          throw engineError(`offline plan: data source ${args.token} has no mock; add one to tools/lib/mocks.ts (the plan never calls a cloud API)`);
+          throw engineError(
+            `offline plan: data source ${args.token} has no mock; add one to tools/lib/mocks.ts (the plan never calls a cloud API)`,
+          );
       }
     },
   };

@@ -9,7 +9,12 @@ export interface PlanDocument {
   project: string;
   stack: string;
   environment: string;
-  resources: Array<Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "protect" | "retainOnDelete" | "dependsOn" | "provider" | "inputs">>;
+  resources: Array<
+    Pick<
+      RecordedResource,
+      "urn" | "type" | "name" | "parent" | "protect" | "retainOnDelete" | "dependsOn" | "provider" | "inputs"
+    >
+  >;
   outputs: Record<string, unknown>;
   policy: { evaluated: number; policies: string[]; violations: PolicyViolation[] };
   kubernetesSchema: { validated: number; errors: SchemaFinding[]; unvalidated: SchemaFinding[] };
@@ -70,15 +75,32 @@ export function buildPlanDocument(args: {
   }));
   const violations = [...args.policy.violations, ...schemaViolations];
   const tenants = Object.fromEntries(
-    [...tenantResources(resources)].map(([id, list]) => [id, { resourceCount: list.length, byType: countBy(list, (r) => r.type), resources: list.map((r) => r.urn) }]),
+    [...tenantResources(resources)].map(([id, list]) => [
+      id,
+      { resourceCount: list.length, byType: countBy(list, (r) => r.type), resources: list.map((r) => r.urn) },
+    ]),
   );
   return {
     project: args.project,
     stack: args.stack,
     environment: args.environment,
-    resources: resources.map(({ urn, type, name, parent, protect, retainOnDelete, dependsOn, provider, inputs }) => ({ urn, type, name, parent, protect, retainOnDelete, dependsOn, provider, inputs })),
+    resources: resources.map(({ urn, type, name, parent, protect, retainOnDelete, dependsOn, provider, inputs }) => ({
+      urn,
+      type,
+      name,
+      parent,
+      protect,
+      retainOnDelete,
+      dependsOn,
+      provider,
+      inputs,
+    })),
     outputs: args.outputs,
-    policy: { evaluated: args.policy.evaluated + args.schema.validated, policies: [...args.policy.policies, "kubernetes-schema"], violations },
+    policy: {
+      evaluated: args.policy.evaluated + args.schema.validated,
+      policies: [...args.policy.policies, "kubernetes-schema"],
+      violations,
+    },
     kubernetesSchema: args.schema,
     summary: {
       resourceCount: resources.length,

@@ -1,4 +1,10 @@
-import type { EnforcementLevel, Policy, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  EnforcementLevel,
+  Policy,
+  PolicyResource,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import type { RecordedResource } from "./render";
 
 export interface PolicyViolation {
@@ -20,9 +26,13 @@ export interface PolicyReport {
  * Policy pack config in the `pulumi preview --policy-pack-config` format: `{ "<policy>": "advisory" }` or
  * `{ "<policy>": { "enforcementLevel": "advisory", ...properties }, "all": "mandatory" }`.
  */
-export type PolicyPackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PolicyPackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
-const pulumiTypeOf = (resourceClass: unknown): string | undefined => (resourceClass as { __pulumiType?: string } | undefined)?.__pulumiType;
+const pulumiTypeOf = (resourceClass: unknown): string | undefined =>
+  (resourceClass as { __pulumiType?: string } | undefined)?.__pulumiType;
 
 function levelFor(policy: Policy, defaultLevel: EnforcementLevel, config: PolicyPackConfig): EnforcementLevel {
   const entry = config[policy.name] ?? config.all;
@@ -39,10 +49,13 @@ function propertiesFor(policy: Policy, config: PolicyPackConfig): Record<string,
 
 class NotApplicable extends Error {}
 
-const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === "function";
+const isPromise = (value: unknown): value is Promise<unknown> =>
+  typeof (value as Promise<unknown> | undefined)?.then === "function";
 
 /** A resource validation; `validateResourceOfType` tags it with the one type it applies to (`__pulumiType`). */
-type Validation = ((args: unknown, report: (message: string, urn?: string) => void) => unknown) & { __pulumiType?: string };
+type Validation = ((args: unknown, report: (message: string, urn?: string) => void) => unknown) & {
+  __pulumiType?: string;
+};
 
 /**
  * Evaluates @pulumi/policy policies against recorded resources the way the Pulumi engine's analyzer does:
@@ -80,11 +93,14 @@ export async function runPolicies(
       report.violations.push({ policy: policy.name, enforcementLevel: level, urn: urn ?? currentUrn, message });
     };
     const failed = (error: unknown, where: string) => {
-      if (!(error instanceof NotApplicable)) throw new Error(`policy ${policy.name} failed${where}: ${(error as Error).message}`);
+      if (!(error instanceof NotApplicable))
+        throw new Error(`policy ${policy.name} failed${where}: ${(error as Error).message}`);
     };
 
     if ("validateResource" in policy && policy.validateResource) {
-      const validations = ([] as unknown[]).concat((policy as ResourceValidationPolicy).validateResource) as Validation[];
+      const validations = ([] as unknown[]).concat(
+        (policy as ResourceValidationPolicy).validateResource,
+      ) as Validation[];
       for (const args of resourceArgs) {
         report.evaluated++;
         currentUrn = args.urn;
@@ -103,7 +119,10 @@ export async function runPolicies(
       report.evaluated++;
       currentUrn = undefined;
       try {
-        await (policy as StackValidationPolicy).validateStack({ resources: policyResources, getConfig, notApplicable } as never, reportViolation);
+        await (policy as StackValidationPolicy).validateStack(
+          { resources: policyResources, getConfig, notApplicable } as never,
+          reportViolation,
+        );
       } catch (error) {
         failed(error, "");
       }
@@ -140,11 +159,18 @@ function toPolicyResources(resources: readonly RecordedResource[]): OfflinePolic
     return resource;
   });
   resources.forEach((r, i) => {
-    const resource = list[i] as { parent?: PolicyResource; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
-    const resolve = (urns: readonly string[]) => urns.map((urn) => byUrn.get(urn)).filter((d): d is OfflinePolicyResource => d !== undefined);
+    const resource = list[i] as {
+      parent?: PolicyResource;
+      dependencies: PolicyResource[];
+      propertyDependencies: Record<string, PolicyResource[]>;
+    };
+    const resolve = (urns: readonly string[]) =>
+      urns.map((urn) => byUrn.get(urn)).filter((d): d is OfflinePolicyResource => d !== undefined);
     resource.parent = r.parent ? byUrn.get(r.parent) : undefined;
     resource.dependencies = resolve(r.dependsOn);
-    resource.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([key, urns]) => [key, resolve(urns)]));
+    resource.propertyDependencies = Object.fromEntries(
+      Object.entries(r.propertyDependencies ?? {}).map(([key, urns]) => [key, resolve(urns)]),
+    );
   });
   return list;
 }

@@ -3,7 +3,9 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperty, serializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 // The SDK's generated protobuf messages (no type declarations ship for them).
-const { RegisterResourceResponse } = require("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceResponse: new () => any };
+const { RegisterResourceResponse } = require("@pulumi/pulumi/proto/resource_pb") as {
+  RegisterResourceResponse: new () => any;
+};
 import * as settings from "@pulumi/pulumi/runtime/settings";
 // getStore is internal to the SDK; the mock setup below mirrors what pulumi.runtime.setMocks does.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
@@ -68,7 +70,10 @@ export interface RenderResult {
 
 /** A program failure, with what had been registered before it (for checks that nothing was half-created). */
 export class RenderError extends Error {
-  constructor(readonly cause: unknown, readonly resources: RecordedResource[]) {
+  constructor(
+    readonly cause: unknown,
+    readonly resources: RecordedResource[],
+  ) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = "RenderError";
     if (cause instanceof Error && cause.stack) this.stack = cause.stack;
@@ -84,7 +89,11 @@ class RecordingMonitor extends MockMonitor {
   referenceable: StackOutputs = { outputs: {}, secretOutputNames: [] };
   private stackUrn?: string;
 
-  constructor(mocks: pulumi.runtime.Mocks, private readonly revealSecrets: boolean, private readonly onRecord?: (resource: RecordedResource) => void) {
+  constructor(
+    mocks: pulumi.runtime.Mocks,
+    private readonly revealSecrets: boolean,
+    private readonly onRecord?: (resource: RecordedResource) => void,
+  ) {
     super(mocks);
   }
 
@@ -98,15 +107,27 @@ class RecordingMonitor extends MockMonitor {
       const name: string = req.getName();
       const object: Record<string, unknown> = req.getObject()?.toJavaScript() ?? {};
       const inputs: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(object)) if (value !== undefined) inputs[key] = deserializeProperty(value);
-      const result = await this.mocks.newResource({ type, name, inputs, provider: req.getProvider(), custom: req.getCustom(), id: req.getImportid() });
+      for (const [key, value] of Object.entries(object))
+        if (value !== undefined) inputs[key] = deserializeProperty(value);
+      const result = await this.mocks.newResource({
+        type,
+        name,
+        inputs,
+        provider: req.getProvider(),
+        custom: req.getCustom(),
+        id: req.getImportid(),
+      });
       const urn: string = (this as any).newUrn(req.getParent(), type, name); // private in the SDK's typings
       const state: Record<string, unknown> = await serializeProperties("", result.state);
       this.resources.set(urn, { urn, id: result.id ?? null, state });
       const response = new RegisterResourceResponse();
       response.setUrn(urn);
       response.setId(result.id || "");
-      response.setObject(Struct.fromJavaScript(withSecretOutputs(state, req.getAdditionalsecretoutputsList()) as Parameters<typeof Struct.fromJavaScript>[0]));
+      response.setObject(
+        Struct.fromJavaScript(
+          withSecretOutputs(state, req.getAdditionalsecretoutputsList()) as Parameters<typeof Struct.fromJavaScript>[0],
+        ),
+      );
       if (type === ROOT_STACK_TYPE) this.stackUrn = urn;
       else this.record(req, type, urn, object);
       callback(null, response);
@@ -121,7 +142,10 @@ class RecordingMonitor extends MockMonitor {
       const secretPaths: string[] = [];
       this.stackOutputs = normalizeValue(wire, "", secretPaths) as Record<string, unknown>;
       const secretOutputNames = [...new Set(secretPaths.map((path) => path.split(/[.[]/)[0]))];
-      this.referenceable = { outputs: normalizeValue(wire, "", [], true) as Record<string, unknown>, secretOutputNames };
+      this.referenceable = {
+        outputs: normalizeValue(wire, "", [], true) as Record<string, unknown>,
+        secretOutputNames,
+      };
     }
     super.registerResourceOutputs(req, callback);
   }
@@ -144,7 +168,9 @@ class RecordingMonitor extends MockMonitor {
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       inputs: normalizeValue(object, "", secretPaths) as Record<string, unknown>,
       secretPaths,
-      revealedInputs: this.revealSecrets ? (normalizeValue(object, "", [], true) as Record<string, unknown>) : undefined,
+      revealedInputs: this.revealSecrets
+        ? (normalizeValue(object, "", [], true) as Record<string, unknown>)
+        : undefined,
     };
     this.recorded.push(resource);
     this.onRecord?.(resource);
@@ -164,7 +190,8 @@ function propertyDependenciesOf(req: any): Record<string, string[]> {
 function withSecretOutputs(state: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   if (keys.length === 0) return state;
   const result = { ...state };
-  for (const key of new Set(keys)) if (key in result && !isWireSecret(result[key])) result[key] = wireSecret(result[key]);
+  for (const key of new Set(keys))
+    if (key in result && !isWireSecret(result[key])) result[key] = wireSecret(result[key]);
   return result;
 }
 
@@ -189,7 +216,10 @@ let renderQueue: Promise<unknown> = Promise.resolve();
  * registered. The runtime is process-global, so renders are serialised. Errors thrown by the program (including
  * config errors) reject the returned promise.
  */
-export function renderProgram(program: () => Promise<unknown> | unknown, options: RenderOptions): Promise<RenderResult> {
+export function renderProgram(
+  program: () => Promise<unknown> | unknown,
+  options: RenderOptions,
+): Promise<RenderResult> {
   const run = renderQueue.then(() => renderNow(program, options));
   renderQueue = run.catch(() => undefined);
   return run;
@@ -197,7 +227,11 @@ export function renderProgram(program: () => Promise<unknown> | unknown, options
 
 async function renderNow(program: () => Promise<unknown> | unknown, options: RenderOptions): Promise<RenderResult> {
   const region = options.config["aws:region"] ?? "us-east-1";
-  const monitor = new RecordingMonitor(createMocks({ region, stackReferences: options.stackReferences }), options.revealSecrets ?? false, options.onRecord);
+  const monitor = new RecordingMonitor(
+    createMocks({ region, stackReferences: options.stackReferences }),
+    options.revealSecrets ?? false,
+    options.onRecord,
+  );
   configureMockRuntime(monitor, options);
 
   // The SDK captures a stack trace for every resource and every internal promise; with source maps on (tsx turns

@@ -12,12 +12,14 @@ const SIG = {
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Whether a wire-form value is a secret (`{ <sig>: <secret sig>, value }`). */
-export const isWireSecret = (value: unknown) => (value as Record<string, unknown> | undefined)?.[SIG_KEY] === SIG.secret;
+export const isWireSecret = (value: unknown) =>
+  (value as Record<string, unknown> | undefined)?.[SIG_KEY] === SIG.secret;
 
 /** A value in the wire form of a secret, as the engine returns one. */
 export const wireSecret = (value: unknown) => ({ [SIG_KEY]: SIG.secret, value });
 
-const child = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+const child = (path: string, key: string | number) =>
+  typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
 
 const isPlainMap = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value) && !(SIG_KEY in (value as object));
@@ -41,7 +43,12 @@ function redactSecret(value: unknown, path: string, secretPaths: string[]): unkn
 export function normalizeValue(value: unknown, path: string, secretPaths: string[], reveal = false): unknown {
   if (value === UNKNOWN) return "[unknown]";
   // Scalars are copied as they are: the child path is only built for values that may hold a secret.
-  const next = (item: unknown, key: string | number) => (item === null || typeof item !== "object" ? (item === UNKNOWN ? "[unknown]" : item) : normalizeValue(item, child(path, key), secretPaths, reveal));
+  const next = (item: unknown, key: string | number) =>
+    item === null || typeof item !== "object"
+      ? item === UNKNOWN
+        ? "[unknown]"
+        : item
+      : normalizeValue(item, child(path, key), secretPaths, reveal);
   if (Array.isArray(value)) return value.map(next);
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;

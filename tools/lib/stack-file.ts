@@ -14,7 +14,8 @@ export interface StackConfig {
 }
 
 /** What an encrypted (`secure:`) value stands in for offline: the plan cannot decrypt, and never needs to. */
-export const offlineSecretPlaceholder = (key: string) => `offline-plan-placeholder-for-${key.replace(/[^a-zA-Z0-9]+/g, "-")}`;
+export const offlineSecretPlaceholder = (key: string) =>
+  `offline-plan-placeholder-for-${key.replace(/[^a-zA-Z0-9]+/g, "-")}`;
 
 /**
  * Reads a `Pulumi.<stack>.yaml` file the way the Pulumi CLI does: keys without a namespace get the project's,
@@ -22,7 +23,8 @@ export const offlineSecretPlaceholder = (key: string) => `offline-plan-placehold
  */
 export function readStackFile(path: string, project: string): StackConfig {
   const document = parse(readFileSync(path, "utf8")) as { config?: Record<string, unknown> } | null;
-  if (document === null || typeof document !== "object") throw new Error(`${path}: not a Pulumi stack file (expected a mapping with a "config:" key)`);
+  if (document === null || typeof document !== "object")
+    throw new Error(`${path}: not a Pulumi stack file (expected a mapping with a "config:" key)`);
   return stackConfigFromObject(document.config ?? {}, project);
 }
 
@@ -31,7 +33,13 @@ export function stackConfigFromObject(raw: Record<string, unknown>, project: str
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
     const fullKey = key.includes(":") ? key : `${project}:${key}`;
-    if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value) {
+    if (
+      value !== null &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      Object.keys(value).length === 1 &&
+      "secure" in value
+    ) {
       config[fullKey] = offlineSecretPlaceholder(fullKey);
       secretKeys.push(fullKey);
     } else {

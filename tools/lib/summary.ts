@@ -9,10 +9,17 @@ export interface ReadinessItem {
 }
 
 const table = (header: string[], rows: string[][]) =>
-  [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 
 /** summary.md: the human preview of a plan. */
-export function summaryMarkdown(plan: PlanDocument, options: { diff?: PlanDiff; diffBase?: string; readiness?: ReadinessItem[] } = {}): string {
+export function summaryMarkdown(
+  plan: PlanDocument,
+  options: { diff?: PlanDiff; diffBase?: string; readiness?: ReadinessItem[] } = {},
+): string {
   const { summary, policy } = plan;
   const mandatory = policy.violations.filter((v) => v.enforcementLevel === "mandatory");
   const advisory = policy.violations.filter((v) => v.enforcementLevel !== "mandatory");
@@ -23,20 +30,62 @@ export function summaryMarkdown(plan: PlanDocument, options: { diff?: PlanDiff; 
       `policies: ${policy.evaluated} checks, ${mandatory.length} mandatory and ${advisory.length} advisory violations`,
     "",
   ];
-  if (options.diff) parts.push(diffMarkdown(options.diff, `Changes against ${options.diffBase ?? "the base plan"}`), "");
+  if (options.diff)
+    parts.push(diffMarkdown(options.diff, `Changes against ${options.diffBase ?? "the base plan"}`), "");
   parts.push("## Policy results", "");
   if (policy.violations.length === 0) parts.push(`All ${policy.policies.length} policies pass.`, "");
   else {
-    parts.push(table(["level", "policy", "resource", "what is wrong and how to fix it"], [...mandatory, ...advisory].map((v) => [v.enforcementLevel, v.policy, v.urn ? `\`${v.urn.split("::").pop()}\`` : "stack", v.message.replace(/\|/g, "\\|")])), "");
+    parts.push(
+      table(
+        ["level", "policy", "resource", "what is wrong and how to fix it"],
+        [...mandatory, ...advisory].map((v) => [
+          v.enforcementLevel,
+          v.policy,
+          v.urn ? `\`${v.urn.split("::").pop()}\`` : "stack",
+          v.message.replace(/\|/g, "\\|"),
+        ]),
+      ),
+      "",
+    );
   }
   if (options.readiness && options.readiness.length > 0) {
-    parts.push("## Production readiness", "", table(["item", "status", "evidence"], options.readiness.map((r) => [r.item, r.passed ? "✅ pass" : "❌ fail", r.detail])), "");
+    parts.push(
+      "## Production readiness",
+      "",
+      table(
+        ["item", "status", "evidence"],
+        options.readiness.map((r) => [r.item, r.passed ? "✅ pass" : "❌ fail", r.detail]),
+      ),
+      "",
+    );
   }
   if (summary.notes.length > 0) parts.push("## Notes", "", ...summary.notes.map((n) => `- ${n}`), "");
-  parts.push("## Resources by type", "", table(["type", "count"], Object.entries(summary.byType).map(([t, n]) => [`\`${t}\``, String(n)])), "");
+  parts.push(
+    "## Resources by type",
+    "",
+    table(
+      ["type", "count"],
+      Object.entries(summary.byType).map(([t, n]) => [`\`${t}\``, String(n)]),
+    ),
+    "",
+  );
   const tenants = Object.entries(summary.tenants);
   if (tenants.length > 0) {
-    parts.push("## Resources by tenant", "", table(["tenant", "resources", "types"], tenants.map(([id, t]) => [id, String(t.resourceCount), Object.entries(t.byType).map(([type, n]) => `${type.split(":").pop()}×${n}`).join(", ")])), "");
+    parts.push(
+      "## Resources by tenant",
+      "",
+      table(
+        ["tenant", "resources", "types"],
+        tenants.map(([id, t]) => [
+          id,
+          String(t.resourceCount),
+          Object.entries(t.byType)
+            .map(([type, n]) => `${type.split(":").pop()}×${n}`)
+            .join(", "),
+        ]),
+      ),
+      "",
+    );
   }
   return parts.join("\n");
 }
@@ -47,11 +96,19 @@ export function stdoutPreview(plan: PlanDocument, outDir: string, diff?: PlanDif
   const lines = [
     `Plan ${plan.project}/${plan.stack} (${plan.environment}): ${plan.summary.resourceCount} resources, ${Object.keys(plan.summary.tenants).length} tenants, ${plan.summary.protectedCount} protected`,
   ];
-  const top = Object.entries(plan.summary.byType).sort(([, a], [, b]) => b - a).slice(0, 6);
+  const top = Object.entries(plan.summary.byType)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 6);
   lines.push(`  most: ${top.map(([t, n]) => `${t} ${n}`).join(", ")}`);
-  if (diff) lines.push(`  vs base: +${diff.added.length} ~${diff.changed.length} -${diff.removed.length}${diff.protectedRemoved.length ? ` (${diff.protectedRemoved.length} PROTECTED would be removed)` : ""}`);
-  lines.push(`  policies: ${plan.policy.evaluated} checks, ${mandatory.length} mandatory violations, ${plan.policy.violations.length - mandatory.length} advisory`);
-  for (const v of mandatory.slice(0, 10)) lines.push(`  ✗ [${v.policy}] ${v.urn ? `${v.urn.split("::").pop()}: ` : ""}${v.message}`);
+  if (diff)
+    lines.push(
+      `  vs base: +${diff.added.length} ~${diff.changed.length} -${diff.removed.length}${diff.protectedRemoved.length ? ` (${diff.protectedRemoved.length} PROTECTED would be removed)` : ""}`,
+    );
+  lines.push(
+    `  policies: ${plan.policy.evaluated} checks, ${mandatory.length} mandatory violations, ${plan.policy.violations.length - mandatory.length} advisory`,
+  );
+  for (const v of mandatory.slice(0, 10))
+    lines.push(`  ✗ [${v.policy}] ${v.urn ? `${v.urn.split("::").pop()}: ` : ""}${v.message}`);
   if (mandatory.length > 10) lines.push(`  … and ${mandatory.length - 10} more in ${outDir}/summary.md`);
   lines.push(`  wrote ${outDir}/plan.json, summary.md, prometheus-rules.yaml, manifests/`);
   return lines.join("\n");

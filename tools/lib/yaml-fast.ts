@@ -16,7 +16,13 @@ function scalarString(s: string): string {
 
 /** A literal block (`|`), when the string can be one: several lines, no carriage returns or other control characters, no leading space. */
 function literalBlock(s: string, indent: string): string | undefined {
-  if (!s.includes("\n") || /[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff]/.test(s) || s.startsWith(" ") || s.startsWith("\n")) return undefined;
+  if (
+    !s.includes("\n") ||
+    /[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff]/.test(s) ||
+    s.startsWith(" ") ||
+    s.startsWith("\n")
+  )
+    return undefined;
   const trailing = /\n*$/.exec(s)![0].length;
   const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
   const body = trailing === 0 ? s : s.slice(0, s.length - trailing);
@@ -25,7 +31,8 @@ function literalBlock(s: string, indent: string): string | undefined {
   return `|${chomp}\n${lines.join("\n")}${tail}`;
 }
 
-const isEmpty = (v: Json) => (Array.isArray(v) ? v.length === 0 : v !== null && typeof v === "object" && Object.keys(v).length === 0);
+const isEmpty = (v: Json) =>
+  Array.isArray(v) ? v.length === 0 : v !== null && typeof v === "object" && Object.keys(v).length === 0;
 
 function scalar(value: Json, indent: string): string {
   if (value === null) return "null";
