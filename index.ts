@@ -1,5 +1,5 @@
 // Entry point for the Pulumi CLI and the offline plan: Pulumi calls the exported function and uses what it
 // returns as the stack outputs.
-import { platformProgram } from "./stacks/program";
+import { platformProgram } from "./program/program";
 
 export = platformProgram;

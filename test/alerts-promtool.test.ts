@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PROJECT_ROOT, loadStackConfig, renderStack } from "./helpers/render";
 import { promtool, promtoolAsync, ruleFileOf, writeRuleFile } from "./helpers/promtool";
-import { parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
+import { parsePlatformConfig, rawPlatformConfig } from "../config";
 import { stackConfigFromObject } from "../tools/lib/stack-file";
 import { buildAlertGroups } from "../components/alerts";
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT, loadStackConfig, renderStack } from "./helpers/render";
-import { parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
+import { parsePlatformConfig, rawPlatformConfig } from "../config";
 import { stackConfigFromObject, offlineSecretPlaceholder } from "../tools/lib/stack-file";
 import { buildAlertGroups, buildAlertmanagerConfigSpec, runbookSlug } from "../components/alerts";
 

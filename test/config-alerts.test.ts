@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
+import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../config";
 import { stackConfigFromObject } from "../tools/lib/stack-file";
 import { loadStackConfig } from "./helpers/render";
 

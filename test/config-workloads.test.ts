@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../stacks/config";
+import { ConfigError } from "../config";
 import { parseStack } from "./helpers/config";
 
 type Obj = Record<string, any>;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultMaxConnections } from "../stacks/schema/capacity";
+import { defaultMaxConnections } from "../config/capacity";
 import { databaseParameters, restoreInputs } from "../components/database";
 import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
 import type { RenderResult } from "../tools/lib/render";

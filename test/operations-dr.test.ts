@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { runPlan, writeStackFile } from "./helpers/plan-cli";
 import { tenantResources } from "../tools/lib/plan";
 import { diffPlans } from "../tools/lib/diff";
-import { scaledPool } from "../stacks/wiring/operations";
+import { scaledPool } from "../program/wiring/operations";
 import { parseStack } from "./helpers/config";
 
 type Stack = RenderedStack;

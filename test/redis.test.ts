@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_TENANT_REDIS_USERS } from "../stacks/schema/rules";
+import { MAX_TENANT_REDIS_USERS } from "../config/rules";
 import {
   DISABLED_DEFAULT_ACCESS_STRING,
   MAX_USERS_PER_GROUP,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { workerPoolSchema } from "../stacks/schema/workloads";
+import { workerPoolSchema } from "../config/workloads";
 import { dedicatedWorkerPool, workerDeploymentSpec, workerHpaSpec } from "../components/workers/worker-pool";
 import { Finders, loadStackConfig, renderStack } from "./helpers/render";
 import type { RenderResult } from "../tools/lib/render";

@@ -3,12 +3,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } from "../stacks/config";
-import { parseStackName } from "../stacks/schema/tenancy";
-import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT } from "../stacks/wiring/shard";
-import { exportJobsNamespace } from "../stacks/wiring/backups";
+import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } from "../config";
+import { parseStackName } from "../config/tenancy";
+import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT } from "../program/wiring/shard";
+import { exportJobsNamespace } from "../program/wiring/backups";
 import { fleetPreview, validateFleet } from "./lib/fleet";
-import { connectionBudget } from "../stacks/schema/rules";
+import { connectionBudget } from "../config/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
 import { REDACTED, StackOutputs, renderProgram } from "./lib/render";

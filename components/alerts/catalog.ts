@@ -1,5 +1,5 @@
-import type { AlertMetrics } from "../../stacks/schema/operations";
-import type { PlatformConfig } from "../../stacks/config";
+import type { AlertMetrics } from "../../config/operations";
+import type { PlatformConfig } from "../../config";
 
 export type AlertsConfig = PlatformConfig["alerts"];
 export type Severity = "critical" | "warning" | "info";

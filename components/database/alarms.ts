@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../stacks/config";
+import type { PlatformConfig } from "../../config";
 import { AlarmSpec, minutes } from "../monitoring/alarms";
 
 const GIB = 1024 ** 3;

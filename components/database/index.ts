@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../sdk/aws";
 import * as postgresql from "@pulumi/postgresql";
-import type { PlatformConfig } from "../../stacks/config";
-import type { Environment } from "../../stacks/schema/common";
-import { effectiveMaxConnections, instanceClassMemoryGib } from "../../stacks/schema/capacity";
+import type { PlatformConfig } from "../../config";
+import type { Environment } from "../../config/common";
+import { effectiveMaxConnections, instanceClassMemoryGib } from "../../config/capacity";
 import { createDataKey } from "../aws/kms-key";
 import { clusterOnlySecurityGroup } from "../aws/security-group";
 import { createAlarms } from "../monitoring/alarms";

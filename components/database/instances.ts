@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import { boundedId, finalSnapshotIdentifier } from "../aws/names";
-import { ORIGINAL_INSTANCE, restoreKey } from "../../stacks/schema/restore";
-import type { RestoreSource } from "../../stacks/schema/data";
+import { ORIGINAL_INSTANCE, restoreKey } from "../../config/restore";
+import type { RestoreSource } from "../../config/data";
 import {
   CA_CERT_IDENTIFIER,
   CLOUDWATCH_LOG_EXPORTS,

@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL parameter group: the platform's guarantees first, config-given parameters added on top. Config
- * validation (stacks/schema/rules.ts) already refuses parameters that would weaken a guarantee.
+ * validation (config/rules.ts) already refuses parameters that would weaken a guarantee.
  */
 
 /** Parameters every instance runs with. */

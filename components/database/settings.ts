@@ -1,5 +1,5 @@
 import type * as aws from "../sdk/aws";
-import type { PlatformConfig } from "../../stacks/config";
+import type { PlatformConfig } from "../../config";
 export { finalSnapshotIdentifier } from "../aws/names";
 
 export type DatabaseConfig = PlatformConfig["database"];

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
-import type { PlatformConfig } from "../../stacks/config";
+import type { PlatformConfig } from "../../config";
 import { standardLabels } from "../kubernetes/labels";
 import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "./database-access";
 import { ScheduledJob } from "./scheduled-job";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
-import { cronProblem } from "../../stacks/schema/common";
+import { cronProblem } from "../../config/common";
 import { standardLabels } from "../kubernetes/labels";
 import {
   DEFAULT_RUN_AS_USER,

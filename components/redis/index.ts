@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../sdk/aws";
-import type { PlatformConfig } from "../../stacks/config";
-import type { Environment } from "../../stacks/schema/common";
+import type { PlatformConfig } from "../../config";
+import type { Environment } from "../../config/common";
 import { createDataKey } from "../aws/kms-key";
 import { clusterOnlySecurityGroup } from "../aws/security-group";
 import { createAlarms } from "../monitoring/alarms";

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { TenantConfig } from "../../stacks/config";
-import type { Environment } from "../../stacks/schema/common";
-import { hasRedisUser, Tier } from "../../stacks/schema/tenants";
+import type { TenantConfig } from "../../config";
+import type { Environment } from "../../config/common";
+import { hasRedisUser, Tier } from "../../config/tenants";
 import { tenantNamespaceName } from "../kubernetes/labels";
 import { tenantLifecycle, tenantNames } from "./lifecycle";
 import { TenantPostgresArgs, databaseUrl, tenantPostgres } from "./postgres";

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
-import type { TenantConfig } from "../../stacks/config";
-import type { Environment } from "../../stacks/schema/common";
-import { TIER_PROFILES } from "../../stacks/schema/tenants";
+import type { TenantConfig } from "../../config";
+import type { Environment } from "../../config/common";
+import { TIER_PROFILES } from "../../config/tenants";
 import { standardLabels, tenantLabels } from "../kubernetes/labels";
 import { tenantNames } from "./lifecycle";
 

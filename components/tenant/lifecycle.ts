@@ -1,5 +1,5 @@
-import type { TenantConfig } from "../../stacks/config";
-import type { Environment } from "../../stacks/schema/common";
+import type { TenantConfig } from "../../config";
+import type { Environment } from "../../config/common";
 
 /** Names of a tenant's objects everywhere, derived from its id (DESIGN.md §4). */
 export function tenantNames(tenantId: string) {

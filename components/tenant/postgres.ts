@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as postgresql from "@pulumi/postgresql";
-import type { TenantConfig } from "../../stacks/config";
-import { TIER_PROFILES, tenantConnectionLimit } from "../../stacks/schema/tenants";
+import type { TenantConfig } from "../../config";
+import { TIER_PROFILES, tenantConnectionLimit } from "../../config/tenants";
 import { Lifecycle, tenantNames } from "./lifecycle";
 
 export interface TenantPostgresArgs {

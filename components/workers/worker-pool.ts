@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
-import type { WorkerPoolConfig } from "../../stacks/config";
+import type { WorkerPoolConfig } from "../../config";
 import { standardLabels } from "../kubernetes/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../kubernetes/pod-security";
 

@@ -5,7 +5,6 @@ import type { PolicyConfigSchema, PolicyResource, PolicyResourceOptions } from "
 import { Cron } from "croner";
 
 // Props as the analyzer hands them over: plain JSON (inputs for resource policies, outputs for stack policies).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Props = Record<string, any>;
 
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;

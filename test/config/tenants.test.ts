@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MAX_TENANT_REDIS_USERS, connectionBudget } from "../../stacks/schema/rules";
-import { defaultMaxConnections } from "../../stacks/schema/capacity";
-import { tenantKeyPatternProblem } from "../../stacks/schema/data";
+import { MAX_TENANT_REDIS_USERS, connectionBudget } from "../../config/rules";
+import { defaultMaxConnections } from "../../config/capacity";
+import { tenantKeyPatternProblem } from "../../config/data";
 import { loadStackConfig } from "../helpers/render";
 import { parsedConfig as parsed, problemsOf } from "../helpers/config";
 

@@ -5,7 +5,7 @@ import {
   rawPlatformConfig,
   type ConfigProblem,
   type PlatformConfig,
-} from "../../stacks/config";
+} from "../../config";
 import { stackConfigFromObject } from "../../tools/lib/stack-file";
 import { loadStackConfig } from "./render";
 

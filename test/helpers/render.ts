@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { platformProgram } from "../../stacks/program";
+import { platformProgram } from "../../program/program";
 import { RecordedResource, RenderOptions, RenderResult, renderProgram } from "../../tools/lib/render";
 import { stackConfigFromObject } from "../../tools/lib/stack-file";
 

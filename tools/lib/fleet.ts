@@ -1,11 +1,11 @@
 // Fleet-wide validation: every stack file of the repo (or a directory), grouped into fleets (a platform stack and the
-// tenant shards that reference it). Per-stack rules live in stacks/config.ts; these span stacks (docs/shards.md).
+// tenant shards that reference it). Per-stack rules live in config/index.ts; these span stacks (docs/shards.md).
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } from "../../stacks/config";
-import { MAX_TENANT_REDIS_USERS, connectionBudget } from "../../stacks/schema/rules";
-import { parseStackName } from "../../stacks/schema/tenancy";
-import { hasRedisUser } from "../../stacks/schema/tenants";
+import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } from "../../config";
+import { MAX_TENANT_REDIS_USERS, connectionBudget } from "../../config/rules";
+import { parseStackName } from "../../config/tenancy";
+import { hasRedisUser } from "../../config/tenants";
 import { readStackFile } from "./stack-file";
 
 export interface FleetProblem {

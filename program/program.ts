@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, NAMESPACE, parsePlatformConfig, rawPlatformConfig } from "./config";
+import { ConfigError, NAMESPACE, parsePlatformConfig, rawPlatformConfig } from "../config";
 import { buildStack } from "./platform";
 
 // Which config values are `secure:` (the CLI passes the list in PULUMI_CONFIG_SECRET_KEYS); internal to the SDK.

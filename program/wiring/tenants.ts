@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as postgresql from "@pulumi/postgresql";
-import type { PlatformConfig } from "../config";
-import type { Providers } from "../platform";
+import type { PlatformConfig } from "../../config";
+import type { Providers } from "../providers";
 import { tenantLabels, tenantNamespaceName } from "../../components/kubernetes/labels";
 import { Tenant } from "../../components/tenant";
 import { WorkerPool, dedicatedWorkerPool } from "../../components/workers/worker-pool";
 
 /**
  * What tenants need from the platform's data tier and cluster. A single stack fills it from its own components; a
- * tenant shard from the platform stack's `tenantPlatform` outputs (stacks/wiring/shard.ts).
+ * tenant shard from the platform stack's `tenantPlatform` outputs (program/wiring/shard.ts).
  */
 export interface TenantPlatformContext {
   /** The PostgreSQL admin connection tenant roles, schemas and databases are created with, and where tenants connect. */

@@ -1,59 +1,23 @@
+// The domain model's entry: parses the raw `platform:*` namespace into one validated, defaulted PlatformConfig, or
+// a ConfigError listing every problem (key, value, what is allowed). Imports nothing of the project outside config/.
 import { z } from "zod";
-import { ENVIRONMENTS, Environment, awsRegion } from "./schema/common";
-import { databaseSchema, kubernetesSchema, networkSchema, redisSchema } from "./schema/data";
-import { backupsSchema, jobsSchema, workersSchema } from "./schema/workloads";
-import {
-  ALERT_RECEIVER_SECRET_KEYS,
-  alertReceiverProblems,
-  alertsSchema,
-  drSchema,
-  maintenanceSchema,
-} from "./schema/operations";
-import { tenantsSchema } from "./schema/tenants";
-import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole, tenancySchema } from "./schema/tenancy";
-import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./schema/errors";
-import { crossFieldProblems } from "./schema/rules";
+import { ENVIRONMENTS, Environment, awsRegion } from "./common";
+import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems } from "./operations";
+import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole } from "./tenancy";
+import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./errors";
+import { crossFieldProblems } from "./rules";
+import { PlatformConfig, sectionSchemas } from "./sections";
 
 // A process parses the stack config once or twice: zod's compiled fast path (generated with `new Function` per
 // object schema) costs more to build than it saves here, at 10 tenants and at 1,000.
 z.config({ jitless: true });
 
-export { ConfigError } from "./schema/errors";
-export type { ConfigProblem } from "./schema/errors";
+export { ConfigError } from "./errors";
+export type { ConfigProblem } from "./errors";
 
 export const NAMESPACE = "platform";
 
-/**
- * Every section of the `platform:*` namespace, its schema for an environment, and whether the stack needs it.
- * Production requires the data tier and its operations, except in a tenant shard (`platform:tenancy.role: shard`),
- * which holds tenants on another stack's data tier and takes defaults for the sections it reads.
- */
-function sectionSchemas(env: Environment, role: TenancyRole = "single") {
-  const req = env === "production" && role !== "shard";
-  return {
-    tenancy: { schema: tenancySchema, required: false },
-    network: { schema: networkSchema, required: role !== "shard" },
-    kubernetes: { schema: kubernetesSchema.prefault({}), required: false },
-    database: { schema: req ? databaseSchema(env) : databaseSchema(env).prefault({}), required: req },
-    redis: { schema: req ? redisSchema(env) : redisSchema(env).prefault({}), required: req },
-    workers: { schema: req ? workersSchema : workersSchema.default({}), required: req },
-    jobs: { schema: jobsSchema(env).prefault({}), required: false },
-    backups: { schema: req ? backupsSchema(env) : backupsSchema(env).prefault({}), required: req },
-    alerts: { schema: alertsSchema(env).prefault({}), required: false },
-    dr: { schema: req ? drSchema(env) : drSchema(env).optional(), required: req },
-    maintenance: { schema: maintenanceSchema, required: false },
-    tenants: { schema: tenantsSchema, required: false },
-  } satisfies Record<string, { schema: z.ZodType; required: boolean }>;
-}
-
-type Sections = ReturnType<typeof sectionSchemas>;
-export type PlatformConfig = { [K in keyof Sections]: z.output<Sections[K]["schema"]> } & {
-  environment: Environment;
-  /** The stack's AWS region (`aws:region`). */
-  region: string;
-};
-export type TenantConfig = PlatformConfig["tenants"][number];
-export type WorkerPoolConfig = PlatformConfig["workers"][string];
+export type { PlatformConfig, TenantConfig, WorkerPoolConfig } from "./sections";
 
 export const SECTION_KEYS = ["environment", ...Object.keys(sectionSchemas("production"))] as const;
 /** Keys that hold secrets (`secure:` values): validated here, read by the program as secret Outputs. */

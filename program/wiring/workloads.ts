@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../config";
-import type { Providers } from "../platform";
+import type { PlatformConfig } from "../../config";
+import type { Providers } from "../providers";
 import type { OperatingMode } from "./operations";
 import { scaledPool } from "./operations";
 import type { Tenant } from "../../components/tenant";

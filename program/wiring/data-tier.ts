@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../config";
-import type { Providers } from "../platform";
+import type { PlatformConfig } from "../../config";
+import type { Providers } from "../providers";
 import { Database } from "../../components/database";
 import { DatabaseOpsCredentials } from "../../components/database/ops-credentials";
 import { Redis } from "../../components/redis";

@@ -1,10 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../config";
-import type { Providers } from "../platform";
+import type { PlatformConfig } from "../../config";
+import type { Providers } from "../providers";
 import type { DatabaseAccess } from "../../components/jobs/database-access";
 import { BackupBucket } from "../../components/backups/backup-bucket";
 import { DatabaseBackups, TenantExport } from "../../components/backups/database-backups";
-import { TIER_PROFILES } from "../schema/tenants";
+import { TIER_PROFILES } from "../../config/tenants";
 
 /** Where each tenant's data lives (its own database or a schema) and its state: what backups and exports need. */
 export const tenantDataLayouts = (config: Pick<PlatformConfig, "tenants">) =>

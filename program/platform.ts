@@ -1,36 +1,18 @@
-import * as k8s from "../components/sdk/kubernetes";
-import * as aws from "../components/sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./wiring/tenants";
 import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT, buildShard } from "./wiring/shard";
-import type { PlatformConfig } from "./config";
+import type { PlatformConfig } from "../config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
 import { AlertsTopic } from "../components/monitoring/topic";
 import { backupDatabaseNames, tenantExports } from "../components/backups/database-backups";
 import { AlertReceiverSecrets, AlertRules } from "../components/alerts";
 import { MaintenanceSnapshot } from "../components/operations/maintenance-snapshot";
-import { longestIntervalMinutes } from "./schema/common";
+import { longestIntervalMinutes } from "../config/common";
 import { dataTier } from "./wiring/data-tier";
 import { workloads } from "./wiring/workloads";
 import { backupsTier, tenantDataLayouts } from "./wiring/backups";
 import { operatingMode } from "./wiring/operations";
-
-/** Explicit providers, so every resource states which account, region and cluster it lives in. */
-export interface Providers {
-  aws: aws.Provider;
-  kubernetes: k8s.Provider;
-  /** The DR region (`platform:dr.region`), when the stack has one. */
-  awsDr?: aws.Provider;
-}
-
-function createProviders(config: PlatformConfig): Providers {
-  const defaultTags = { tags: { "platform:environment": config.environment, "platform:managed-by": "pulumi" } };
-  return {
-    aws: new aws.Provider("aws", { region: config.region as aws.Region, defaultTags }),
-    kubernetes: new k8s.Provider("kubernetes", { context: config.kubernetes.context, enableServerSideApply: true }),
-    awsDr: config.dr ? new aws.Provider("aws-dr", { region: config.dr.region as aws.Region, defaultTags }) : undefined,
-  };
-}
+import { createProviders } from "./providers";
 
 /** Secret config values, read by the program as secret Outputs (never part of PlatformConfig). */
 export interface PlatformSecrets {
@@ -39,7 +21,7 @@ export interface PlatformSecrets {
 
 /**
  * Wires every component from the validated config. The one place that knows how the parts fit together. A tenant
- * shard (`platform:tenancy.role: shard`) builds only its tenants on the platform stack's data tier (stacks/wiring/shard.ts).
+ * shard (`platform:tenancy.role: shard`) builds only its tenants on the platform stack's data tier (program/wiring/shard.ts).
  */
 export function buildStack(config: PlatformConfig, secrets: PlatformSecrets = {}) {
   if (config.tenancy.role === "shard") return buildShard(config, createProviders(config));
@@ -77,7 +59,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     },
     platformNamespace: config.kubernetes.namespace,
   };
-  // Dedicated worker pools follow the operating mode (maintenance, DR standby): stacks/wiring/workloads.ts builds them.
+  // Dedicated worker pools follow the operating mode (maintenance, DR standby): program/wiring/workloads.ts builds them.
   const tenants = database.writable ? buildTenants(config, tenantContext, providers, { dedicatedWorkers: false }) : [];
 
   const isolation = tenantDataLayouts(config);

@@ -1,4 +1,4 @@
-import type { PlatformConfig } from "../config";
+import type { PlatformConfig } from "./sections";
 import { Environment } from "./common";
 import { effectiveMaxConnections } from "./capacity";
 import { ConfigProblem, keyName, showValue } from "./errors";

@@ -1,4 +1,4 @@
-import type { PlatformConfig, WorkerPoolConfig } from "../config";
+import type { PlatformConfig, WorkerPoolConfig } from "../../config";
 
 /**
  * How the stack runs right now, from `platform:dr` and `platform:maintenance`: the one place that decides which

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as postgresql from "@pulumi/postgresql";
-import type { PlatformConfig } from "../config";
-import type { Providers } from "../platform";
-import { parseStackName } from "../schema/tenancy";
-import { longestIntervalMinutes } from "../schema/common";
+import type { PlatformConfig } from "../../config";
+import type { Providers } from "../providers";
+import { parseStackName } from "../../config/tenancy";
+import { longestIntervalMinutes } from "../../config/common";
 import { elasticacheId } from "../../components/redis";
 import { PlatformNamespace } from "../../components/kubernetes/namespace";
 import { DatabaseOpsCredentials } from "../../components/database/ops-credentials";
