@@ -1,11 +1,11 @@
 // Offboarding exports: an offboarded tenant's data is dumped once to the backup bucket by a Job the stack creates.
 import { beforeAll, describe, expect, it } from "vitest";
-import { ALL_POLICIES } from "../policies/rules";
-import { tenantExports } from "../components/backups/database-backups";
-import type { RecordedResource } from "../tools/lib/render";
-import { kubernetesSchemaError } from "./helpers/kubernetes-schema";
-import { loadStackConfig, platformReference, renderStack, RenderedStack } from "./helpers/render";
-import { violationsOf } from "./policies/fixtures";
+import { ALL_POLICIES } from "../../../policies/rules";
+import { tenantExports } from "../../../components/backups/database-backups";
+import type { RecordedResource } from "../../../tools/lib/render";
+import { kubernetesSchemaError } from "../../helpers/kubernetes-schema";
+import { loadStackConfig, platformReference, renderStack, RenderedStack } from "../../helpers/render";
+import { violationsOf } from "../../policies/fixtures";
 
 const JOB = "kubernetes:batch/v1:Job";
 type Config = Record<string, any>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadStackConfig } from "./helpers/render";
-import { parseStackConfig, problemsOf } from "./helpers/config";
+import { loadStackConfig } from "../helpers/render";
+import { parseStackConfig, problemsOf } from "../helpers/config";
 
 type Config = Record<string, any>;
 const shard = (mutate: (c: Config) => void = () => {}) => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Finders, loadStackConfig, renderStack } from "../helpers/render";
-import { diffPlans } from "../../tools/lib/diff";
-import { tenantResources } from "../../tools/lib/plan";
-import type { RecordedResource, RenderResult } from "../../tools/lib/render";
-import { tenantAccessString, tenantLifecycle, tenantQuota, tenantRedisUserId } from "../../components/tenant";
-import { lifecycleNotes } from "../../components/tenant/lifecycle";
+import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { diffPlans } from "../../../tools/lib/diff";
+import { tenantResources } from "../../../tools/lib/plan";
+import type { RecordedResource, RenderResult } from "../../../tools/lib/render";
+import { tenantAccessString, tenantLifecycle, tenantQuota, tenantRedisUserId } from "../../../components/tenant";
+import { lifecycleNotes } from "../../../components/tenant/lifecycle";
 
 const T = {
   tenant: "platform:tenant:Tenant",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../config";
-import { stackConfigFromObject } from "../tools/lib/stack-file";
-import { loadStackConfig } from "./helpers/render";
+import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../../config";
+import { stackConfigFromObject } from "../../tools/lib/stack-file";
+import { loadStackConfig } from "../helpers/render";
 
 /** Parses a stack config the way the program does (secure: values are secret keys). */
 function parseStack(stack: Record<string, unknown>) {

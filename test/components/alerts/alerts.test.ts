@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT, loadStackConfig, renderStack } from "./helpers/render";
-import { parsePlatformConfig, rawPlatformConfig } from "../config";
-import { stackConfigFromObject, offlineSecretPlaceholder } from "../tools/lib/stack-file";
-import { buildAlertGroups, buildAlertmanagerConfigSpec, runbookSlug } from "../components/alerts";
+import { PROJECT_ROOT, loadStackConfig, renderStack } from "../../helpers/render";
+import { parsePlatformConfig, rawPlatformConfig } from "../../../config";
+import { stackConfigFromObject, offlineSecretPlaceholder } from "../../../tools/lib/stack-file";
+import { buildAlertGroups, buildAlertmanagerConfigSpec, runbookSlug } from "../../../components/alerts";
 
 const PROM_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 const AM_CONFIG = "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig";

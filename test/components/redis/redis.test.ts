@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_TENANT_REDIS_USERS } from "../config/rules";
+import { MAX_TENANT_REDIS_USERS } from "../../../config/rules";
 import {
   DISABLED_DEFAULT_ACCESS_STRING,
   MAX_USERS_PER_GROUP,
   PLATFORM_ACCESS_STRING,
   elasticacheId,
   redisParameterFamily,
-} from "../components/redis";
-import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
-import type { RenderResult } from "../tools/lib/render";
+} from "../../../components/redis";
+import { type Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import type { RenderResult } from "../../../tools/lib/render";
 import {
   ALARM,
   KMS_KEY,
@@ -16,7 +16,7 @@ import {
   everythingPlain,
   expectClusterOnlyIngress,
   expectKeyOfAlias,
-} from "./helpers/data-tier";
+} from "../../helpers/data-tier";
 
 type Stack = RenderResult & Finders;
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";

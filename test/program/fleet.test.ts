@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { validateFleet } from "../tools/lib/fleet";
-import { PROJECT_ROOT, loadStackConfig } from "./helpers/render";
-import { runPlan } from "./helpers/plan-cli";
+import { validateFleet } from "../../tools/lib/fleet";
+import { PROJECT_ROOT, loadStackConfig } from "../helpers/render";
+import { runPlan } from "../helpers/plan-cli";
 
 type Config = Record<string, any>;
 

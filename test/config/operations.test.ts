@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expectProblem, parseStack } from "./helpers/config";
-import { restoreKey } from "../config/restore";
+import { expectProblem, parseStack } from "../helpers/config";
+import { restoreKey } from "../../config/restore";
 
 const ARN = "arn:aws:rds:us-east-1:123456789012:db:platform-db-instance-4f1c2ab";
 

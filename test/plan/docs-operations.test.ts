@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "./helpers/render";
-import { PROCEDURES, previewBlock } from "../tools/operations-previews";
+import { PROJECT_ROOT } from "../helpers/render";
+import { PROCEDURES, previewBlock } from "../../tools/operations-previews";
 
 const doc = readFileSync(join(PROJECT_ROOT, "docs/operations.md"), "utf8");
 const headings = [...doc.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]);

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type RenderedStack, TYPES, loadStackConfig, renderStack } from "./helpers/render";
-import type { RecordedResource } from "../tools/lib/render";
-import { diffPlans, type PlannedResource } from "../tools/lib/diff";
-import { ALL_POLICIES } from "../policies/rules";
-import { violationsOf } from "./policies/fixtures";
+import { type RenderedStack, TYPES, loadStackConfig, renderStack } from "../helpers/render";
+import type { RecordedResource } from "../../tools/lib/render";
+import { diffPlans, type PlannedResource } from "../../tools/lib/diff";
+import { ALL_POLICIES } from "../../policies/rules";
+import { violationsOf } from "../policies/fixtures";
 
 type Stack = RenderedStack;
 type Obj = Record<string, any>;

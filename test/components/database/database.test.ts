@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultMaxConnections } from "../config/capacity";
-import { databaseParameters, restoreInputs } from "../components/database";
-import { type Finders, loadStackConfig, renderStack } from "./helpers/render";
-import type { RenderResult } from "../tools/lib/render";
+import { defaultMaxConnections } from "../../../config/capacity";
+import { databaseParameters, restoreInputs } from "../../../components/database";
+import { type Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import type { RenderResult } from "../../../tools/lib/render";
 import {
   ALARM,
   KMS_KEY,
@@ -11,7 +11,7 @@ import {
   everythingPlain,
   expectClusterOnlyIngress,
   expectKeyOfAlias,
-} from "./helpers/data-tier";
+} from "../../helpers/data-tier";
 
 type Stack = RenderResult & Finders;
 const INSTANCE = "aws:rds/instance:Instance";

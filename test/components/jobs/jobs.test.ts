@@ -2,11 +2,11 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as k8s from "@pulumi/kubernetes";
-import { ScheduledJob, cronJobSpec, scheduledJobProblems } from "../components/jobs/scheduled-job";
-import { renderProgram } from "../tools/lib/render";
-import { Finders, loadStackConfig, renderStack } from "./helpers/render";
-import { kubernetesSchemaError } from "./helpers/kubernetes-schema";
-import type { RenderResult } from "../tools/lib/render";
+import { ScheduledJob, cronJobSpec, scheduledJobProblems } from "../../../components/jobs/scheduled-job";
+import { renderProgram } from "../../../tools/lib/render";
+import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { kubernetesSchemaError } from "../../helpers/kubernetes-schema";
+import type { RenderResult } from "../../../tools/lib/render";
 
 type Obj = Record<string, any>;
 const CRONJOB = "kubernetes:batch/v1:CronJob";
@@ -134,7 +134,7 @@ describe("job scripts", () => {
       "backups/scripts/backup.sh",
       "backups/scripts/verify-restore.sh",
       "jobs/scripts/vacuum-analyze.sh",
-    ].map((s) => join(__dirname, "..", "components", s));
+    ].map((s) => join(__dirname, "..", "..", "..", "components", s));
     const result = spawnSync("shellcheck", ["--shell=bash", "--severity=style", ...scripts], { encoding: "utf8" });
     if (result.error)
       throw new Error(`shellcheck not runnable (${result.error.message}): install the Debian package "shellcheck"`);

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type RenderedStack, TYPES, loadStackConfig, renderStack } from "./helpers/render";
+import { type RenderedStack, TYPES, loadStackConfig, renderStack } from "../helpers/render";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runPlan, writeStackFile } from "./helpers/plan-cli";
-import { tenantResources } from "../tools/lib/plan";
-import { diffPlans } from "../tools/lib/diff";
-import { scaledPool } from "../program/wiring/operations";
-import { parseStack } from "./helpers/config";
+import { runPlan, writeStackFile } from "../helpers/plan-cli";
+import { tenantResources } from "../../tools/lib/plan";
+import { diffPlans } from "../../tools/lib/diff";
+import { scaledPool } from "../../program/wiring/operations";
+import { parseStack } from "../helpers/config";
 
 type Stack = RenderedStack;
 type Obj = Record<string, any>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../config";
-import { parseStack } from "./helpers/config";
+import { ConfigError } from "../../config";
+import { parseStack } from "../helpers/config";
 
 type Obj = Record<string, any>;
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { workerPoolSchema } from "../config/workloads";
-import { dedicatedWorkerPool, workerDeploymentSpec, workerHpaSpec } from "../components/workers/worker-pool";
-import { Finders, loadStackConfig, renderStack } from "./helpers/render";
-import type { RenderResult } from "../tools/lib/render";
+import { workerPoolSchema } from "../../../config/workloads";
+import { dedicatedWorkerPool, workerDeploymentSpec, workerHpaSpec } from "../../../components/workers/worker-pool";
+import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import type { RenderResult } from "../../../tools/lib/render";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";

@@ -2,13 +2,13 @@ import { copyFileSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PROJECT_ROOT, loadStackConfig, renderStack } from "./helpers/render";
-import { promtool, promtoolAsync, ruleFileOf, writeRuleFile } from "./helpers/promtool";
-import { parsePlatformConfig, rawPlatformConfig } from "../config";
-import { stackConfigFromObject } from "../tools/lib/stack-file";
-import { buildAlertGroups } from "../components/alerts";
+import { PROJECT_ROOT, loadStackConfig, renderStack } from "../../helpers/render";
+import { promtool, promtoolAsync, ruleFileOf, writeRuleFile } from "../../helpers/promtool";
+import { parsePlatformConfig, rawPlatformConfig } from "../../../config";
+import { stackConfigFromObject } from "../../../tools/lib/stack-file";
+import { buildAlertGroups } from "../../../components/alerts";
 
-const TEST_DIR = join(PROJECT_ROOT, "test", "promtool");
+const TEST_DIR = join(PROJECT_ROOT, "test", "components", "alerts", "promtool");
 const testFiles = readdirSync(TEST_DIR)
   .filter((f) => f.endsWith(".yaml"))
   .sort();
@@ -43,7 +43,7 @@ describe("production alert rules under promtool", () => {
     expect(status).toBe(0);
   });
 
-  it("promtool test rules passes every unit test in test/promtool", async () => {
+  it("promtool test rules passes every unit test in test/components/alerts/promtool", async () => {
     const results = await Promise.all(testFiles.map((file) => promtoolAsync(["test", "rules", file], dir)));
     results.forEach(({ status, output }, i) => {
       expect(output, `${testFiles[i]}:\n${output}`).not.toContain("FAILED");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectProblem, parseStack } from "./helpers/config";
+import { expectProblem, parseStack } from "../helpers/config";
 
 describe("platform:database config", () => {
   it("accepts the prod and staging stacks and applies environment defaults", () => {

@@ -4,10 +4,10 @@ import {
   backupAccessPolicy,
   backupDatabaseNames,
   irsaTrustPolicy,
-} from "../components/backups/database-backups";
-import { backupLifecycleRules } from "../components/backups/backup-bucket";
-import { Finders, loadStackConfig, renderStack } from "./helpers/render";
-import type { RecordedResource, RenderResult } from "../tools/lib/render";
+} from "../../../components/backups/database-backups";
+import { backupLifecycleRules } from "../../../components/backups/backup-bucket";
+import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import type { RecordedResource, RenderResult } from "../../../tools/lib/render";
 
 type Obj = Record<string, any>;
 const BUCKET = "aws:s3/bucket:Bucket";
