@@ -19,12 +19,12 @@ const ARCHIVES = {
   debian12: {
     id: "debian",
     version: "12",
-    packages: ["postgresql", "redis-server", "prometheus", "awscli", "shellcheck", "yamllint"],
+    packages: ["postgresql", "redis-server", "prometheus", "awscli", "shellcheck", "jq", "yamllint"],
   },
   ubuntu2404: {
     id: "ubuntu",
     version: "24.04",
-    packages: ["postgresql", "redis-server", "prometheus", "shellcheck", "yamllint"],
+    packages: ["postgresql", "redis-server", "prometheus", "shellcheck", "jq", "yamllint"],
   },
 };
 
@@ -69,17 +69,18 @@ describe(".ci/deps.sh (what .ci/run installs)", () => {
       "promtool",
       "aws",
       "shellcheck",
+      "jq",
       "yamllint",
     ]);
     expect(deps("packages", root)).toMatchObject({
       status: 0,
-      lines: ["postgresql", "redis-server", "prometheus", "awscli", "shellcheck", "yamllint"],
+      lines: ["postgresql", "redis-server", "prometheus", "awscli", "shellcheck", "jq", "yamllint"],
     });
   });
 
   it("on Debian 12 with PostgreSQL 15 and Debian's aws installs only what is missing", () => {
-    const root = fakeRoot("debian12", [...POSTGRES(15), "usr/bin/aws", "usr/bin/redis-server", "usr/bin/shellcheck"]);
-    expect(deps("packages", root).lines).toEqual(["prometheus", "yamllint"]);
+    const root = fakeRoot("debian12", [...POSTGRES(15), "usr/bin/aws", "usr/bin/redis-server", "usr/bin/jq"]);
+    expect(deps("packages", root).lines).toEqual(["prometheus", "shellcheck", "yamllint"]);
     expect(deps("env", root).lines).toEqual([
       `PG_BIN_DIR=${root.root}/usr/lib/postgresql/15/bin`,
       `AWS_CLI=${root.root}/usr/bin/aws`,
@@ -91,6 +92,7 @@ describe(".ci/deps.sh (what .ci/run installs)", () => {
       ...POSTGRES(16),
       "usr/local/bin/aws",
       "usr/bin/shellcheck",
+      "usr/bin/jq",
       "usr/bin/yamllint",
     ]);
     expect(deps("missing", root).lines).toEqual(["redis-server", "promtool"]);
@@ -122,7 +124,7 @@ describe(".ci/deps.sh (what .ci/run installs)", () => {
   it("installs nothing when everything is present", () => {
     const root = fakeRoot("ubuntu2404", [
       ...POSTGRES(16),
-      ...["redis-server", "promtool", "aws", "shellcheck", "yamllint"].map((tool) => `usr/bin/${tool}`),
+      ...["redis-server", "promtool", "aws", "shellcheck", "jq", "yamllint"].map((tool) => `usr/bin/${tool}`),
     ]);
     expect(deps("missing", root).lines).toEqual([]);
     expect(deps("packages", root)).toMatchObject({ status: 0, lines: [] });
