@@ -27,18 +27,19 @@ export const STATEFUL_TYPES: Record<string, string> = {
 export const statefulResourcesProtected: ResourceValidationPolicy = {
   name: "stateful-resources-protected",
   description:
-    "In production, databases, buckets, KMS keys and tenant databases, schemas and roles are protected (or retained) against deletion.",
+    "In production, databases, buckets, KMS keys and tenant databases, schemas and roles are protected against deletion.",
   configSchema: ENVIRONMENT_CONFIG,
   validateResource: (args, report) => {
     const kind = STATEFUL_TYPES[args.type];
     if (!kind || !isProduction(args)) return;
     // An RDS instance a reviewed change is retiring (platform:lifecycle = retiring) gives up protection on purpose.
     if (args.type === "aws:rds/instance:Instance" && isRetiring(args.props)) return;
-    // The engine's analyzer sends `protect` only; the offline plan also sees retainOnDelete and accepts it.
-    const retained = (args.opts as { retainOnDelete?: boolean }).retainOnDelete === true;
-    if (args.opts.protect !== true && !retained) {
+    // Only `protect` counts: the engine's analyzer never sends retainOnDelete (pulumi/pulumi
+    // pkg/resource/plugin/analyzer_plugin.go marshalResourceOptions), so accepting it offline would pass what
+    // `pulumi preview --policy-pack` blocks.
+    if (args.opts.protect !== true) {
       report(
-        `${kind} "${args.name}" is neither protected nor retained in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete alone is invisible to \`pulumi preview --policy-pack\`).`,
+        `${kind} "${args.name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it).`,
       );
     }
   },

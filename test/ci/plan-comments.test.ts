@@ -161,7 +161,11 @@ describe("fork preview comments (post-plan-comments.sh)", () => {
   });
 
   it("posts nothing when no open pull request has the run's head commit from the head repository", () => {
-    for (const env of [{ HEAD_SHA: "c".repeat(40) }, { HEAD_REPO: "someone/platform", HEAD_BRANCH: "other" }]) {
+    const forged: Record<string, string>[] = [
+      { HEAD_SHA: "c".repeat(40) },
+      { HEAD_REPO: "someone/platform", HEAD_BRANCH: "other" },
+    ];
+    for (const env of forged) {
       const state = newState();
       const result = post(artifact({ prod: "x\n" }), state, env);
       expect(result.status).toBe(1);

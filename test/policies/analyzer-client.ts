@@ -48,6 +48,9 @@ export async function startPack(stack: { project: string; stack: string; config:
       PULUMI_NODEJS_STACK: stack.stack,
       PULUMI_NODEJS_DRY_RUN: "true",
       PULUMI_CONFIG: JSON.stringify(stack.config),
+      // ts-node's compile cache (in the temp dir) would hide a compile error of an unchanged file; a fresh CI
+      // machine has none, so neither does this test.
+      TS_NODE_CACHE: "false",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -190,7 +193,16 @@ export interface Analyzed {
   cannotRun: string[];
 }
 
-function collect(into: Analyzed, descriptions: Map<string, string>, response: analyzerPb.AnalyzeResponse) {
+/**
+ * The engine attributes a resource policy's diagnostic to the analyzed resource (analyze_snapshot.go
+ * analyzeResource: events.OnPolicyViolation(r.URN, d)); a stack policy's to the URN it names (else the stack).
+ */
+function collect(
+  into: Analyzed,
+  descriptions: Map<string, string>,
+  response: analyzerPb.AnalyzeResponse,
+  analyzedUrn?: string,
+) {
   for (const d of response.getDiagnosticsList()) {
     const message = d.getMessage();
     if (/^can't run policy '[^']+' from policy pack .* during preview/.test(message)) {
@@ -202,7 +214,7 @@ function collect(into: Analyzed, descriptions: Map<string, string>, response: an
     into.violations.push({
       policy: d.getPolicyname(),
       enforcementLevel: LEVELS[d.getEnforcementlevel()],
-      urn: d.getUrn() || undefined,
+      urn: analyzedUrn ?? (d.getUrn() || undefined),
       message: message.startsWith(`${description}\n`) ? message.slice(description.length + 1) : message,
     });
   }
@@ -233,7 +245,7 @@ export async function analyzeAsEngine(
       .setName(r.name)
       .setProperties(properties(r))
       .setOptions(options(r));
-    collect(result, descriptions, await call(pack.client, "analyze", request));
+    collect(result, descriptions, await call(pack.client, "analyze", request), r.urn);
   }
   const stackRequest = new analyzerPb.AnalyzeStackRequest().setResourcesList(
     resources.map((r) => {

@@ -11,12 +11,21 @@ describe("stateful-resources-protected", () => {
     resource("aws:kms/key:Key", "platform-key", {}, { protect: true }),
     resource("postgresql:index/database:Database", "tenant-acme-db", {}, { protect: true }),
     resource("postgresql:index/schema:Schema", "tenant-acme-schema", {}, { protect: true }),
-    resource("postgresql:index/role:Role", "tenant-acme-role", {}, { retainOnDelete: true }),
+    resource("postgresql:index/role:Role", "tenant-acme-role", {}, { protect: true }),
     resource("aws:sns/topic:Topic", "alerts", {}),
   ];
 
-  it("passes protected (or, offline, retained) stateful resources and ignores stateless ones", async () => {
+  it("passes protected stateful resources and ignores stateless ones", async () => {
     expect(await violationsOf(safetyPolicies, stateful())).toEqual([]);
+  });
+
+  it("does not take retainOnDelete for protection (the engine's analyzer never sees it)", async () => {
+    const retained = edit("tenant-acme-role", (_i, r) => Object.assign(r, { protect: false, retainOnDelete: true }))(
+      stateful(),
+    );
+    expect((await violationsOf(safetyPolicies, retained)).map((v) => v.policy)).toEqual([
+      "stateful-resources-protected",
+    ]);
   });
 
   it.each([
@@ -32,7 +41,7 @@ describe("stateful-resources-protected", () => {
       violation(
         "stateful-resources-protected",
         urnOf(type, name),
-        `${kind} "${name}" is neither protected nor retained in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete alone is invisible to \`pulumi preview --policy-pack\`).`,
+        `${kind} "${name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it).`,
       ),
     ]);
   });
