@@ -1,10 +1,10 @@
-import type { PolicyReport, PolicyViolation } from "./policy-runner";
-import type { RecordedResource } from "./render";
-import type { SchemaFinding } from "./kubernetes";
+import type { PolicyReport, PolicyViolation } from "@platform/offline-plan";
+import type { RecordedResource } from "@platform/offline-plan";
+import type { SchemaFinding } from "@platform/offline-plan";
 
 export const TENANT_COMPONENT_TYPE = "platform:tenant:Tenant";
 
-/** plan.json, the offline plan's contract (DESIGN.md §3). */
+/** plan.json, the offline plan's contract (README "Offline plan"). */
 export interface PlanDocument {
   project: string;
   stack: string;

@@ -1,6 +1,6 @@
 import type { PlanDocument } from "./plan";
-import type { PlanDiff } from "./diff";
-import { diffMarkdown } from "./diff";
+import type { PlanDiff } from "@platform/offline-plan";
+import { diffMarkdown } from "@platform/offline-plan";
 
 export interface ReadinessItem {
   item: string;

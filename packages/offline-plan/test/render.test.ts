@@ -2,10 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
-import { RenderError, renderProgram } from "../../tools/lib/render";
-import { loadStackConfig, renderStack } from "../helpers/render";
-
-const options = { project: "platform", stack: "unit", config: { "aws:region": "us-east-1" } };
+import { RenderError, renderProgram } from "../src/render";
+import { renderOptions as options } from "./fixtures";
 
 describe("rendering a program under the mock runtime", () => {
   it("records parent, protect, retainOnDelete, dependsOn and provider as the program set them", async () => {
@@ -19,7 +17,7 @@ describe("rendering a program under the mock runtime", () => {
     expect(key).toMatchObject({ protect: true, retainOnDelete: false, type: "aws:kms/key:Key" });
     expect(key.provider).toBe(resources.find((r) => r.name === "p")!.urn);
     expect(bucket).toMatchObject({ protect: false, retainOnDelete: true, dependsOn: [key.urn] });
-    expect(bucket.parent).toMatch(/pulumi:pulumi:Stack::platform-unit$/);
+    expect(bucket.parent).toMatch(/pulumi:pulumi:Stack::fixture-unit$/);
   });
 
   it("replaces secret inputs with [secret] and lists their paths; reveals them only on request", async () => {
@@ -64,30 +62,17 @@ describe("rendering a program under the mock runtime", () => {
     await expect(run).rejects.toThrow(/data source aws:ec2\/getVpc:getVpc has no mock/);
   });
 
-  it("registers nothing when the stack config is invalid", async () => {
-    const config = loadStackConfig("prod");
-    (config["platform:workers"] as Record<string, Record<string, unknown>>).default.minReplicas = 50;
-    const error = await renderStack(config).then(
+  it("rejects with the program's error and what it registered before failing", async () => {
+    const error = await renderProgram(async () => {
+      new aws.s3.Bucket("first", {});
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      throw new Error("bad input: replicas must be ≤ 12");
+    }, options).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(RenderError);
-    expect((error as RenderError).message).toContain(
-      "platform:workers.default.minReplicas = 50: must be ≤ maxReplicas (12)",
-    );
-    expect((error as RenderError).resources).toEqual([]);
-  });
-
-  it("renders every tenant of the prod stack as a Tenant component under the stack", async () => {
-    const { ofType } = await renderStack(loadStackConfig("prod"));
-    expect(
-      ofType("platform:tenant:Tenant")
-        .map((t) => t.name)
-        .sort(),
-    ).toEqual(
-      ["acme", "globex", "hooli", "initech", "piedpiper", "stark-labs", "umbrella", "wayne-ent"].map(
-        (id) => `tenant-${id}`,
-      ),
-    );
+    expect((error as RenderError).message).toBe("bad input: replicas must be ≤ 12");
+    expect((error as RenderError).resources.map((r) => r.name)).toEqual(["first"]);
   });
 });
