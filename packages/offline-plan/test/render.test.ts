@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
 import { describe, expect, it } from "vitest";
 import { RenderError, renderProgram } from "../src/render";
 import { renderOptions as options } from "./fixtures";
@@ -74,5 +75,68 @@ describe("rendering a program under the mock runtime", () => {
     expect(error).toBeInstanceOf(RenderError);
     expect((error as RenderError).message).toBe("bad input: replicas must be ≤ 12");
     expect((error as RenderError).resources.map((r) => r.name)).toEqual(["first"]);
+  });
+  it("answers data sources and computed outputs the caller mocks", async () => {
+    const { resources } = await renderProgram(
+      async () => {
+        const vpc = await aws.ec2.getVpc({ default: true });
+        const zone = new aws.route53.Zone("zone", { name: "example.com" });
+        new k8s.core.v1.ConfigMap("net", {
+          metadata: { name: "net" },
+          data: { vpc: vpc.id, zone: zone.zoneId },
+        });
+      },
+      {
+        ...options,
+        mocks: {
+          calls: { "aws:ec2/getVpc:getVpc": (_args, region) => ({ id: `vpc-in-${region}`, cidrBlock: "10.0.0.0/16" }) },
+          outputs: {
+            "aws:route53/zone:Zone": (name) => ({ id: `Z${name.toUpperCase()}`, outputs: { zoneId: "Z123" } }),
+          },
+        },
+      },
+    );
+    expect(resources.find((r) => r.name === "net")!.inputs.data).toEqual({ vpc: "vpc-in-us-east-1", zone: "Z123" });
+  });
+
+  // The engine returns the outputs named in `additionalSecretOutputs` as secrets
+  // (https://www.pulumi.com/docs/iac/concepts/options/additionalsecretoutputs/); @pulumi/random's RandomPassword
+  // names `result` in its own class options, so a consumer of the password sees a secret.
+  it("returns the outputs a resource declares secret as secrets, so their consumers record [secret]", async () => {
+    const { resources } = await renderProgram(async () => {
+      const password = new random.RandomPassword("pw", { length: 20 });
+      new k8s.core.v1.ConfigMap("uses", { metadata: { name: "uses" }, data: { password: password.result } });
+    }, options);
+    expect(resources.find((r) => r.name === "pw")!.additionalSecretOutputs).toContain("result");
+    const consumer = resources.find((r) => r.name === "uses")!;
+    expect(consumer.inputs.data).toEqual({ password: "[secret]" });
+    expect(consumer.secretPaths).toEqual(["data.password"]);
+  });
+
+  it("resolves a StackReference from the referenced stack's outputs, secret ones still secret", async () => {
+    const program = async () => {
+      const other = new pulumi.StackReference("other", { name: "org/network/prod" });
+      new k8s.core.v1.ConfigMap("ref", {
+        metadata: { name: "ref" },
+        data: {
+          vpc: other.requireOutput("vpcId") as pulumi.Output<string>,
+          token: other.requireOutput("token") as pulumi.Output<string>,
+        },
+      });
+      return { seen: other.requireOutput("vpcId") };
+    };
+    const stackReferences = {
+      "org/network/prod": { outputs: { vpcId: "vpc-1", token: "s3cr3t" }, secretOutputNames: ["token"] },
+    };
+    const rendered = await renderProgram(program, { ...options, stackReferences });
+    expect(rendered.resources.find((r) => r.name === "ref")!.inputs.data).toEqual({
+      vpc: "vpc-1",
+      token: "[secret]",
+    });
+    expect(rendered.outputs).toEqual({ seen: "vpc-1" });
+    expect(rendered.stackOutputs).toEqual({ outputs: { seen: "vpc-1" }, secretOutputNames: [] });
+    await expect(renderProgram(program, options)).rejects.toThrow(
+      /no outputs for the referenced stack org\/network\/prod/,
+    );
   });
 });
