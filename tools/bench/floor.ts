@@ -10,9 +10,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { createMocks } from "@platform/offline-plan";
+// Only the two engine modules it needs (not the package index): the floor loads nothing the SDK does not.
+import { createMocks } from "@platform/offline-plan/mocks";
 import type { PlanDocument } from "../lib/plan";
-import { REDACTED } from "@platform/offline-plan";
+import { REDACTED } from "@platform/offline-plan/serialized";
 
 class Component extends pulumi.ComponentResource {
   constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
@@ -157,7 +158,7 @@ export function floorProgram(plan: PlanDocument, options: { generic?: boolean } 
 }
 
 export async function registerPlan(plan: PlanDocument, options: { generic?: boolean } = {}): Promise<number> {
-  // The same runtime conditions as the plan's renderer (tools/lib/render.ts): no source-mapped stack captures.
+  // The same runtime conditions as the plan's renderer (packages/offline-plan/src/render.ts): no source-mapped stack captures.
   process.setSourceMapsEnabled(false);
   await pulumi.runtime.setMocks(createMocks({ region: "us-east-1" }), plan.project, plan.stack, false);
   await runInPulumiStack(floorProgram(plan, options));

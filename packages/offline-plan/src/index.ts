@@ -11,3 +11,5 @@ export * from "./manifest-checks";
 export * from "./yaml-fast";
 export * from "./diff";
 export * from "./stack-file";
+export * from "./plan";
+export * from "./summary";
