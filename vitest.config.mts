@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
@@ -10,7 +10,7 @@ export default defineConfig({
     // not one fewer (the default).
     maxWorkers: "100%",
     // Every test file loads the Pulumi SDK and the program (1.5–2 s a file); a fork keeps them for its next file.
-    // Safe because each render configures the mock runtime and config itself (tools/lib/render.ts), and no test
+    // Safe because each render configures the mock runtime and config itself (packages/offline-plan/src/render.ts), and no test
     // mocks modules or changes process.env.
     isolate: false,
   },

@@ -1,5 +1,5 @@
 // The offline plan: runs the Pulumi program under the mock runtime with a stack's config, evaluates the policy
-// pack, validates Kubernetes objects, and writes out/<stack>/ (contract: DESIGN.md §3, README "Offline plan").
+// pack, validates Kubernetes objects, and writes out/<stack>/ (contract: README "Offline plan"; the engine: packages/offline-plan).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,12 +11,20 @@ import { fleetPreview, validateFleet } from "./lib/fleet";
 import { connectionBudget } from "../config/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
-import { REDACTED, StackOutputs, renderProgram } from "./lib/render";
-import { readProjectName, readStackFile } from "./lib/stack-file";
-import { ManifestChecks } from "./lib/manifest-checks";
-import { PolicyPackConfig, runPolicies } from "./lib/policy-runner";
+import {
+  ManifestChecks,
+  PlanDiff,
+  PolicyPackConfig,
+  REDACTED,
+  StackOutputs,
+  diffMarkdown,
+  diffPlans,
+  readProjectName,
+  readStackFile,
+  renderProgram,
+  runPolicies,
+} from "@platform/offline-plan";
 import { PlanDocument, buildPlanDocument } from "./lib/plan";
-import { PlanDiff, diffMarkdown, diffPlans } from "./lib/diff";
 import { stdoutPreview, summaryMarkdown } from "./lib/summary";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../../config";
-import { stackConfigFromObject } from "../../tools/lib/stack-file";
+import { stackConfigFromObject } from "@platform/offline-plan";
 import { loadStackConfig } from "../helpers/render";
 
 /** Parses a stack config the way the program does (secure: values are secret keys). */

@@ -6,7 +6,7 @@ import {
   type ConfigProblem,
   type PlatformConfig,
 } from "../../config";
-import { stackConfigFromObject } from "../../tools/lib/stack-file";
+import { stackConfigFromObject } from "@platform/offline-plan";
 import { loadStackConfig } from "./render";
 
 /** Parses a stack `config:` mapping exactly as the program sees it (flat, JSON-encoded, secret keys marked). */

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 import type { Finders } from "./render";
 
 export const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";

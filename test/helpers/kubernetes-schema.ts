@@ -1,5 +1,5 @@
-import { manifestsOf, validateManifests } from "../../tools/lib/kubernetes";
-import type { RecordedResource } from "../../tools/lib/render";
+import { manifestsOf, validateManifests } from "@platform/offline-plan";
+import type { RecordedResource } from "@platform/offline-plan";
 
 /**
  * Validates one rendered Kubernetes object with the plan's own validator (upstream schemas from kubernetes-models).

@@ -1,7 +1,7 @@
 // Translates the postgresql resources a plan records into the SQL @pulumi/postgresql (terraform-provider-postgresql)
 // issues for them, so integration tests can apply exactly what the plan says to a real server. Small on purpose:
 // it knows the inputs the project uses and throws on any other, so a new input cannot be silently ignored.
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 
 export interface SqlStep {
   /** The recorded resource the statements come from. */

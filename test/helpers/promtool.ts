@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 
 /** Runs promtool; a missing binary fails with what to install instead of skipping. */
 export function promtool(args: string[], cwd: string): { status: number; output: string } {

@@ -1,4 +1,4 @@
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 
 const STACK = "urn:pulumi:prod::platform::pulumi:pulumi:Stack::platform-prod";
 

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { platformProgram } from "../../program/program";
-import { RecordedResource, RenderOptions, RenderResult, renderProgram } from "../../tools/lib/render";
-import { stackConfigFromObject } from "../../tools/lib/stack-file";
+import { RecordedResource, RenderOptions, RenderResult, renderProgram } from "@platform/offline-plan";
+import { stackConfigFromObject } from "@platform/offline-plan";
 
 export const PROJECT_ROOT = join(__dirname, "..", "..");
 

@@ -6,7 +6,7 @@ import type { Client } from "pg";
 import { PostgresServer, startPostgres } from "../helpers/postgres";
 import { postgresSqlSteps } from "../helpers/postgres-sql";
 import { loadStackConfig, renderStack } from "../helpers/render";
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 
 const TENANTS = [
   { id: "alpha", name: "Alpha", tier: "enterprise" },

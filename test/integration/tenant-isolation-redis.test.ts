@@ -5,7 +5,7 @@ import { serverSuite } from "../helpers/servers";
 import type Redis from "ioredis";
 import { AclUser, RedisServer, startRedis } from "../helpers/redis";
 import { loadStackConfig, renderStack } from "../helpers/render";
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 
 const TENANTS = [
   { id: "alpha", name: "Alpha", tier: "enterprise" },

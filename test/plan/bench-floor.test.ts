@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { floorProgram } from "../../tools/bench-floor";
+import { floorProgram } from "../../tools/bench/floor";
 import { buildPlanDocument } from "../../tools/lib/plan";
-import { RecordedResource, renderProgram } from "../../tools/lib/render";
+import { RecordedResource, renderProgram } from "@platform/offline-plan";
 import { loadStackConfig, renderStack } from "../helpers/render";
 
 const byUrn = (resources: RecordedResource[]) => [...resources].sort((a, b) => a.urn.localeCompare(b.urn));
@@ -20,7 +20,7 @@ const registration = (r: RecordedResource) => ({
   additionalSecretOutputs: [...new Set(r.additionalSecretOutputs)].sort(),
 });
 
-describe("the benchmark's floor (tools/bench-floor.ts)", () => {
+describe("the benchmark's floor (tools/bench/floor.ts)", () => {
   it("registers exactly the resources of the plan it is given, with the options the typed SDK classes send", async () => {
     const rendered = await renderStack(loadStackConfig("prod"), { stack: "prod" });
     const plan = buildPlanDocument({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backupPolicies, deniesInsecureTransport } from "../../policies/rules/backups";
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 import { Transform, edit, k8s, mutate, resource, urnOf, violation, violationsOf, without } from "./fixtures";
 
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -258,7 +258,7 @@ describe("backup policies", () => {
 
     it("takes the RPO from the pack config", async () => {
       const hourly = mutate(withoutPitr(), "platform-cronjob-backup", (i) => (i.spec.schedule = "0 * * * *"));
-      const { runPolicies } = await import("../../tools/lib/policy-runner");
+      const { runPolicies } = await import("@platform/offline-plan");
       const report = await runPolicies(backupPolicies, hourly, {
         config: { "backup-schedule-within-rpo": { rpoMinutes: 60 } },
       });

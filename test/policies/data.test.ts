@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { accessStringDisabled, dataPolicies } from "../../policies/rules/data";
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 import { mutate, resource, urnOf, violation, violationsOf } from "./fixtures";
 
 const RDS = "aws:rds/instance:Instance";

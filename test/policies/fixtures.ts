@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Policy } from "@pulumi/policy";
-import { PolicyPackConfig, PolicyViolation, runPolicies } from "../../tools/lib/policy-runner";
-import type { RecordedResource } from "../../tools/lib/render";
+import { PolicyPackConfig, PolicyViolation, runPolicies } from "@platform/offline-plan";
+import type { RecordedResource } from "@platform/offline-plan";
 import { PROJECT_ROOT } from "../helpers/render";
 
 import { resource } from "../helpers/recorded";

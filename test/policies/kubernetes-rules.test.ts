@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { imageTagProblem, kubernetesPolicies } from "../../policies/rules/kubernetes";
 import { kubernetesStackPolicies } from "../../policies/rules/kubernetes-stack";
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 import { Transform, edit, k8s, urnOf, violation, violationsOf, without } from "./fixtures";
 
 const POLICIES = [...kubernetesPolicies, ...kubernetesStackPolicies];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { kubernetesRecommendedLabels, RECOMMENDED_LABELS } from "../../policies/rules/kubernetes";
-import { runPolicies } from "../../tools/lib/policy-runner";
-import type { RecordedResource } from "../../tools/lib/render";
+import { runPolicies } from "@platform/offline-plan";
+import type { RecordedResource } from "@platform/offline-plan";
 
 const labelled = Object.fromEntries(RECOMMENDED_LABELS.map((l) => [l, "x"]));
 const deployment = (labels: Record<string, string>): RecordedResource => ({

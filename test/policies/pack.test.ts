@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ALL_POLICIES, READINESS_ITEMS, readinessReport } from "../../policies/rules";
-import { runPolicies } from "../../tools/lib/policy-runner";
+import { runPolicies } from "@platform/offline-plan";
 import { runPlan } from "../helpers/plan-cli";
 import { packConfig, resource } from "./fixtures";
 import type { PlanDocument } from "../../tools/lib/plan";

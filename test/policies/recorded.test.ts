@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { backupPolicies } from "../../policies/rules/backups";
 import { linkedResources } from "../../policies/rules/util";
 import { dataPolicies } from "../../policies/rules/data";
-import { runPolicies } from "../../tools/lib/policy-runner";
-import { renderProgram } from "../../tools/lib/render";
+import { runPolicies } from "@platform/offline-plan";
+import { renderProgram } from "@platform/offline-plan";
 
 function backupBucket(name: string, key: aws.kms.Key) {
   const bucket = new aws.s3.Bucket(name, { tags: { "platform:purpose": "backups" } });

@@ -2,7 +2,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import * as k8s from "@pulumi/kubernetes/apps/v1";
 import { describe, expect, it } from "vitest";
-import { runPolicies } from "../../tools/lib/policy-runner";
+import { runPolicies } from "@platform/offline-plan";
 import { resource } from "../helpers/recorded";
 
 const resources = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { alertPolicies } from "../../policies/rules/alerts";
 import { safetyPolicies } from "../../policies/rules/safety";
-import type { RecordedResource } from "../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 import { Transform, edit, k8s, resource, urnOf, violation, violationsOf } from "./fixtures";
 
 describe("stateful-resources-protected", () => {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runPlan, writeStackFile } from "../helpers/plan-cli";
 import { tenantResources } from "../../tools/lib/plan";
-import { diffPlans } from "../../tools/lib/diff";
+import { diffPlans } from "@platform/offline-plan";
 import { scaledPool } from "../../program/wiring/operations";
 import { parseStack } from "../helpers/config";
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type RenderedStack, TYPES, loadStackConfig, renderStack } from "../helpers/render";
-import type { RecordedResource } from "../../tools/lib/render";
-import { diffPlans, type PlannedResource } from "../../tools/lib/diff";
+import type { RecordedResource } from "@platform/offline-plan";
+import { diffPlans, type PlannedResource } from "@platform/offline-plan";
 import { ALL_POLICIES } from "../../policies/rules";
 import { violationsOf } from "../policies/fixtures";
 

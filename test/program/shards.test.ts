@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { diffPlans } from "../../tools/lib/diff";
+import { diffPlans } from "@platform/offline-plan";
 import { tenantResources } from "../../tools/lib/plan";
 import { Finders, loadStackConfig, platformReference, renderStack } from "../helpers/render";
 import { runPlan, writeStackFile } from "../helpers/plan-cli";
-import type { RenderResult } from "../../tools/lib/render";
+import type { RenderResult } from "@platform/offline-plan";
 
 type Rendered = RenderResult & Finders;
 type Config = Record<string, any>;

@@ -6,7 +6,7 @@ import { ConfigError, PlatformConfig, parsePlatformConfig, rawPlatformConfig } f
 import { MAX_TENANT_REDIS_USERS, connectionBudget } from "../../config/rules";
 import { parseStackName } from "../../config/tenancy";
 import { hasRedisUser } from "../../config/tenants";
-import { readStackFile } from "./stack-file";
+import { readStackFile } from "@platform/offline-plan";
 
 export interface FleetProblem {
   /** Stacks involved, by name (`prod`, `prod-tenants-a`). */

@@ -1,10 +1,19 @@
-import type { PolicyReport, PolicyViolation } from "./policy-runner";
-import type { RecordedResource } from "./render";
-import type { SchemaFinding } from "./kubernetes";
+// plan.json, the platform's offline plan document: the engine's parts (packages/offline-plan) in the contract's shape,
+// with what only this platform knows: its environment and its resources by tenant.
+import {
+  KUBERNETES_SCHEMA_POLICY,
+  PolicyReport,
+  PolicyViolation,
+  RecordedResource,
+  SchemaFinding,
+  countBy,
+  groupByAncestor,
+  schemaViolations,
+} from "@platform/offline-plan";
 
 export const TENANT_COMPONENT_TYPE = "platform:tenant:Tenant";
 
-/** plan.json, the offline plan's contract (DESIGN.md §3). */
+/** plan.json, the offline plan's contract (README "Offline plan"). */
 export interface PlanDocument {
   project: string;
   stack: string;
@@ -30,31 +39,9 @@ export interface PlanDocument {
   };
 }
 
-export const countBy = <T>(items: readonly T[], key: (item: T) => string): Record<string, number> => {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
-};
-
 /** Groups resources under the tenant whose Tenant component they descend from (tenant id = component name less "tenant-"). */
-export function tenantResources(resources: readonly RecordedResource[]): Map<string, RecordedResource[]> {
-  const tenantOf = new Map<string, string>();
-  for (const r of resources) if (r.type === TENANT_COMPONENT_TYPE) tenantOf.set(r.urn, r.name.replace(/^tenant-/, ""));
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const ownerOf = (r: RecordedResource): string | undefined => {
-    for (let urn: string | undefined = r.urn; urn; urn = byUrn.get(urn)?.parent) {
-      const tenant = tenantOf.get(urn);
-      if (tenant) return tenant;
-    }
-    return undefined;
-  };
-  const groups = new Map<string, RecordedResource[]>([...tenantOf.values()].map((id) => [id, []]));
-  for (const r of resources) {
-    const owner = ownerOf(r);
-    if (owner) groups.get(owner)!.push(r);
-  }
-  return groups;
-}
+export const tenantResources = (resources: readonly RecordedResource[]): Map<string, RecordedResource[]> =>
+  groupByAncestor(resources, (r) => (r.type === TENANT_COMPONENT_TYPE ? r.name.replace(/^tenant-/, "") : undefined));
 
 export function buildPlanDocument(args: {
   project: string;
@@ -67,13 +54,7 @@ export function buildPlanDocument(args: {
   notes?: string[];
 }): PlanDocument {
   const { resources } = args;
-  const schemaViolations: PolicyViolation[] = args.schema.errors.map((e) => ({
-    policy: "kubernetes-schema",
-    enforcementLevel: "mandatory",
-    urn: e.urn,
-    message: `${e.object} does not match the Kubernetes schema: ${e.message}`,
-  }));
-  const violations = [...args.policy.violations, ...schemaViolations];
+  const violations: PolicyViolation[] = [...args.policy.violations, ...schemaViolations(args.schema.errors)];
   const tenants = Object.fromEntries(
     [...tenantResources(resources)].map(([id, list]) => [
       id,
@@ -98,7 +79,7 @@ export function buildPlanDocument(args: {
     outputs: args.outputs,
     policy: {
       evaluated: args.policy.evaluated + args.schema.validated,
-      policies: [...args.policy.policies, "kubernetes-schema"],
+      policies: [...args.policy.policies, KUBERNETES_SCHEMA_POLICY],
       violations,
     },
     kubernetesSchema: args.schema,

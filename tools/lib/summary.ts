@@ -1,19 +1,13 @@
+// summary.md and the stdout preview of the platform's offline plan: the engine's sections (packages/offline-plan)
+// with the platform's own (tenants, production readiness).
+import { PlanDiff, diffMarkdown, markdownTable as table, policyResultsMarkdown } from "@platform/offline-plan";
 import type { PlanDocument } from "./plan";
-import type { PlanDiff } from "./diff";
-import { diffMarkdown } from "./diff";
 
 export interface ReadinessItem {
   item: string;
   passed: boolean;
   detail: string;
 }
-
-const table = (header: string[], rows: string[][]) =>
-  [
-    `| ${header.join(" | ")} |`,
-    `| ${header.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ].join("\n");
 
 /** summary.md: the human preview of a plan. */
 export function summaryMarkdown(
@@ -32,22 +26,7 @@ export function summaryMarkdown(
   ];
   if (options.diff)
     parts.push(diffMarkdown(options.diff, `Changes against ${options.diffBase ?? "the base plan"}`), "");
-  parts.push("## Policy results", "");
-  if (policy.violations.length === 0) parts.push(`All ${policy.policies.length} policies pass.`, "");
-  else {
-    parts.push(
-      table(
-        ["level", "policy", "resource", "what is wrong and how to fix it"],
-        [...mandatory, ...advisory].map((v) => [
-          v.enforcementLevel,
-          v.policy,
-          v.urn ? `\`${v.urn.split("::").pop()}\`` : "stack",
-          v.message.replace(/\|/g, "\\|"),
-        ]),
-      ),
-      "",
-    );
-  }
+  parts.push(...policyResultsMarkdown(policy));
   if (options.readiness && options.readiness.length > 0) {
     parts.push(
       "## Production readiness",

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT, loadStackConfig, renderStack } from "../../helpers/render";
 import { parsePlatformConfig, rawPlatformConfig } from "../../../config";
-import { stackConfigFromObject, offlineSecretPlaceholder } from "../../../tools/lib/stack-file";
+import { stackConfigFromObject, offlineSecretPlaceholder } from "@platform/offline-plan";
 import { buildAlertGroups, buildAlertmanagerConfigSpec, runbookSlug } from "../../../components/alerts";
 
 const PROM_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";

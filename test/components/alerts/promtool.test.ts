@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { PROJECT_ROOT, loadStackConfig, renderStack } from "../../helpers/render";
 import { promtool, promtoolAsync, ruleFileOf, writeRuleFile } from "../../helpers/promtool";
 import { parsePlatformConfig, rawPlatformConfig } from "../../../config";
-import { stackConfigFromObject } from "../../../tools/lib/stack-file";
+import { stackConfigFromObject } from "@platform/offline-plan";
 import { buildAlertGroups } from "../../../components/alerts";
 
 const TEST_DIR = join(PROJECT_ROOT, "test", "components", "alerts", "promtool");

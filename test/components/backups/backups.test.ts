@@ -7,7 +7,7 @@ import {
 } from "../../../components/backups/database-backups";
 import { backupLifecycleRules } from "../../../components/backups/backup-bucket";
 import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
-import type { RecordedResource, RenderResult } from "../../../tools/lib/render";
+import type { RecordedResource, RenderResult } from "@platform/offline-plan";
 
 type Obj = Record<string, any>;
 const BUCKET = "aws:s3/bucket:Bucket";

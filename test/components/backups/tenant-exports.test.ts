@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ALL_POLICIES } from "../../../policies/rules";
 import { tenantExports } from "../../../components/backups/database-backups";
-import type { RecordedResource } from "../../../tools/lib/render";
+import type { RecordedResource } from "@platform/offline-plan";
 import { kubernetesSchemaError } from "../../helpers/kubernetes-schema";
 import { loadStackConfig, platformReference, renderStack, RenderedStack } from "../../helpers/render";
 import { violationsOf } from "../../policies/fixtures";

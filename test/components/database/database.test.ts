@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { defaultMaxConnections } from "../../../config/capacity";
 import { databaseParameters, restoreInputs } from "../../../components/database";
 import { type Finders, loadStackConfig, renderStack } from "../../helpers/render";
-import type { RenderResult } from "../../../tools/lib/render";
+import type { RenderResult } from "@platform/offline-plan";
 import {
   ALARM,
   KMS_KEY,

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as k8s from "@pulumi/kubernetes";
 import { ScheduledJob, cronJobSpec, scheduledJobProblems } from "../../../components/jobs/scheduled-job";
-import { renderProgram } from "../../../tools/lib/render";
+import { renderProgram } from "@platform/offline-plan";
 import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
 import { kubernetesSchemaError } from "../../helpers/kubernetes-schema";
-import type { RenderResult } from "../../../tools/lib/render";
+import type { RenderResult } from "@platform/offline-plan";
 
 type Obj = Record<string, any>;
 const CRONJOB = "kubernetes:batch/v1:CronJob";

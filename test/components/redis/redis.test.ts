@@ -8,7 +8,7 @@ import {
   redisParameterFamily,
 } from "../../../components/redis";
 import { type Finders, loadStackConfig, renderStack } from "../../helpers/render";
-import type { RenderResult } from "../../../tools/lib/render";
+import type { RenderResult } from "@platform/offline-plan";
 import {
   ALARM,
   KMS_KEY,

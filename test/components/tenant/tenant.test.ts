@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
-import { diffPlans } from "../../../tools/lib/diff";
+import { diffPlans } from "@platform/offline-plan";
 import { tenantResources } from "../../../tools/lib/plan";
-import type { RecordedResource, RenderResult } from "../../../tools/lib/render";
+import type { RecordedResource, RenderResult } from "@platform/offline-plan";
 import { tenantAccessString, tenantLifecycle, tenantQuota, tenantRedisUserId } from "../../../components/tenant";
 import { lifecycleNotes } from "../../../components/tenant/lifecycle";
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { workerPoolSchema } from "../../../config/workloads";
 import { dedicatedWorkerPool, workerDeploymentSpec, workerHpaSpec } from "../../../components/workers/worker-pool";
 import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
-import type { RenderResult } from "../../../tools/lib/render";
+import type { RenderResult } from "@platform/offline-plan";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";

@@ -1,3 +1,8 @@
+// What changes from one plan to another, resource by resource (matched by URN), and the reviewer's Markdown of it.
+// Three steps, each a function of its own: match resources by URN (added, removed), compare each matched pair
+// (`resourceChange`: input paths and options), then list the holders of regenerated secrets, whose redacted inputs
+// look unchanged (`secretInputChanges`). Provider rules (what the engine would replace, ignore or import) plug in
+// at `resourceChange`: it sees both planned resources and returns the change a classifier reads.
 import { isDeepStrictEqual } from "node:util";
 
 /** The part of a plan.json resource a diff reads. */
@@ -53,6 +58,46 @@ const SECRET = '"[secret]"';
 /** The input path shown for a resource whose secret inputs change because a generated secret it reads changed. */
 export const secretInputPath = (sourceName: string) => `(secret input from ${sourceName})`;
 
+/**
+ * How a resource present in both plans changed, or undefined when it did not: the input paths that differ, after
+ * `(retainOnDelete)` and `(protect)` when those options changed.
+ */
+export function resourceChange(before: PlannedResource, after: PlannedResource): ResourceChange | undefined {
+  const paths = changedPaths(before.inputs, after.inputs);
+  if (before.protect !== after.protect) paths.unshift("(protect)");
+  if ((before.retainOnDelete ?? false) !== (after.retainOnDelete ?? false)) paths.unshift("(retainOnDelete)");
+  return paths.length > 0 ? { urn: after.urn, type: after.type, paths } : undefined;
+}
+
+/**
+ * Redaction hides a secret input's new value. A resource with secret inputs that reads a regenerated credential (a
+ * generated secret replaced or added: a rotation) or a resource it did not read before (a restored instance) does
+ * change: for each such resource, the paths naming what it now reads (`(secret input from <name>)`).
+ */
+export function secretInputChanges(
+  before: ReadonlyMap<string, PlannedResource>,
+  head: readonly PlannedResource[],
+  changed: readonly ResourceChange[],
+  added: readonly PlannedResource[],
+): Map<string, { type: string; paths: string[] }> {
+  const regenerated = new Set([
+    ...changed.filter((c) => SECRET_SOURCE.test(c.type)).map((c) => c.urn),
+    ...added.filter((a) => SECRET_SOURCE.test(a.type)).map((a) => a.urn),
+  ]);
+  const result = new Map<string, { type: string; paths: string[] }>();
+  for (const r of head) {
+    const old = before.get(r.urn);
+    if (!old || !JSON.stringify(r.inputs).includes(SECRET)) continue;
+    const previous = new Set(old.dependsOn ?? []);
+    const sources = [...new Set(r.dependsOn ?? [])].filter(
+      (urn) => regenerated.has(urn) || (old.dependsOn !== undefined && !previous.has(urn)),
+    );
+    if (sources.length > 0)
+      result.set(r.urn, { type: r.type, paths: sources.map((urn) => secretInputPath(urn.split("::").pop() ?? urn)) });
+  }
+  return result;
+}
+
 /** What changes from the `base` plan to the `head` plan, resource by resource (matched by URN). */
 export function diffPlans(base: readonly PlannedResource[], head: readonly PlannedResource[]): PlanDiff {
   const before = new Map(base.map((r) => [r.urn, r]));
@@ -64,33 +109,16 @@ export function diffPlans(base: readonly PlannedResource[], head: readonly Plann
   for (const r of head) {
     const old = before.get(r.urn);
     if (!old) continue;
-    const paths = changedPaths(old.inputs, r.inputs);
-    if (old.protect !== r.protect) paths.unshift("(protect)");
-    if ((old.retainOnDelete ?? false) !== (r.retainOnDelete ?? false)) paths.unshift("(retainOnDelete)");
-    if (paths.length > 0) changed.push({ urn: r.urn, type: r.type, paths });
+    const change = resourceChange(old, r);
+    if (change) changed.push(change);
     else unchanged++;
   }
-  // Redaction hides a secret input's new value. A resource with secret inputs that reads a regenerated credential (a
-  // generated secret replaced or added: a rotation) or a resource it did not read before (a restored instance) does
-  // change: list it, naming what it now reads, so the reviewer sees everything a rotation or a restore touches.
-  const regenerated = new Set([
-    ...changed.filter((c) => SECRET_SOURCE.test(c.type)).map((c) => c.urn),
-    ...added.filter((a) => SECRET_SOURCE.test(a.type)).map((a) => a.urn),
-  ]);
   const alreadyChanged = new Map(changed.map((c) => [c.urn, c]));
-  for (const r of head) {
-    const old = before.get(r.urn);
-    if (!old || !JSON.stringify(r.inputs).includes(SECRET)) continue;
-    const previous = new Set(old.dependsOn ?? []);
-    const sources = [...new Set(r.dependsOn ?? [])].filter(
-      (urn) => regenerated.has(urn) || (old.dependsOn !== undefined && !previous.has(urn)),
-    );
-    if (sources.length === 0) continue;
-    const paths = sources.map((urn) => secretInputPath(urn.split("::").pop() ?? urn));
-    const existing = alreadyChanged.get(r.urn);
+  for (const [urn, { type, paths }] of secretInputChanges(before, head, changed, added)) {
+    const existing = alreadyChanged.get(urn);
     if (existing) existing.paths.push(...paths);
     else {
-      changed.push({ urn: r.urn, type: r.type, paths });
+      changed.push({ urn, type, paths });
       unchanged--;
     }
   }

@@ -1,17 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { deserializeProperty, serializeProperties } from "@pulumi/pulumi/runtime/rpc";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-// The SDK's generated protobuf messages (no type declarations ship for them).
-const { RegisterResourceResponse } = require("@pulumi/pulumi/proto/resource_pb") as {
-  RegisterResourceResponse: new () => any;
-};
-import * as settings from "@pulumi/pulumi/runtime/settings";
-// getStore is internal to the SDK; the mock setup below mirrors what pulumi.runtime.setMocks does.
-const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
-import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { StackOutputs, createMocks } from "./mocks";
-import { REDACTED, isWireSecret, normalizeValue, wireSecret } from "./serialized";
+// Runs a Pulumi program under the SDK's mock runtime and records every resource registration as the engine would
+// receive it in `pulumi preview` (URN, parent, options, dependencies, inputs with secrets redacted), plus the stack's
+// outputs. The SDK internals this needs are confined to ./sdk-internals.ts.
+import type * as pulumi from "@pulumi/pulumi";
+import { MockContext, StackOutputs, createMocks } from "./mocks";
+import { InterceptingMonitor, RegistrationRequest, installMonitor, runStack } from "./sdk-internals";
+import { isWireSecret, normalizeValue, wireSecret } from "./serialized";
 
 export { REDACTED } from "./serialized";
 export type { StackOutputs } from "./mocks";
@@ -56,6 +49,8 @@ export interface RenderOptions {
   revealSecrets?: boolean;
   /** Outputs of the stacks the program references (`pulumi:pulumi:StackReference`), by fully qualified name. */
   stackReferences?: Readonly<Record<string, StackOutputs>>;
+  /** Mocks of the program's own: computed outputs of more resource types, data-source results (see MockContext). */
+  mocks?: Pick<MockContext, "outputs" | "calls">;
   /** Called with each resource as it is recorded, while the program still runs (checks that can start early). */
   onRecord?: (resource: RecordedResource) => void;
 }
@@ -83,7 +78,7 @@ export class RenderError extends Error {
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** A mock monitor that records every registration request with its options, then answers like the stock mock. */
-class RecordingMonitor extends MockMonitor {
+class RecordingMonitor extends InterceptingMonitor {
   readonly recorded: RecordedResource[] = [];
   stackOutputs: Record<string, unknown> = {};
   referenceable: StackOutputs = { outputs: {}, secretOutputNames: [] };
@@ -97,93 +92,48 @@ class RecordingMonitor extends MockMonitor {
     super(mocks);
   }
 
-  /**
-   * MockMonitor's registration, reading the request's wire form once for both the mocks and the recording, and
-   * returning the outputs a resource declares secret (`additionalSecretOutputs`) as secrets, as the engine does.
-   */
-  override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
-    try {
-      const type: string = req.getType();
-      const name: string = req.getName();
-      const object: Record<string, unknown> = req.getObject()?.toJavaScript() ?? {};
-      const inputs: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(object))
-        if (value !== undefined) inputs[key] = deserializeProperty(value);
-      const result = await this.mocks.newResource({
-        type,
-        name,
-        inputs,
-        provider: req.getProvider(),
-        custom: req.getCustom(),
-        id: req.getImportid(),
-      });
-      const urn: string = (this as any).newUrn(req.getParent(), type, name); // private in the SDK's typings
-      const state: Record<string, unknown> = await serializeProperties("", result.state);
-      this.resources.set(urn, { urn, id: result.id ?? null, state });
-      const response = new RegisterResourceResponse();
-      response.setUrn(urn);
-      response.setId(result.id || "");
-      response.setObject(
-        Struct.fromJavaScript(
-          withSecretOutputs(state, req.getAdditionalsecretoutputsList()) as Parameters<typeof Struct.fromJavaScript>[0],
-        ),
-      );
-      if (type === ROOT_STACK_TYPE) this.stackUrn = urn;
-      else this.record(req, type, urn, object);
-      callback(null, response);
-    } catch (error) {
-      callback(error, undefined);
-    }
+  /** Records the registration; the outputs a resource declares secret (`additionalSecretOutputs`) go back secret. */
+  protected registered(request: RegistrationRequest, urn: string, state: Record<string, unknown>) {
+    if (request.type === ROOT_STACK_TYPE) this.stackUrn = urn;
+    else this.record(request, urn);
+    return withSecretOutputs(state, request.additionalSecretOutputs);
   }
 
-  override registerResourceOutputs(req: any, callback: (err: any, response: any) => void): void {
-    if (req.getUrn() === this.stackUrn) {
-      const wire = req.getOutputs()?.toJavaScript() ?? {};
-      const secretPaths: string[] = [];
-      this.stackOutputs = normalizeValue(wire, "", secretPaths) as Record<string, unknown>;
-      const secretOutputNames = [...new Set(secretPaths.map((path) => path.split(/[.[]/)[0]))];
-      this.referenceable = {
-        outputs: normalizeValue(wire, "", [], true) as Record<string, unknown>,
-        secretOutputNames,
-      };
-    }
-    super.registerResourceOutputs(req, callback);
-  }
-
-  private record(req: any, type: string, urn: string, object: Record<string, unknown>) {
+  protected outputsRegistered(urn: string, wire: Record<string, unknown>): void {
+    if (urn !== this.stackUrn) return;
     const secretPaths: string[] = [];
-    const providerRef: string = req.getProvider();
+    this.stackOutputs = normalizeValue(wire, "", secretPaths) as Record<string, unknown>;
+    const secretOutputNames = [...new Set(secretPaths.map((path) => path.split(/[.[]/)[0]))];
+    this.referenceable = {
+      outputs: normalizeValue(wire, "", [], true) as Record<string, unknown>,
+      secretOutputNames,
+    };
+  }
+
+  private record(request: RegistrationRequest, urn: string) {
+    const secretPaths: string[] = [];
     const resource: RecordedResource = {
       urn,
-      type,
-      name: req.getName(),
-      parent: req.getParent() || undefined,
-      custom: req.getCustom(),
-      protect: req.getProtect() === true,
-      retainOnDelete: req.getRetainondelete() === true,
-      dependsOn: req.getDependenciesList(),
-      propertyDependencies: propertyDependenciesOf(req),
-      importId: req.getImportid() || undefined,
-      provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
-      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-      inputs: normalizeValue(object, "", secretPaths) as Record<string, unknown>,
+      type: request.type,
+      name: request.name,
+      parent: request.parent || undefined,
+      custom: request.custom,
+      protect: request.protect,
+      retainOnDelete: request.retainOnDelete,
+      dependsOn: request.dependencies,
+      propertyDependencies: request.propertyDependencies,
+      importId: request.importId || undefined,
+      provider: request.provider ? request.provider.split("::").slice(0, -1).join("::") : undefined,
+      additionalSecretOutputs: request.additionalSecretOutputs,
+      inputs: normalizeValue(request.object, "", secretPaths) as Record<string, unknown>,
       secretPaths,
       revealedInputs: this.revealSecrets
-        ? (normalizeValue(object, "", [], true) as Record<string, unknown>)
+        ? (normalizeValue(request.object, "", [], true) as Record<string, unknown>)
         : undefined,
     };
     this.recorded.push(resource);
     this.onRecord?.(resource);
   }
-}
-
-function propertyDependenciesOf(req: any): Record<string, string[]> {
-  const result: Record<string, string[]> = {};
-  req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-    const urns: string[] = deps.getUrnsList();
-    if (urns.length > 0) result[key] = urns;
-  });
-  return result;
 }
 
 /** The state with the named outputs wrapped as secrets (once: the SDK's list and the program's may both name one). */
@@ -193,20 +143,6 @@ function withSecretOutputs(state: Record<string, unknown>, keys: readonly string
   for (const key of new Set(keys))
     if (key in result && !isWireSecret(result[key])) result[key] = wireSecret(result[key]);
   return result;
-}
-
-function configureMockRuntime(monitor: RecordingMonitor, options: RenderOptions) {
-  settings.setMockOptions(monitor, options.project, options.stack, false);
-  const store = getStore();
-  Object.assign(store, {
-    supportsSecrets: true,
-    supportsResourceReferences: true,
-    supportsOutputValues: false,
-    supportsDeletedWith: true,
-    supportsAliasSpecs: true,
-    supportsTransforms: false,
-  });
-  pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
 }
 
 let renderQueue: Promise<unknown> = Promise.resolve();
@@ -228,11 +164,11 @@ export function renderProgram(
 async function renderNow(program: () => Promise<unknown> | unknown, options: RenderOptions): Promise<RenderResult> {
   const region = options.config["aws:region"] ?? "us-east-1";
   const monitor = new RecordingMonitor(
-    createMocks({ region, stackReferences: options.stackReferences }),
+    createMocks({ region, stackReferences: options.stackReferences, ...options.mocks }),
     options.revealSecrets ?? false,
     options.onRecord,
   );
-  configureMockRuntime(monitor, options);
+  await installMonitor(monitor, options);
 
   // The SDK captures a stack trace for every resource and every internal promise; with source maps on (tsx turns
   // them on) each capture is mapped through them, which costs more than the registration itself. Off while the
@@ -244,8 +180,7 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
   process.on("unhandledRejection", onError);
   process.on("uncaughtException", onError);
   try {
-    await runInPulumiStack(async () => (await program()) as any);
-    await (settings as any).waitForRPCs();
+    await runStack(program);
   } catch (error) {
     asyncErrors.unshift(error);
   } finally {
@@ -258,5 +193,3 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
   if (asyncErrors.length > 0) throw new RenderError(asyncErrors[0], monitor.recorded);
   return { resources: monitor.recorded, outputs: monitor.stackOutputs, stackOutputs: monitor.referenceable };
 }
-
-export const isSecretPlaceholder = (value: unknown) => value === REDACTED;

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { manifestsOf, validateManifests } from "../../tools/lib/kubernetes";
-import type { RecordedResource } from "../../tools/lib/render";
+import { manifestsOf, validateManifests } from "../src/kubernetes";
+import { resource as recorded } from "./fixtures";
 
-const resource = (type: string, inputs: Record<string, unknown>): RecordedResource => ({
-  urn: `urn:pulumi:s::platform::${type}::x`,
-  type,
-  name: "x",
-  custom: true,
-  protect: false,
-  retainOnDelete: false,
-  dependsOn: [],
-  inputs,
-  secretPaths: [],
-});
+const resource = (type: string, inputs: Record<string, unknown>) => recorded(type, "x", inputs);
 
 describe("Kubernetes schema validation of rendered objects", () => {
   it("accepts a valid object and names the invalid one with the failing field", () => {

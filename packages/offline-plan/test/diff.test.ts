@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changedPaths, diffMarkdown, diffPlans, PlannedResource } from "../../tools/lib/diff";
+import { changedPaths, diffMarkdown, diffPlans, PlannedResource } from "../src/diff";
 
 const r = (urn: string, inputs: Record<string, unknown>, protect = false): PlannedResource => ({
   urn: `urn:pulumi:s::p::${urn}`,

@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ManifestChecks } from "../../tools/lib/manifest-checks";
-import { resource } from "../helpers/recorded";
+import { ManifestChecks } from "../src/manifest-checks";
+import { resource } from "./fixtures";
 
 const recorded = [
-  resource("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "tenant-a" } }),
+  resource("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "apps" } }),
   resource("aws:s3/bucket:Bucket", "bucket", { bucket: "b" }),
   resource("kubernetes:apps/v1:Deployment", "bad", {
-    metadata: { name: "worker", namespace: "tenant-a" },
+    metadata: { name: "worker", namespace: "apps" },
     spec: {
       selector: { matchLabels: { a: "b" } },
       template: { spec: { containers: [{ name: "w", image: "i:1", ports: [{ containerPort: "http" }] }] } },
@@ -18,7 +18,7 @@ const recorded = [
   }),
   resource("kubernetes:example.com/v1:Widget", "widget", { metadata: { name: "w" } }),
   resource("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "rules", {
-    metadata: { name: "r", namespace: "platform" },
+    metadata: { name: "r", namespace: "monitoring" },
     spec: { groups: [{ name: "g", rules: [{ alert: "A", expr: "up == 0" }] }] },
   }),
 ];
@@ -46,14 +46,14 @@ describe("the plan's manifest checks (schema validation and manifest files, in a
     expect(inProcess.failure).toBe("not requested");
     expect(inWorker.count).toBe(4);
     expect(inWorker.report).toEqual(inProcess.report);
-    expect(inWorker.report.errors.map((e) => e.object)).toEqual(["Deployment tenant-a/worker"]);
+    expect(inWorker.report.errors.map((e) => e.object)).toEqual(["Deployment apps/worker"]);
     expect(inWorker.report.errors[0].message).toContain(
       "spec.template.spec.containers.0.ports.0.containerPort must be integer",
     );
     expect(inWorker.report.unvalidated.map((u) => u.message)).toEqual(["no upstream schema for example.com/v1 Widget"]);
     for (const run of [inWorker, inProcess]) {
-      expect(readdirSync(join(run.outDir, "manifests")).sort()).toEqual(["_cluster", "platform", "tenant-a"]);
-      expect(parse(readFileSync(join(run.outDir, "manifests/tenant-a/deployment-worker.yaml"), "utf8"))).toMatchObject({
+      expect(readdirSync(join(run.outDir, "manifests")).sort()).toEqual(["_cluster", "apps", "monitoring"]);
+      expect(parse(readFileSync(join(run.outDir, "manifests/apps/deployment-worker.yaml"), "utf8"))).toMatchObject({
         apiVersion: "apps/v1",
         kind: "Deployment",
       });

@@ -1,3 +1,6 @@
+// What the mock runtime answers in place of the providers: realistic computed outputs (ids, ARNs, endpoints) for the
+// resource types whose outputs programs build on, deterministic "generated" values, StackReference outputs, and
+// data-source calls that fail unless mocked. Callers add types and data sources of their own (MockContext).
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -6,7 +9,11 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 
 type Props = Record<string, unknown>;
-type Computed = (name: string, inputs: Props, region: string) => { id: string; outputs: Props };
+/** The id and computed outputs a provider would return for a resource of one type (merged over its inputs). */
+export type ComputedOutputs = (name: string, inputs: Props, region: string) => { id: string; outputs: Props };
+/** The result of a data-source call (`invoke`), from its arguments. */
+export type CallMock = (args: Props, region: string) => Props;
+type Computed = ComputedOutputs;
 
 const arn = (service: string, region: string, resource: string) =>
   `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
@@ -165,6 +172,10 @@ export interface MockContext {
   region: string;
   /** Outputs of the stacks the program references, by fully qualified name (`<org>/<project>/<stack>`). */
   stackReferences?: Readonly<Record<string, StackOutputs>>;
+  /** Computed outputs for more resource types (or other ones for the built-in types), by type token. */
+  outputs?: Readonly<Record<string, ComputedOutputs>>;
+  /** Data-source results, by function token (`aws:ec2/getVpc:getVpc`); a call without one fails. */
+  calls?: Readonly<Record<string, CallMock>>;
 }
 
 /** Mocks for Pulumi's mock runtime: realistic computed outputs, and data-source calls that fail unless mocked. */
@@ -192,7 +203,7 @@ export function createMocks(context: MockContext): pulumi.runtime.Mocks {
       const random = randomOutputs(args.type, args.name, inputs);
       if (random) return { id: args.name, state: { ...inputs, ...random } };
       // AWS provider v7 resources may name their own region (e.g. the DR copy of a bucket).
-      const computed = COMPUTED[args.type]?.(
+      const computed = (context.outputs?.[args.type] ?? COMPUTED[args.type])?.(
         args.name,
         inputs,
         typeof inputs.region === "string" ? inputs.region : context.region,
@@ -206,6 +217,8 @@ export function createMocks(context: MockContext): pulumi.runtime.Mocks {
       };
     },
     call(args) {
+      const mocked = context.calls?.[args.token];
+      if (mocked) return mocked(args.inputs as Props, context.region);
       switch (args.token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
           return {
@@ -220,7 +233,7 @@ export function createMocks(context: MockContext): pulumi.runtime.Mocks {
           return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
         default:
           throw engineError(
-            `offline plan: data source ${args.token} has no mock; add one to tools/lib/mocks.ts (the plan never calls a cloud API)`,
+            `offline plan: data source ${args.token} has no mock; give it one in the render's mocks.calls (the plan never calls a cloud API)`,
           );
       }
     },

@@ -1,5 +1,5 @@
 // `npm run bench`: plan time and peak memory of the offline plan at 10, 100 and 1,000 tenants in one stack, beside
-// the floor (tools/bench-floor.ts: the SDK re-registering the same resources through their typed classes under the
+// the floor (tools/bench/floor.ts: the SDK re-registering the same resources through their typed classes under the
 // same mocks, with no program) and, for reference, the generic floor (the same inputs through the generic
 // CustomResource, without the typed classes' options and module loading). Configs are generated from
 // Pulumi.prod.yaml; every run is a fresh child process, plan and floors alternating. Writes out/bench/results.json.
@@ -11,9 +11,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parse, stringify } from "yaml";
-import type { PlanDocument } from "./lib/plan";
+import type { PlanDocument } from "../lib/plan";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = resolve(__dirname, "..", "..");
 const WORK = join(ROOT, ".bench");
 
 /** A realistic fleet: 5 % enterprise, 45 % standard, 50 % free; every 33rd suspended; some quota overrides. */
@@ -45,7 +45,7 @@ function measure(script: string, args: string[], usageFile: string): Run {
   const started = process.hrtime.bigint();
   const result = spawnSync(
     process.execPath,
-    ["-r", join(ROOT, "tools/lib/report-usage.cjs"), "--import", "tsx", join(ROOT, script), ...args],
+    ["-r", join(ROOT, "tools/bench/report-usage.cjs"), "--import", "tsx", join(ROOT, script), ...args],
     {
       cwd: ROOT,
       env: { ...process.env, BENCH_USAGE_FILE: usageFile },
@@ -143,9 +143,9 @@ function fleetBench(tenants: number, shardSize: number, repeat: number) {
           join(WORK, "usage.json"),
         ),
       );
-      floorRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
+      floorRuns.push(measure("tools/bench/floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
       genericRuns.push(
-        measure("tools/bench-floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")),
+        measure("tools/bench/floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")),
       );
     }
     const plan = JSON.parse(readFileSync(join(outDir, "plan.json"), "utf8")) as PlanDocument;
@@ -217,9 +217,9 @@ function main() {
           join(WORK, "usage.json"),
         ),
       );
-      floorRuns.push(measure("tools/bench-floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
+      floorRuns.push(measure("tools/bench/floor.ts", [join(outDir, "plan.json")], join(WORK, "usage.json")));
       genericRuns.push(
-        measure("tools/bench-floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")),
+        measure("tools/bench/floor.ts", [join(outDir, "plan.json"), "--generic"], join(WORK, "usage.json")),
       );
     }
     const plan = JSON.parse(readFileSync(join(outDir, "plan.json"), "utf8")) as PlanDocument;

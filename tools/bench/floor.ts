@@ -3,16 +3,17 @@
 // recording, policies or output files. Each resource is registered through its typed SDK class, as any program
 // registering it must (the class adds its own options: secret outputs, aliases, the provider version); components
 // and providers through the generic classes.
-//   tsx tools/bench-floor.ts PLAN.json [--generic]
+//   tsx tools/bench/floor.ts PLAN.json [--generic]
 // `--generic` registers custom resources through the generic CustomResource with the class's declared properties
 // instead, which skips the typed classes' module loading and option handling (the floor the bench used first).
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { createMocks } from "./lib/mocks";
-import type { PlanDocument } from "./lib/plan";
-import { REDACTED } from "./lib/serialized";
+// Only the two engine modules it needs (not the package index): the floor loads nothing the SDK does not.
+import { createMocks } from "@platform/offline-plan/mocks";
+import type { PlanDocument } from "../lib/plan";
+import { REDACTED } from "@platform/offline-plan/serialized";
 
 class Component extends pulumi.ComponentResource {
   constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
@@ -157,7 +158,7 @@ export function floorProgram(plan: PlanDocument, options: { generic?: boolean } 
 }
 
 export async function registerPlan(plan: PlanDocument, options: { generic?: boolean } = {}): Promise<number> {
-  // The same runtime conditions as the plan's renderer (tools/lib/render.ts): no source-mapped stack captures.
+  // The same runtime conditions as the plan's renderer (packages/offline-plan/src/render.ts): no source-mapped stack captures.
   process.setSourceMapsEnabled(false);
   await pulumi.runtime.setMocks(createMocks({ region: "us-east-1" }), plan.project, plan.stack, false);
   await runInPulumiStack(floorProgram(plan, options));
@@ -167,7 +168,7 @@ export async function registerPlan(plan: PlanDocument, options: { generic?: bool
 if (require.main === module) {
   const [file, flag] = process.argv.slice(2);
   if (!file || (flag !== undefined && flag !== "--generic")) {
-    console.error("usage: tsx tools/bench-floor.ts PLAN.json [--generic]");
+    console.error("usage: tsx tools/bench/floor.ts PLAN.json [--generic]");
     process.exit(2);
   }
   registerPlan(JSON.parse(readFileSync(file, "utf8")) as PlanDocument, { generic: flag === "--generic" }).then(

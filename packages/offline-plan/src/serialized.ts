@@ -1,15 +1,26 @@
+// Pulumi's wire form of property values (what the engine and the program exchange) turned into plain JSON for the
+// plan's files, secrets redacted. The signatures are the SDK's own exported constants (@pulumi/pulumi/runtime/rpc,
+// the same module that serializes them), so they cannot drift from the SDK the program runs with.
+import {
+  specialArchiveSig,
+  specialAssetSig,
+  specialOutputValueSig,
+  specialResourceSig,
+  specialSecretSig,
+  specialSigKey as SIG_KEY,
+  unknownValue as UNKNOWN,
+} from "@pulumi/pulumi/runtime/rpc";
+
 /** What a secret value becomes in every file the plan writes. */
 export const REDACTED = "[secret]";
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SIG = {
-  secret: "1b47061264138c4ac30d75fd1eb44270",
-  resourceReference: "5cf8f73096256a8f31e491e813e4eb8e",
-  outputValue: "d0e6a833031e9bbcd3f4e8bde6ca49a4",
-  asset: "c44067f5952c0a294b673a41bacd8c17",
-  archive: "0def7320c3a5731c473e5ecbe6d01bc7",
+  secret: specialSecretSig,
+  resourceReference: specialResourceSig,
+  outputValue: specialOutputValueSig,
+  asset: specialAssetSig,
+  archive: specialArchiveSig,
 };
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Whether a wire-form value is a secret (`{ <sig>: <secret sig>, value }`). */
 export const isWireSecret = (value: unknown) =>
