@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { readStackFile, offlineSecretPlaceholder } from "../../tools/lib/stack-file";
+import { readStackFile, offlineSecretPlaceholder } from "@platform/offline-plan";
 import { PROJECT_ROOT } from "../helpers/render";
 
 /** The example passphrase the committed files are encrypted with (README: re-key before real use). */

@@ -18,8 +18,8 @@ import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import type { PolicyPackConfig, PolicyViolation } from "../../tools/lib/policy-runner";
-import type { RecordedResource } from "../../tools/lib/render";
+import type { PolicyPackConfig, PolicyViolation } from "@platform/offline-plan";
+import type { RecordedResource } from "@platform/offline-plan";
 import { PROJECT_ROOT } from "../helpers/render";
 
 export const PACK_DIR = join(PROJECT_ROOT, "policies");

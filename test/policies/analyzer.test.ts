@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT } from "../../policies/rules";
-import { PolicyPackConfig, runPolicies } from "../../tools/lib/policy-runner";
-import type { RecordedResource } from "../../tools/lib/render";
-import { stackConfigFromObject } from "../../tools/lib/stack-file";
+import { PolicyPackConfig, runPolicies } from "@platform/offline-plan";
+import type { RecordedResource } from "@platform/offline-plan";
+import { stackConfigFromObject } from "@platform/offline-plan";
 import { PROJECT_ROOT, loadStackConfig, platformReference, renderStack } from "../helpers/render";
 import {
   PACK_DIR,
