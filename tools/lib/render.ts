@@ -33,6 +33,11 @@ export interface RecordedResource {
   propertyDependencies?: Record<string, string[]>;
   /** The `import` resource option: the id of an existing cloud resource this one adopts instead of creating. */
   importId?: string;
+  /** Resource options the engine's step generator reads (pulumi/pulumi pkg/resource/deploy/step_generator.go). */
+  ignoreChanges?: string[];
+  replaceOnChanges?: string[];
+  /** Set only when the program set the option (`deleteBeforeReplace` defined), as the engine distinguishes. */
+  deleteBeforeReplace?: boolean;
   /** URN of the explicit provider, when one was passed. */
   provider?: string;
   /** Inputs with secret values replaced by "[secret]" and resource references by their URN. */
@@ -164,6 +169,7 @@ class RecordingMonitor extends MockMonitor {
       dependsOn: req.getDependenciesList(),
       propertyDependencies: propertyDependenciesOf(req),
       importId: req.getImportid() || undefined,
+      ...resourceOptions(req),
       provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       inputs: normalizeValue(object, "", secretPaths) as Record<string, unknown>,
@@ -175,6 +181,19 @@ class RecordingMonitor extends MockMonitor {
     this.recorded.push(resource);
     this.onRecord?.(resource);
   }
+}
+
+/** ignoreChanges, replaceOnChanges and deleteBeforeReplace, when the program set them. */
+function resourceOptions(
+  req: any,
+): Pick<RecordedResource, "ignoreChanges" | "replaceOnChanges" | "deleteBeforeReplace"> {
+  const ignoreChanges: string[] = req.getIgnorechangesList();
+  const replaceOnChanges: string[] = req.getReplaceonchangesList();
+  return {
+    ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+    ...(replaceOnChanges.length > 0 ? { replaceOnChanges } : {}),
+    ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() === true } : {}),
+  };
 }
 
 function propertyDependenciesOf(req: any): Record<string, string[]> {
