@@ -97,6 +97,8 @@ function bridgedRules(src: Source, pkg: string, t: TfType, problems: string[]): 
     else if (f.conditional) conditional[pulumiPath(f.path)] = f.line;
   }
   for (const c of conditionalForceNew(text, body)) conditional[pulumiPath(c.path)] ??= c.line;
+  // ForceNew fields the provider computes when unset: setting one to the value the state already holds is no change.
+  const computed = fields.filter((f) => f.forceNew && f.computed).map((f) => pulumiPath(f.path));
   for (const path of Object.keys(replaceOn)) {
     const top = path.split(".")[0];
     if (inputs && !inputs.has(top) && !t.outputOnly?.includes(top))
@@ -111,6 +113,7 @@ function bridgedRules(src: Source, pkg: string, t: TfType, problems: string[]): 
     file: t.file,
     replaceOn,
     ...(Object.keys(conditional).length > 0 ? { conditional } : {}),
+    ...(computed.length > 0 ? { computed } : {}),
     // SetAutonaming (pulumi-terraform-bridge pkg/tfbridge/info/autonaming.go) autonames an input string `name`.
     ...(name?.inputString ? { autoName: "name" } : {}),
   };

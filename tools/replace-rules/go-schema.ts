@@ -14,6 +14,8 @@ export interface SchemaField {
   line: number;
   /** A list or set block/attribute without `MaxItems: 1`: Pulumi names it in the plural. */
   plural: boolean;
+  /** Optional and Computed: the provider fills it when the program leaves it out (state holds a value). */
+  computed: boolean;
   /** An input (Optional or Required) string attribute: what SetAutonaming looks at. */
   inputString: boolean;
 }
@@ -133,6 +135,7 @@ export function schemaFields(
       conditional: false,
       line: lineOf(frame.start),
       plural: list && !single,
+      computed: /Computed:\s*true/.test(own) && /Optional:\s*true/.test(own),
       inputString:
         (/TypeString/.test(own) || frame.header.endsWith("StringAttribute")) && /(Optional|Required):\s*true/.test(own),
     });

@@ -77,6 +77,8 @@ export interface Classification {
   unchanged: number;
   counts: Record<Exclude<StepOp, "same">, number>;
   refused: ResourceStep[];
+  /** Resources whose every change `ignoreChanges` drops: no step, shown so the reviewer knows why. */
+  ignored: ResourceStep[];
 }
 
 const SECRET = "[secret]";
@@ -116,13 +118,22 @@ export function propertyChanges(before: unknown, after: unknown, path = ""): Pro
   return [{ path: path || "(root)", kind, old: before, new: after }];
 }
 
-function providerRule(r: PlanResource, path: string, providers: Map<string, PlanResource>): string | undefined {
+function providerRule(
+  r: PlanResource,
+  path: string,
+  providers: Map<string, PlanResource>,
+  added = false,
+): string | undefined {
   const rules = REPLACE_RULES.types[r.type];
   if (!rules) return undefined;
   const source = REPLACE_RULES.sources[rules.provider];
   const cite = (file: string, line: number) => `${source.repo} ${file}:${line}`;
   for (const [rule, line] of Object.entries(rules.replaceOn))
-    if (covers(rule, path)) return `${rule} forces replacement (${cite(rules.file, line)})`;
+    if (covers(rule, path)) {
+      // Terraform diffs against the state: a computed field newly set to the value it already holds is no change.
+      if (added && rules.computed?.some((c) => covers(c, path))) return undefined;
+      return `${rule} forces replacement (${cite(rules.file, line)})`;
+    }
   // pulumi-kubernetes diff.go forceNewProperties: Secret and ConfigMap data replace unless the provider is configured
   // mutable for them (enableSecretMutable / enableConfigMapMutable) and the object is not `immutable`.
   const k8s = REPLACE_RULES.kubernetes;
@@ -254,7 +265,7 @@ export function classify(base: readonly PlanResource[], head: readonly PlanResou
     for (const p of s.properties)
       p.replaces ??= (r.replaceOnChanges ?? []).some((rule) => covers(rule, p.path))
         ? `replaceOnChanges: ${r.replaceOnChanges!.join(", ")} (the program's resource option)`
-        : providerRule(r, p.path, providers);
+        : providerRule(r, p.path, providers, p.kind === "add");
     const viaProvider = r.provider ? replacedProviders.get(r.provider) : undefined;
     if (s.properties.some((p) => p.replaces) || viaProvider) {
       s.op = "replace";
@@ -302,5 +313,6 @@ export function classify(base: readonly PlanResource[], head: readonly PlanResou
     unchanged: steps.length - changed.length,
     counts,
     refused: changed.filter((s) => s.refused),
+    ignored: steps.filter((s) => s.op === "same" && s.ignored.length > 0),
   };
 }

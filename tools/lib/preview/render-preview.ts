@@ -93,6 +93,12 @@ export function previewMarkdown(c: Classification, title: string): string {
     for (const s of [...steps].sort((a, b) => rank(a) - rank(b))) lines.push(`- ${stepLine(s)}`);
     lines.push("");
   }
+  if (c.ignored.length > 0) {
+    lines.push("#### Ignored (`ignoreChanges`: the engine keeps the old values, no step)", "");
+    for (const s of c.ignored)
+      lines.push(`- ${code(s.type)} ${code(s.name)}: ${s.ignored.map((p) => code(showProperty(p))).join(", ")}`);
+    lines.push("");
+  }
   return lines.join("\n");
 }
 
@@ -106,5 +112,6 @@ export function previewStdout(c: Classification, base: string): string[] {
   const touched = c.steps.filter((s) => s.protect.old || s.protect.new).length;
   if (touched > 0) lines.push(`    ${touched} protected resource(s) affected`);
   lines.push(...summaryLines(c).map((l) => `    ${l}`));
+  if (c.ignored.length > 0) lines.push(`    ${c.ignored.length} resource(s) with changes ignored (ignoreChanges)`);
   return lines;
 }

@@ -14,6 +14,11 @@ export interface TypeRules {
   replaceOn: Record<string, number>;
   /** Paths that replace only under a condition decided at plan time (listed for the reviewer, not assumed). */
   conditional?: Record<string, number>;
+  /**
+   * ForceNew paths that are also Optional+Computed: the provider fills them when unset, so a value the program starts
+   * to set replaces only if it differs from the one in the state, which a plan cannot see.
+   */
+  computed?: string[];
   /** The input the bridge autonames (`name`); when the program sets it, a replacement deletes first. */
   autoName?: string;
 }
