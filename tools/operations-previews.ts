@@ -112,7 +112,14 @@ function runPlan(name: string, stack: string, config: Config, base?: string) {
     ...(base ? ["--diff", base] : []),
   ];
   const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`plan of ${name} exited ${run.status}:\n${run.stderr}`);
+  // Exit 1 with only refusals on stderr is a preview too: the doc shows what `pulumi up` would refuse.
+  const refusedOnly =
+    run.status === 1 &&
+    run.stderr
+      .trim()
+      .split("\n")
+      .every((l) => l.startsWith("refused: "));
+  if (run.status !== 0 && !refusedOnly) throw new Error(`plan of ${name} exited ${run.status}:\n${run.stderr}`);
   const start = run.stdout.indexOf("### Changes");
   return { planJson: join(out, "plan.json"), markdown: start < 0 ? "" : run.stdout.slice(start) };
 }
@@ -155,7 +162,7 @@ export function previewBlock(markdown: string, keep: number): string {
       flush();
       lines.push("", line, "");
     } else if (line.startsWith("**")) lines.push(line);
-    else if (line.startsWith("`pulumi up` will refuse")) lines.push(line, "");
+    else if (line.startsWith("`pulumi up` refuses")) lines.push(line, "");
   }
   flush();
   return ["```markdown", ...lines, "```"].join("\n").replace(/\n{3,}/g, "\n\n");

@@ -12,13 +12,16 @@ import { connectionBudget } from "../config/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
 import {
+  BasePlan,
+  BasePlanError,
   ManifestChecks,
-  PlanDiff,
   PolicyPackConfig,
   REDACTED,
   StackOutputs,
-  diffMarkdown,
-  diffPlans,
+  classify,
+  previewMarkdown,
+  previewStdout,
+  readBasePlan,
   readProjectName,
   readStackFile,
   renderProgram,
@@ -49,7 +52,8 @@ const USAGE = `usage: npm run plan -- --stack NAME [--config FILE] [--out DIR] [
   --config FILE    any stack config file in the Pulumi.<stack>.yaml format
   --out DIR        output directory (default out/NAME)
   --diff FILE      a base plan.json: print what changes, as Markdown
-exit: 0 planned · 1 mandatory policy violation(s) · 2 invalid config · 3 program error`;
+exit: 0 planned · 1 mandatory policy violation(s), or a protected resource would be deleted or replaced
+      · 2 invalid config or usage (a --diff base missing, unreadable, or of another project/stack) · 3 program error`;
 
 class UsageError extends Error {}
 
@@ -247,13 +251,18 @@ async function planFromStackFile(
     return error instanceof ReferenceError_ ? EXIT.invalidConfig : EXIT.programError;
   }
 
-  if (cli.diffBase && !existsSync(cli.diffBase)) {
-    console.error(`plan: --diff ${cli.diffBase}: no such plan.json (run the plan of the base revision first)`);
-    return EXIT.programError;
+  let base: BasePlan | undefined;
+  try {
+    base = cli.diffBase ? readBasePlan(cli.diffBase, project, stack) : undefined;
+  } catch (error) {
+    if (!(error instanceof BasePlanError)) throw error;
+    console.error(`plan: ${error.message}`);
+    dropStalePlan(cli.outDir);
+    return EXIT.invalidConfig;
   }
 
   phase("platform reference resolved");
-  return planStack(cli, { project, stack, stackConfig, config, platformReference, checks });
+  return planStack(cli, { project, stack, stackConfig, config, platformReference, checks, base });
 }
 
 /** Renders the stack (its Kubernetes objects checked as they come), evaluates the pack and writes out/<stack>/. */
@@ -266,9 +275,10 @@ async function planStack(
     config: PlatformConfig;
     platformReference: Awaited<ReturnType<typeof resolvePlatformReference>>;
     checks: ManifestChecks;
+    base?: BasePlan;
   },
 ): Promise<number> {
-  const { project, stack, config, platformReference, checks } = args;
+  const { project, stack, config, platformReference, checks, base } = args;
   let rendered;
   try {
     const program = require(join(ROOT, "index.ts")) as () => Promise<unknown>;
@@ -316,18 +326,20 @@ async function planStack(
     notes,
   });
 
-  const diff: PlanDiff | undefined = cli.diffBase
-    ? diffPlans((JSON.parse(readFileSync(cli.diffBase, "utf8")) as PlanDocument).resources, plan.resources)
-    : undefined;
+  // What `pulumi up` would do from the base plan's state: each step classified by the providers' replace rules.
+  const changes = base ? classify(base.resources, plan.resources) : undefined;
+  const preview = changes && previewMarkdown(changes, `Changes against ${cli.diffBase}`);
   const readiness = readinessReport(plan.policy, Object.keys(plan.summary.byType));
-  writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { diff, diffBase: cli.diffBase, readiness }));
+  writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { preview, readiness }));
   phase("outputs written");
-  console.log(stdoutPreview(plan, cli.outDir, diff));
-  if (diff) console.log(`\n${diffMarkdown(diff, `Changes against ${cli.diffBase}`)}`);
+  console.log(stdoutPreview(plan, cli.outDir, changes && previewStdout(changes, cli.diffBase!)));
+  if (preview) console.log(`\n${preview}`);
   for (const v of plan.policy.violations.filter((x) => x.enforcementLevel === "mandatory")) {
     console.error(`mandatory policy violation [${v.policy}] ${v.urn ?? "stack"}: ${v.message}`);
   }
-  return plan.summary.mandatoryViolations > 0 ? EXIT.mandatoryViolation : EXIT.planned;
+  for (const s of changes?.refused ?? []) console.error(`refused: ${s.refused}`);
+  const refused = (changes?.refused.length ?? 0) > 0;
+  return plan.summary.mandatoryViolations > 0 || refused ? EXIT.mandatoryViolation : EXIT.planned;
 }
 
 if (require.main === module) {

@@ -41,9 +41,7 @@ describe("docs/operations.md", () => {
   });
 
   it("shows a real plan preview for each config-change procedure, and names every operations knob", () => {
-    expect(
-      (doc.match(/^ *\*\*\+\d+ to add · ~\d+ to change · -\d+ to remove\*\*/gm) ?? []).length,
-    ).toBeGreaterThanOrEqual(18);
+    expect((doc.match(/^ *\*\*Resources: .*\d+ unchanged\*\*$/gm) ?? []).length).toBeGreaterThanOrEqual(18);
     for (const knob of [
       "restore:",
       "retainedInstances",
@@ -84,7 +82,7 @@ describe("docs/operations.md", () => {
     const markdown = [
       "### Changes against base",
       "",
-      "**+0 to add · ~3 to change · -0 to remove** · 1 unchanged",
+      "**Resources: ~ 3 to update · 1 unchanged**",
       "",
       "#### Changed",
       "",
@@ -96,7 +94,7 @@ describe("docs/operations.md", () => {
     expect(previewBlock(markdown, 2)).toBe(
       [
         "```markdown",
-        "**+0 to add · ~3 to change · -0 to remove** · 1 unchanged",
+        "**Resources: ~ 3 to update · 1 unchanged**",
         "",
         "#### Changed",
         "",

@@ -84,9 +84,14 @@ describe("npm run plan (offline plan contract)", () => {
     expect(head.code).toBe(0);
     const added = readPlan(head.outDir).summary.tenants.soylent.resources;
     expect(added.length).toBeGreaterThan(0);
-    for (const urn of added) expect(head.stdout).toContain(urn.split("::").slice(2).join("::"));
-    expect(head.stdout).toMatch(new RegExp(`\\*\\*\\+${added.length} to add`));
-    expect(head.stdout).toMatch(/-0 to remove/);
-    expect(head.stdout).not.toContain("Protected resources that would be removed");
+    for (const urn of added) {
+      const [type, name] = urn.split("::").slice(-2);
+      expect(head.stdout).toContain(`\`+ create\` \`${type.split("$").pop()}\` \`${name}\``);
+    }
+    // pulumi's summary wording (pkg/backend/display/diff.go): "+ N to create", nothing else changes.
+    expect(head.stdout).toMatch(
+      new RegExp(`^\\*\\*Resources: \\+ ${added.length} to create · \\d+ unchanged\\*\\*$`, "m"),
+    );
+    expect(head.stdout).not.toMatch(/to delete|to replace|Refused/);
   });
 });

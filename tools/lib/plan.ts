@@ -21,7 +21,19 @@ export interface PlanDocument {
   resources: Array<
     Pick<
       RecordedResource,
-      "urn" | "type" | "name" | "parent" | "protect" | "retainOnDelete" | "dependsOn" | "provider" | "inputs"
+      | "urn"
+      | "type"
+      | "name"
+      | "parent"
+      | "protect"
+      | "retainOnDelete"
+      | "dependsOn"
+      | "provider"
+      | "inputs"
+      | "importId"
+      | "ignoreChanges"
+      | "replaceOnChanges"
+      | "deleteBeforeReplace"
     >
   >;
   outputs: Record<string, unknown>;
@@ -65,16 +77,21 @@ export function buildPlanDocument(args: {
     project: args.project,
     stack: args.stack,
     environment: args.environment,
-    resources: resources.map(({ urn, type, name, parent, protect, retainOnDelete, dependsOn, provider, inputs }) => ({
-      urn,
-      type,
-      name,
-      parent,
-      protect,
-      retainOnDelete,
-      dependsOn,
-      provider,
-      inputs,
+    resources: resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      protect: r.protect,
+      retainOnDelete: r.retainOnDelete,
+      dependsOn: r.dependsOn,
+      provider: r.provider,
+      // The resource options the engine's diff reads (absent when the program did not set them).
+      importId: r.importId,
+      ignoreChanges: r.ignoreChanges,
+      replaceOnChanges: r.replaceOnChanges,
+      deleteBeforeReplace: r.deleteBeforeReplace,
+      inputs: r.inputs,
     })),
     outputs: args.outputs,
     policy: {

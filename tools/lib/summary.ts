@@ -1,6 +1,6 @@
 // summary.md and the stdout preview of the platform's offline plan: the engine's sections (packages/offline-plan)
 // with the platform's own (tenants, production readiness).
-import { PlanDiff, diffMarkdown, markdownTable as table, policyResultsMarkdown } from "@platform/offline-plan";
+import { markdownTable as table, policyResultsMarkdown } from "@platform/offline-plan";
 import type { PlanDocument } from "./plan";
 
 export interface ReadinessItem {
@@ -12,7 +12,7 @@ export interface ReadinessItem {
 /** summary.md: the human preview of a plan. */
 export function summaryMarkdown(
   plan: PlanDocument,
-  options: { diff?: PlanDiff; diffBase?: string; readiness?: ReadinessItem[] } = {},
+  options: { preview?: string; readiness?: ReadinessItem[] } = {},
 ): string {
   const { summary, policy } = plan;
   const mandatory = policy.violations.filter((v) => v.enforcementLevel === "mandatory");
@@ -24,8 +24,8 @@ export function summaryMarkdown(
       `policies: ${policy.evaluated} checks, ${mandatory.length} mandatory and ${advisory.length} advisory violations`,
     "",
   ];
-  if (options.diff)
-    parts.push(diffMarkdown(options.diff, `Changes against ${options.diffBase ?? "the base plan"}`), "");
+  // The changes lead (the preview, packages/offline-plan); the counts by type close the file.
+  if (options.preview) parts.push(options.preview, "");
   parts.push(...policyResultsMarkdown(policy));
   if (options.readiness && options.readiness.length > 0) {
     parts.push(
@@ -39,15 +39,6 @@ export function summaryMarkdown(
     );
   }
   if (summary.notes.length > 0) parts.push("## Notes", "", ...summary.notes.map((n) => `- ${n}`), "");
-  parts.push(
-    "## Resources by type",
-    "",
-    table(
-      ["type", "count"],
-      Object.entries(summary.byType).map(([t, n]) => [`\`${t}\``, String(n)]),
-    ),
-    "",
-  );
   const tenants = Object.entries(summary.tenants);
   if (tenants.length > 0) {
     parts.push(
@@ -66,29 +57,36 @@ export function summaryMarkdown(
       "",
     );
   }
+  parts.push(
+    "## Resources by type",
+    "",
+    table(
+      ["type", "count"],
+      Object.entries(summary.byType).map(([t, n]) => [`\`${t}\``, String(n)]),
+    ),
+    "",
+  );
   return parts.join("\n");
 }
 
 /** The ten-second preview printed on stdout. */
-export function stdoutPreview(plan: PlanDocument, outDir: string, diff?: PlanDiff): string {
+export function stdoutPreview(plan: PlanDocument, outDir: string, changes?: string[]): string {
   const mandatory = plan.policy.violations.filter((v) => v.enforcementLevel === "mandatory");
   const lines = [
     `Plan ${plan.project}/${plan.stack} (${plan.environment}): ${plan.summary.resourceCount} resources, ${Object.keys(plan.summary.tenants).length} tenants, ${plan.summary.protectedCount} protected`,
   ];
-  const top = Object.entries(plan.summary.byType)
-    .sort(([, a], [, b]) => b - a)
-    .slice(0, 6);
-  lines.push(`  most: ${top.map(([t, n]) => `${t} ${n}`).join(", ")}`);
-  if (diff)
-    lines.push(
-      `  vs base: +${diff.added.length} ~${diff.changed.length} -${diff.removed.length}${diff.protectedRemoved.length ? ` (${diff.protectedRemoved.length} PROTECTED would be removed)` : ""}`,
-    );
+  // The change summary leads (protected first), then the policy result; the counts by type come last.
+  if (changes) lines.push(...changes);
   lines.push(
     `  policies: ${plan.policy.evaluated} checks, ${mandatory.length} mandatory violations, ${plan.policy.violations.length - mandatory.length} advisory`,
   );
   for (const v of mandatory.slice(0, 10))
     lines.push(`  ✗ [${v.policy}] ${v.urn ? `${v.urn.split("::").pop()}: ` : ""}${v.message}`);
   if (mandatory.length > 10) lines.push(`  … and ${mandatory.length - 10} more in ${outDir}/summary.md`);
+  const top = Object.entries(plan.summary.byType)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 6);
+  lines.push(`  most: ${top.map(([t, n]) => `${t} ${n}`).join(", ")}`);
   lines.push(`  wrote ${outDir}/plan.json, summary.md, prometheus-rules.yaml, manifests/`);
   return lines.join("\n");
 }

@@ -13,3 +13,7 @@ export * from "./diff";
 export * from "./stack-file";
 export * from "./plan";
 export * from "./summary";
+export * from "./preview/classify";
+export * from "./preview/replace-rules";
+export * from "./preview/render-preview";
+export * from "./preview/base-plan";

@@ -26,6 +26,11 @@ export interface RecordedResource {
   propertyDependencies?: Record<string, string[]>;
   /** The `import` resource option: the id of an existing cloud resource this one adopts instead of creating. */
   importId?: string;
+  /** Resource options the engine's step generator reads (pulumi/pulumi pkg/resource/deploy/step_generator.go). */
+  ignoreChanges?: string[];
+  replaceOnChanges?: string[];
+  /** Set only when the program set the option (`deleteBeforeReplace` defined), as the engine distinguishes. */
+  deleteBeforeReplace?: boolean;
   /** URN of the explicit provider, when one was passed. */
   provider?: string;
   /** Inputs with secret values replaced by "[secret]" and resource references by their URN. */
@@ -123,6 +128,9 @@ class RecordingMonitor extends InterceptingMonitor {
       dependsOn: request.dependencies,
       propertyDependencies: request.propertyDependencies,
       importId: request.importId || undefined,
+      ...(request.ignoreChanges.length > 0 ? { ignoreChanges: request.ignoreChanges } : {}),
+      ...(request.replaceOnChanges.length > 0 ? { replaceOnChanges: request.replaceOnChanges } : {}),
+      ...(request.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: request.deleteBeforeReplace } : {}),
       provider: request.provider ? request.provider.split("::").slice(0, -1).join("::") : undefined,
       additionalSecretOutputs: request.additionalSecretOutputs,
       inputs: normalizeValue(request.object, "", secretPaths) as Record<string, unknown>,

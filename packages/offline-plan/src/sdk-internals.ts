@@ -43,6 +43,11 @@ export interface RegistrationRequest {
   propertyDependencies: Record<string, string[]>;
   /** The `import` option's id; "" when not set. */
   importId: string;
+  /** Resource options the engine's step generator reads (pulumi/pulumi pkg/resource/deploy/step_generator.go). */
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  /** The `deleteBeforeReplace` option; undefined when the program did not set it (the engine tells them apart). */
+  deleteBeforeReplace?: boolean;
   /** Provider reference `<urn>::<id>`; "" when the default provider is used. */
   provider: string;
   additionalSecretOutputs: string[];
@@ -66,6 +71,9 @@ function readRegistration(req: any): RegistrationRequest {
     dependencies: req.getDependenciesList(),
     propertyDependencies,
     importId: req.getImportid(),
+    ignoreChanges: req.getIgnorechangesList(),
+    replaceOnChanges: req.getReplaceonchangesList(),
+    deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() === true : undefined,
     provider: req.getProvider(),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     object: req.getObject()?.toJavaScript() ?? {},
