@@ -6,6 +6,7 @@ import { tenantResources } from "../../tools/lib/plan";
 import { Finders, loadStackConfig, platformReference, renderStack } from "../helpers/render";
 import { runPlan, writeStackFile } from "../helpers/plan-cli";
 import type { RenderResult } from "../../tools/lib/render";
+import * as stacks from "../fixtures/stacks";
 
 type Rendered = RenderResult & Finders;
 type Config = Record<string, any>;
@@ -20,7 +21,7 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
   let prod: Rendered;
 
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    prod = await renderStack(stacks.production(), { stack: "prod" });
     references = await platformReference("prod");
     shard = await renderStack(shardConfig(), {
       stack: "prod-tenants-a",
@@ -93,7 +94,7 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
 
   it("keeps every tenant resource's URN of single-stack mode, so pulumi state move carries tenants over unchanged", async () => {
     // The same tenants in prod (single mode) and in the shard: identical URNs but for the stack name.
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:tenants"] = shardConfig()["platform:tenants"];
     const single = await renderStack(config, { stack: "prod" });
     const singleUrns = [...tenantResources(single.resources).values()]
@@ -126,7 +127,7 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
       "tenants-a-backups-backup-cronjob",
       "tenants-a-backups-verify-cronjob",
     ]);
-    const prodAgain = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    const prodAgain = await renderStack(stacks.production(), { stack: "prod" });
     expect(prodAgain.resources).toEqual(prod.resources);
     expect(prodAgain.outputs).toEqual(prod.outputs);
   });
