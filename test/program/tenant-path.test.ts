@@ -38,7 +38,7 @@ describe("one tenant path for single stacks and shards", () => {
     single = await renderStack(platform, { stack: "prod" });
     shard = await renderStack(productionShard("a", tenants()), {
       stack: "prod-tenants-a",
-      stackReferences: await platformReference("prod", production()),
+      stackReferences: await platformReference(production()),
     });
   });
 
