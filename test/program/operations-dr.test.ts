@@ -171,7 +171,7 @@ describe("the prod-dr standby stack", () => {
   it("a copy of prod in maintenance plans with exit 0: every CronJob suspended, no HPA", () => {
     const config = stacks.production() as Obj;
     config["platform:maintenance"] = { enabled: true, snapshot: "before-pg17" };
-    const run = runPlan(["--stack", "prod", "--config", writeStackFile(config)]);
+    const run = runPlan(["--stack", "maintenance", "--config", writeStackFile(config)]);
     expect(run.code, run.stderr).toBe(0);
     const plan = JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")) as {
       resources: { type: string; inputs: Obj }[];
