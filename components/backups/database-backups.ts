@@ -6,6 +6,7 @@ import * as k8s from "../sdk/kubernetes";
 import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "../jobs/database-access";
 import { ScheduledJob, jobSpec } from "../jobs/scheduled-job";
 import { standardLabels } from "../kubernetes/labels";
+import type { Providers } from "../providers";
 import type { input as Input } from "@pulumi/kubernetes/types";
 
 /** The scripts the backup jobs run, embedded in their ConfigMap: the same files the integration test runs. */
@@ -49,8 +50,8 @@ export interface DatabaseBackupsArgs {
   workVolumeSize?: string;
   /** Suspends both schedules and the export Jobs (maintenance mode, DR standby). Defaults to false. */
   suspend?: boolean;
-  awsProvider: aws.Provider;
-  k8sProvider: k8s.Provider;
+  /** AWS (the IAM roles) and Kubernetes (the jobs and their ServiceAccounts) providers. */
+  providers: Pick<Providers, "aws" | "kubernetes">;
 }
 
 /** The issuer host/path of an IAM OIDC provider ARN (`oidc.eks.<region>.amazonaws.com/id/<id>`). */
@@ -136,8 +137,8 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     super("platform:backups:DatabaseBackups", name, {}, opts);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(args.prefix))
       throw new pulumi.ResourceError(`prefix "${args.prefix}" must be lowercase letters, digits and "-"`, this);
-    const awsOpts = { parent: this, provider: args.awsProvider };
-    const k8sOpts = { parent: this, provider: args.k8sProvider };
+    const awsOpts = { parent: this, provider: args.providers.aws };
+    const k8sOpts = { parent: this, provider: args.providers.kubernetes };
     const labels = (component: string) => standardLabels({ name: "database-backup", component });
 
     const scripts = new k8s.core.v1.ConfigMap(
@@ -239,7 +240,7 @@ export class DatabaseBackups extends pulumi.ComponentResource {
       suspend: args.suspend,
       runAsUser: POSTGRES_IMAGE_UID,
       volumes,
-      provider: args.k8sProvider,
+      provider: args.providers.kubernetes,
     });
     for (const e of exports) {
       const exportLabels = { ...labels("tenant-export"), "platform.io/tenant": e.tenantId };

@@ -155,8 +155,7 @@ function shardBackups(
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
     ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
-    awsProvider: providers.aws,
-    k8sProvider: providers.kubernetes,
+    providers,
   });
   return namespaceName;
 }
