@@ -4,7 +4,7 @@ import type { SchemaFinding } from "./kubernetes";
 
 export const TENANT_COMPONENT_TYPE = "platform:tenant:Tenant";
 
-/** plan.json, the offline plan's contract (DESIGN.md §3). */
+/** plan.json, the offline plan's contract (docs/architecture.md, "Contract: the offline plan"). */
 export interface PlanDocument {
   project: string;
   stack: string;
