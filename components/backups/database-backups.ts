@@ -6,7 +6,6 @@ import * as k8s from "../sdk/kubernetes";
 import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "../jobs/database-access";
 import { ScheduledJob, jobSpec } from "../jobs/scheduled-job";
 import { standardLabels } from "../kubernetes/labels";
-import type { Providers } from "../providers";
 import type { input as Input } from "@pulumi/kubernetes/types";
 
 /** The scripts the backup jobs run, embedded in their ConfigMap: the same files the integration test runs. */
@@ -50,8 +49,8 @@ export interface DatabaseBackupsArgs {
   workVolumeSize?: string;
   /** Suspends both schedules and the export Jobs (maintenance mode, DR standby). Defaults to false. */
   suspend?: boolean;
-  /** AWS (the IAM roles) and Kubernetes (the jobs and their ServiceAccounts) providers. */
-  providers: Pick<Providers, "aws" | "kubernetes">;
+  /** AWS (IAM roles) and Kubernetes (jobs) providers: a Pick of components/providers.ts `Providers`. */
+  providers: { aws: aws.Provider; kubernetes: k8s.Provider };
 }
 
 /** The issuer host/path of an IAM OIDC provider ARN (`oidc.eks.<region>.amazonaws.com/id/<id>`). */
