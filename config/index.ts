@@ -17,7 +17,16 @@ export type { ConfigProblem } from "./errors";
 
 export const NAMESPACE = "platform";
 
-export type { PlatformConfig, TenantConfig, WorkerPoolConfig } from "./sections";
+export type {
+  PlatformConfig,
+  TenantConfig,
+  WorkerPoolConfig,
+  NetworkConfig,
+  DatabaseConfig,
+  RedisConfig,
+  JobsConfig,
+  AlertsConfig,
+} from "./sections";
 
 export const SECTION_KEYS = ["environment", ...Object.keys(sectionSchemas("production"))] as const;
 /** Keys that hold secrets (`secure:` values): validated here, read by the program as secret Outputs. */

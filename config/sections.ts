@@ -39,3 +39,9 @@ export type PlatformConfig = { [K in keyof Sections]: z.output<Sections[K]["sche
 };
 export type TenantConfig = PlatformConfig["tenants"][number];
 export type WorkerPoolConfig = PlatformConfig["workers"][string];
+// Named section types: components take the section they implement by name, never PlatformConfig (docs/architecture.md).
+export type NetworkConfig = PlatformConfig["network"];
+export type DatabaseConfig = PlatformConfig["database"];
+export type RedisConfig = PlatformConfig["redis"];
+export type JobsConfig = PlatformConfig["jobs"];
+export type AlertsConfig = PlatformConfig["alerts"];

@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./wiring/tenants";
+import {
+  ALERTS_NAME,
+  TenantPlatformContext,
+  Tenants,
+  buildTenants,
+  tenantAlerting,
+  tenantOutputs,
+} from "./wiring/tenants";
 import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT, buildShard } from "./wiring/shard";
 import type { PlatformConfig } from "../config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
@@ -7,7 +14,6 @@ import { AlertsTopic } from "../components/monitoring/topic";
 import { backupDatabaseNames, tenantExports } from "../components/backups/database-backups";
 import { AlertReceiverSecrets, AlertRules } from "../components/alerts";
 import { MaintenanceSnapshot } from "../components/operations/maintenance-snapshot";
-import { longestIntervalMinutes } from "../config/common";
 import { dataTier } from "./wiring/data-tier";
 import { workloads } from "./wiring/workloads";
 import { backupsTier, tenantDataLayouts } from "./wiring/backups";
@@ -59,8 +65,9 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     },
     platformNamespace: config.kubernetes.namespace,
   };
-  // Dedicated worker pools follow the operating mode (maintenance, DR standby): program/wiring/workloads.ts builds them.
-  const tenants = database.writable ? buildTenants(config, tenantContext, providers, { dedicatedWorkers: false }) : [];
+  // Their dedicated worker pools follow the operating mode (maintenance, DR standby) with the platform's pools in
+  // program/wiring/workloads.ts; a standby builds no tenants, so none.
+  const tenants: Tenants = database.writable ? buildTenants(config, tenantContext, providers) : new Map();
 
   const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames(config.database.applicationDatabase, isolation);
@@ -97,17 +104,18 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
         )
       : undefined;
 
+  const tenantAlerts = tenantAlerting(config, tenants, mode);
   const alertRules = config.alerts.enabled
     ? new AlertRules(
-        "alerts",
+        ALERTS_NAME,
         {
           alerts: config.alerts,
-          namespace: config.kubernetes.namespace,
-          tenants: alertedTenants(config).filter((t) => tenants.some((c) => c.tenantId === t.id)),
-          tenantParents: Object.fromEntries(tenants.map((t) => [t.tenantId, t])),
-          stuckAfterMinutes: config.jobs.reconcile.stuckAfterMinutes,
-          restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
-          standby: mode.standby,
+          namespace: tenantAlerts.context.namespace,
+          tenants: tenantAlerts.tenants,
+          tenantParents: tenantAlerts.parents,
+          stuckAfterMinutes: tenantAlerts.context.stuckAfterMinutes,
+          restoreVerifyIntervalHours: tenantAlerts.context.restoreVerifyIntervalHours,
+          standby: tenantAlerts.context.standby,
           receivers: secrets.alertReceivers,
           provider: providers.kubernetes,
         },

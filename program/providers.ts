@@ -2,14 +2,9 @@
 import * as k8s from "../components/sdk/kubernetes";
 import * as aws from "../components/sdk/aws";
 import type { PlatformConfig } from "../config";
+import type { Providers } from "../components/providers";
 
-/** Explicit providers, so every resource states which account, region and cluster it lives in. */
-export interface Providers {
-  aws: aws.Provider;
-  kubernetes: k8s.Provider;
-  /** The DR region (`platform:dr.region`), when the stack has one. */
-  awsDr?: aws.Provider;
-}
+export type { Providers } from "../components/providers";
 
 export function createProviders(config: PlatformConfig): Providers {
   const defaultTags = { tags: { "platform:environment": config.environment, "platform:managed-by": "pulumi" } };

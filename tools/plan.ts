@@ -1,5 +1,6 @@
 // The offline plan: runs the Pulumi program under the mock runtime with a stack's config, evaluates the policy
-// pack, validates Kubernetes objects, and writes out/<stack>/ (contract: README "Offline plan"; the engine: packages/offline-plan).
+// pack, validates Kubernetes objects, and writes out/<stack>/ (contract: docs/architecture.md, "Contract: the
+// offline plan"; the engine: packages/offline-plan).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";

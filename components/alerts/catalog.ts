@@ -1,7 +1,7 @@
 import type { AlertMetrics } from "../../config/operations";
-import type { PlatformConfig } from "../../config";
+import type { AlertsConfig } from "../../config";
 
-export type AlertsConfig = PlatformConfig["alerts"];
+export type { AlertsConfig } from "../../config";
 export type Severity = "critical" | "warning" | "info";
 export type Priority = "P1" | "P2" | "P3" | "P4";
 

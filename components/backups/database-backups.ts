@@ -49,8 +49,8 @@ export interface DatabaseBackupsArgs {
   workVolumeSize?: string;
   /** Suspends both schedules and the export Jobs (maintenance mode, DR standby). Defaults to false. */
   suspend?: boolean;
-  awsProvider: aws.Provider;
-  k8sProvider: k8s.Provider;
+  /** AWS (IAM roles) and Kubernetes (jobs) providers: a Pick of components/providers.ts `Providers`. */
+  providers: { aws: aws.Provider; kubernetes: k8s.Provider };
 }
 
 /** The issuer host/path of an IAM OIDC provider ARN (`oidc.eks.<region>.amazonaws.com/id/<id>`). */
@@ -136,8 +136,8 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     super("platform:backups:DatabaseBackups", name, {}, opts);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(args.prefix))
       throw new pulumi.ResourceError(`prefix "${args.prefix}" must be lowercase letters, digits and "-"`, this);
-    const awsOpts = { parent: this, provider: args.awsProvider };
-    const k8sOpts = { parent: this, provider: args.k8sProvider };
+    const awsOpts = { parent: this, provider: args.providers.aws };
+    const k8sOpts = { parent: this, provider: args.providers.kubernetes };
     const labels = (component: string) => standardLabels({ name: "database-backup", component });
 
     const scripts = new k8s.core.v1.ConfigMap(
@@ -239,7 +239,7 @@ export class DatabaseBackups extends pulumi.ComponentResource {
       suspend: args.suspend,
       runAsUser: POSTGRES_IMAGE_UID,
       volumes,
-      provider: args.k8sProvider,
+      provider: args.providers.kubernetes,
     });
     for (const e of exports) {
       const exportLabels = { ...labels("tenant-export"), "platform.io/tenant": e.tenantId };

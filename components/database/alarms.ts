@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../config";
+import type { AlertsConfig } from "../../config";
 import { AlarmSpec, minutes } from "../monitoring/alarms";
 
 const GIB = 1024 ** 3;
@@ -16,7 +16,7 @@ export interface DatabaseAlarmInputs {
   /** The instance's max_connections. */
   maxConnections: number;
   alerts: Pick<
-    PlatformConfig["alerts"],
+    AlertsConfig,
     "cpuPercent" | "diskPercent" | "memoryPercent" | "dbConnectionsPercent" | "replicationLagSeconds"
   >;
 }

@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../sdk/aws";
 import * as postgresql from "@pulumi/postgresql";
-import type { PlatformConfig } from "../../config";
+import type { NetworkConfig } from "../../config";
+import type { Providers } from "../providers";
 import type { Environment } from "../../config/common";
 import { effectiveMaxConnections, instanceClassMemoryGib } from "../../config/capacity";
 import { createDataKey } from "../aws/kms-key";
 import { clusterOnlySecurityGroup } from "../aws/security-group";
 import { createAlarms } from "../monitoring/alarms";
-import { databaseAlarmSpecs } from "./alarms";
+import { type DatabaseAlarmInputs, databaseAlarmSpecs } from "./alarms";
 import { masterPassword, storeCredentials } from "./credentials";
 import { databaseParameters, parameterGroupFamily } from "./parameters";
 import { CA_CERT_IDENTIFIER, DatabaseConfig, MASTER_USERNAME } from "./settings";
@@ -35,18 +36,16 @@ export interface DatabaseArgs {
   /** Production protects the instance, its keys and the application database (`protect: true`). */
   environment: Environment;
   /** Private subnets for the subnet group and the cluster security group admitted on 5432. */
-  network: PlatformConfig["network"];
+  network: NetworkConfig;
   /** Alarm thresholds (`platform:alerts`). */
-  alerts: PlatformConfig["alerts"];
+  alerts: DatabaseAlarmInputs["alerts"];
   /** SNS topic every alarm and RDS event notification publishes to. */
   alertsTopicArn: pulumi.Input<string>;
-  /** AWS provider of the stack's region. */
-  provider: aws.Provider;
   /**
-   * AWS provider of the DR region. Automated backups are replicated there when set and
-   * `config.replicateBackupsToDr` is true. Defaults to none (no replication).
+   * AWS providers: `aws` of the stack's region; `awsDr` of the DR region, where automated backups are replicated
+   * when set and `config.replicateBackupsToDr` is true (without it, no replication).
    */
-  drProvider?: aws.Provider;
+  providers: Pick<Providers, "aws" | "awsDr">;
   /**
    * The DR stack's relation to the primary (`platform:dr` with `sourceDbArn`): `standby` makes the instance a
    * cross-region read replica of `sourceDbArn`; `primary` is the promoted replica. Defaults to none (a primary stack).
@@ -97,7 +96,8 @@ export class Database extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:database:Database", name, {}, opts);
-    const { config, provider } = args;
+    const { config } = args;
+    const provider = args.providers.aws;
     const production = args.environment === "production";
     const stack = args.stackName ?? pulumi.getStack();
     const child = { parent: this, provider };
@@ -210,8 +210,8 @@ export class Database extends pulumi.ComponentResource {
     );
 
     // A standby replica has no automated backups to replicate; the promoted instance replicates them.
-    if (config.replicateBackupsToDr && args.drProvider && this.writable)
-      this.replicateBackups(name, args.drProvider, config, stack, production);
+    if (config.replicateBackupsToDr && args.providers.awsDr && this.writable)
+      this.replicateBackups(name, args.providers.awsDr, config, stack, production);
 
     this.masterSecretArn = storeCredentials(
       name,

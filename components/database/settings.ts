@@ -1,8 +1,7 @@
 import type * as aws from "../sdk/aws";
-import type { PlatformConfig } from "../../config";
 export { finalSnapshotIdentifier } from "../aws/names";
-
-export type DatabaseConfig = PlatformConfig["database"];
+import type { DatabaseConfig } from "../../config";
+export type { DatabaseConfig } from "../../config";
 
 /** Name of the RDS master user (the platform's admin role; not a superuser on RDS). */
 export const MASTER_USERNAME = "platform_admin";

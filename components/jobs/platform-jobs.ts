@@ -2,14 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
-import type { PlatformConfig } from "../../config";
+import type { JobsConfig } from "../../config";
 import { standardLabels } from "../kubernetes/labels";
 import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "./database-access";
 import { ScheduledJob } from "./scheduled-job";
 
 export interface PlatformJobsArgs {
   /** The validated `platform:jobs` section (reconcile, databaseMaintenance, custom). */
-  jobs: PlatformConfig["jobs"];
+  jobs: JobsConfig;
   /** Namespace of the jobs. */
   namespace: pulumi.Input<string>;
   /** The application image, used by the reconcile job and custom jobs that name no image. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../config";
+import type { AlertsConfig } from "../../config";
 import { AlarmSpec, minutes } from "../monitoring/alarms";
 
 export interface RedisAlarmInputs {
@@ -9,10 +9,7 @@ export interface RedisAlarmInputs {
   maxClients: number;
   /** Whether the group has replicas (replication lag is measured on replicas only). */
   hasReplicas: boolean;
-  alerts: Pick<
-    PlatformConfig["alerts"],
-    "cpuPercent" | "redisMemoryPercent" | "redisConnectionsPercent" | "replicationLagSeconds"
-  >;
+  alerts: Pick<AlertsConfig, "cpuPercent" | "redisMemoryPercent" | "redisConnectionsPercent" | "replicationLagSeconds">;
 }
 
 /** Cache cluster ids of a replication group's nodes: ElastiCache numbers them `<id>-001`, `<id>-002`, ... */

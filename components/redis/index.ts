@@ -1,18 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../sdk/aws";
-import type { PlatformConfig } from "../../config";
+import type { NetworkConfig, RedisConfig } from "../../config";
 import type { Environment } from "../../config/common";
 import { createDataKey } from "../aws/kms-key";
 import { clusterOnlySecurityGroup } from "../aws/security-group";
 import { createAlarms } from "../monitoring/alarms";
 import { finalSnapshotIdentifier } from "../aws/names";
-import { nodeIds, redisAlarmSpecs } from "./alarms";
+import { type RedisAlarmInputs, nodeIds, redisAlarmSpecs } from "./alarms";
 import { elasticacheId, redisUsers } from "./users";
 
 export { DISABLED_DEFAULT_ACCESS_STRING, PLATFORM_ACCESS_STRING, MAX_USERS_PER_GROUP, elasticacheId } from "./users";
 export { redisAlarmSpecs, nodeIds } from "./alarms";
 
-export type RedisConfig = PlatformConfig["redis"];
+export type { RedisConfig } from "../../config";
 export const REDIS_PORT = 6379;
 
 /**
@@ -33,9 +33,9 @@ export interface RedisArgs {
   /** Production protects the replication group and its key and takes a final snapshot. */
   environment: Environment;
   /** Private subnets for the subnet group and the cluster security group admitted on 6379. */
-  network: PlatformConfig["network"];
+  network: NetworkConfig;
   /** Alarm thresholds (`platform:alerts`). */
-  alerts: PlatformConfig["alerts"];
+  alerts: RedisAlarmInputs["alerts"];
   /** SNS topic every alarm and ElastiCache event notification publishes to. */
   alertsTopicArn: pulumi.Input<string>;
   /** AWS provider of the stack's region. */

@@ -1,7 +1,7 @@
 import type { TenantConfig } from "../../config";
 import type { Environment } from "../../config/common";
 
-/** Names of a tenant's objects everywhere, derived from its id (DESIGN.md §4). */
+/** Names of a tenant's objects everywhere, derived from its id (docs/architecture.md, "Contract: names and labels"). */
 export function tenantNames(tenantId: string) {
   const sqlName = `tenant_${tenantId.replace(/-/g, "_")}`;
   return {

@@ -44,8 +44,7 @@ export function backupsTier(
         bucketRegion: config.region,
         ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
         suspend: args.suspend,
-        awsProvider: args.providers.aws,
-        k8sProvider: args.providers.kubernetes,
+        providers: args.providers,
       })
     : undefined;
   return { bucket, jobs };

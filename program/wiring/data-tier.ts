@@ -20,16 +20,15 @@ export function dataTier(
     network: config.network,
     alerts: config.alerts,
     alertsTopicArn,
-    provider: providers.aws,
   };
   const crossRegion = config.dr?.sourceDbArn ? { sourceDbArn: config.dr.sourceDbArn, role: config.dr.role } : undefined;
   const database = new Database("platform-db", {
     ...shared,
     config: config.database,
-    drProvider: providers.awsDr,
+    providers,
     crossRegion,
   });
-  const redis = new Redis("platform-redis", { ...shared, config: config.redis });
+  const redis = new Redis("platform-redis", { ...shared, config: config.redis, provider: providers.aws });
   const opsDatabase = new DatabaseOpsCredentials("database-ops", {
     namespace,
     host: database.address,

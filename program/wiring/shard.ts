@@ -3,14 +3,21 @@ import * as postgresql from "@pulumi/postgresql";
 import type { PlatformConfig } from "../../config";
 import type { Providers } from "../providers";
 import { parseStackName } from "../../config/tenancy";
-import { longestIntervalMinutes } from "../../config/common";
 import { elasticacheId } from "../../components/redis";
 import { PlatformNamespace } from "../../components/kubernetes/namespace";
 import { DatabaseOpsCredentials } from "../../components/database/ops-credentials";
 import { DatabaseBackups, backupDatabaseNames, tenantExports } from "../../components/backups/database-backups";
 import { tenantAlertRule } from "../../components/alerts";
 import { backupJobSettings, shardOpsNamespace, tenantDataLayouts } from "./backups";
-import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./tenants";
+import {
+  ALERTS_NAME,
+  RUNNING,
+  TenantPlatformContext,
+  buildTenants,
+  tenantAlerting,
+  tenantOutputs,
+  tenantWorkerPools,
+} from "./tenants";
 
 /** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
 export const TENANT_PLATFORM_OUTPUT = "tenantPlatform";
@@ -77,27 +84,23 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
     platformNamespace: config.kubernetes.namespace,
   };
   const tenants = buildTenants(config, context, providers);
+  tenantWorkerPools(config, tenants, RUNNING, providers.kubernetes);
 
-  if (config.alerts.enabled && config.alerts.tenantAlerts) {
-    const alerted = alertedTenants(config);
-    const alertContext = {
-      namespace: config.kubernetes.namespace,
-      tenants: alerted.map((t) => t.id),
-      stuckAfterMinutes: config.jobs?.reconcile.stuckAfterMinutes, // the platform stack's jobs; shards have none
-      restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
-    };
-    const byId = new Map(tenants.map((t) => [t.tenantId, t]));
-    for (const tenant of alerted)
+  // The tenant rules AlertRules creates in a single stack, under the same names and parents; the platform-wide
+  // groups and the routing stay with the platform stack.
+  if (config.alerts.enabled) {
+    const alerting = tenantAlerting(config, tenants, RUNNING);
+    for (const tenant of alerting.tenants)
       tenantAlertRule(
-        "alerts",
+        ALERTS_NAME,
         tenant,
         {
           alerts: config.alerts,
-          namespace: config.kubernetes.namespace,
+          namespace: alerting.context.namespace,
           provider: providers.kubernetes,
-          context: alertContext,
+          context: alerting.context,
         },
-        byId.get(tenant.id)!,
+        alerting.parents[tenant.id],
       );
   }
 
@@ -152,8 +155,7 @@ function shardBackups(
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
     ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
-    awsProvider: providers.aws,
-    k8sProvider: providers.kubernetes,
+    providers,
   });
   return namespaceName;
 }

@@ -1,7 +1,15 @@
-import * as pulumi from "@pulumi/pulumi";
+// The one tenant path: a single stack and a tenant shard build a tenant's components, its dedicated worker pool and
+// its alert rules through these functions, keyed by tenant id, so a tenant's URNs are the same in either and
+// `pulumi state move` carries it from one to the other unchanged (test/program/tenant-path.test.ts).
+import type * as pulumi from "@pulumi/pulumi";
 import type * as postgresql from "@pulumi/postgresql";
+import type * as k8s from "../../components/sdk/kubernetes";
 import type { PlatformConfig } from "../../config";
 import type { Providers } from "../providers";
+import type { OperatingMode } from "./operations";
+import { scaledPool } from "./operations";
+import type { AlertContext } from "../../components/alerts";
+import { longestIntervalMinutes } from "../../config/common";
 import { tenantLabels, tenantNamespaceName } from "../../components/kubernetes/labels";
 import { Tenant } from "../../components/tenant";
 import { WorkerPool, dedicatedWorkerPool } from "../../components/workers/worker-pool";
@@ -30,15 +38,18 @@ export interface TenantPlatformContext {
   platformNamespace: string;
 }
 
-/** The stack's tenants on a platform context: one Tenant component each, and the dedicated worker pools under them. */
+/** The stack's Tenant components by tenant id, in `platform:tenants` order. */
+export type Tenants = ReadonlyMap<string, Tenant>;
+
+/** Name of the stack's alerts (the AlertRules component, and the prefix of each tenant's PrometheusRule). */
+export const ALERTS_NAME = "alerts";
+
+/** The stack's tenants on a platform context: one Tenant component each (its database objects, Redis user, namespace). */
 export function buildTenants(
   config: PlatformConfig,
   context: TenantPlatformContext,
   providers: Pick<Providers, "aws" | "kubernetes">,
-  options: {
-    /** Build enterprise tenants' dedicated worker pools here. Defaults to true. */ dedicatedWorkers?: boolean;
-  } = {},
-): Tenant[] {
+): Tenants {
   const tenantArgs = {
     environment: config.environment,
     postgres: context.postgres,
@@ -53,32 +64,83 @@ export function buildTenants(
     },
     kubernetes: { provider: providers.kubernetes, platformNamespace: context.platformNamespace },
   };
-  const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs }));
-
-  const template = config.workers.default ?? Object.values(config.workers)[0];
-  if (options.dedicatedWorkers === false) return tenants;
-  config.tenants.forEach((tenant, i) => {
-    if (!tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted") return;
-    new WorkerPool(
-      `tenant-${tenant.id}-workers`,
-      {
-        pool: dedicatedWorkerPool(template, tenant.id),
-        objectName: "worker",
-        namespace: tenants[i].kubernetesNamespace ?? tenantNamespaceName(tenant.id),
-        labels: tenantLabels(tenant.id, tenant.tier),
-        paused: tenant.state === "suspended",
-        provider: providers.kubernetes,
-      },
-      { parent: tenants[i] },
-    );
-  });
-  return tenants;
+  return new Map(
+    config.tenants.map((tenant) => [tenant.id, new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs })]),
+  );
 }
+
+/**
+ * Enterprise tenants' dedicated worker pools (`dedicatedWorkers: true`), each a child of its Tenant: a copy of the
+ * `default` pool (or the first) in the tenant's namespace. Tenants not in `tenants` (a DR standby builds none) get
+ * none; offboarded and deleted tenants none; a suspended tenant's pool is stopped. The mode scales or stops every
+ * pool (maintenance, DR standby); a shard has no operating mode of its own and passes RUNNING.
+ */
+export function tenantWorkerPools(
+  config: Pick<PlatformConfig, "tenants" | "workers">,
+  tenants: Tenants,
+  mode: Pick<OperatingMode, "workerFraction" | "pauseWorkers">,
+  provider: k8s.Provider,
+): WorkerPool[] {
+  const template = config.workers.default ?? Object.values(config.workers)[0];
+  const pools: WorkerPool[] = [];
+  for (const tenant of config.tenants) {
+    const parent = tenants.get(tenant.id);
+    if (!parent || !tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted")
+      continue;
+    pools.push(
+      new WorkerPool(
+        `tenant-${tenant.id}-workers`,
+        {
+          pool: scaledPool(dedicatedWorkerPool(template, tenant.id), mode.workerFraction),
+          objectName: "worker",
+          namespace: parent.kubernetesNamespace ?? tenantNamespaceName(tenant.id),
+          labels: tenantLabels(tenant.id, tenant.tier),
+          paused: tenant.state === "suspended" || mode.pauseWorkers,
+          provider,
+        },
+        { parent },
+      ),
+    );
+  }
+  return pools;
+}
+
+/**
+ * The operating mode of a stack without DR or maintenance of its own (a tenant shard: `platform:dr` and
+ * `platform:maintenance` belong to the platform stack): every pool runs as configured.
+ */
+export const RUNNING: Pick<OperatingMode, "workerFraction" | "pauseWorkers" | "standby"> = {
+  workerFraction: 1,
+  pauseWorkers: false,
+  standby: false,
+};
 
 /** Tenants that get per-tenant alert rules: active enterprise tenants. */
 export const alertedTenants = (config: Pick<PlatformConfig, "tenants">) =>
   config.tenants.filter((t) => t.tier === "enterprise" && t.state === "active");
 
+/**
+ * Which of the stack's tenants get per-tenant alert rules (with `platform:alerts.tenantAlerts`), the Tenant each
+ * rule lives under, and the context the rules are built in: one answer for the single stack's AlertRules and the
+ * shard's own tenant rules.
+ */
+export function tenantAlerting(
+  config: Pick<PlatformConfig, "tenants" | "alerts" | "kubernetes" | "backups" | "jobs">,
+  tenants: Tenants,
+  mode: Pick<OperatingMode, "standby">,
+) {
+  const alerted = config.alerts.tenantAlerts ? alertedTenants(config).filter((t) => tenants.has(t.id)) : [];
+  const context: AlertContext = {
+    namespace: config.kubernetes.namespace,
+    tenants: alerted.map((t) => t.id),
+    stuckAfterMinutes: config.jobs?.reconcile.stuckAfterMinutes, // the platform stack's jobs; shards have none
+    restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
+    standby: mode.standby,
+  };
+  const parents: Record<string, Tenant> = Object.fromEntries(alerted.map((t) => [t.id, tenants.get(t.id)!]));
+  return { tenants: alerted, parents, context };
+}
+
 /** The `tenants` stack output: per tenant its names in plain text and its URLs as secrets. */
-export const tenantOutputs = (tenants: readonly Tenant[]) =>
-  Object.fromEntries(tenants.map((t) => [t.tenantId, t.outputs()]));
+export const tenantOutputs = (tenants: Tenants) =>
+  Object.fromEntries([...tenants.values()].map((t) => [t.tenantId, t.outputs()]));

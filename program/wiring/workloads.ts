@@ -3,15 +3,15 @@ import type { PlatformConfig } from "../../config";
 import type { Providers } from "../providers";
 import type { OperatingMode } from "./operations";
 import { scaledPool } from "./operations";
-import type { Tenant } from "../../components/tenant";
+import { type Tenants, tenantWorkerPools } from "./tenants";
 import type { DatabaseAccess } from "../../components/jobs/database-access";
-import { tenantLabels, tenantNamespaceName } from "../../components/kubernetes/labels";
-import { WorkerPool, dedicatedWorkerPool } from "../../components/workers/worker-pool";
+import { WorkerPool } from "../../components/workers/worker-pool";
 import { PlatformJobs } from "../../components/jobs/platform-jobs";
 
 export interface WorkloadsArgs {
   namespace: pulumi.Input<string>;
-  tenants: Tenant[];
+  /** The stack's tenants; their dedicated worker pools follow the mode like the platform's. */
+  tenants: Tenants;
   mode: OperatingMode;
   opsDatabase: DatabaseAccess;
   /** Databases the maintenance job vacuums. */
@@ -34,28 +34,7 @@ export function workloads(config: PlatformConfig, args: WorkloadsArgs) {
       }),
   );
   const template = config.workers.default ?? Object.values(config.workers)[0];
-  const tenantPools: WorkerPool[] = [];
-  config.tenants.forEach((tenant, i) => {
-    const parent = args.tenants[i];
-    if (!parent || !tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted")
-      return;
-    const pool = scaledPool(dedicatedWorkerPool(template, tenant.id), mode.workerFraction);
-    const paused = tenant.state === "suspended" || mode.pauseWorkers;
-    tenantPools.push(
-      new WorkerPool(
-        `tenant-${tenant.id}-workers`,
-        {
-          pool,
-          objectName: "worker",
-          namespace: parent.kubernetesNamespace ?? tenantNamespaceName(tenant.id),
-          labels: tenantLabels(tenant.id, tenant.tier),
-          paused,
-          provider,
-        },
-        { parent },
-      ),
-    );
-  });
+  const tenantPools = tenantWorkerPools(config, args.tenants, mode, provider);
 
   const jobs = template
     ? new PlatformJobs("jobs", {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parsePlatformConfig, rawPlatformConfig } from "../../config";
 import { stackConfigFromObject } from "@platform/offline-plan";
-import { loadStackConfig } from "../helpers/render";
+import * as stacks from "../fixtures/stacks";
 
 /** Parses a stack config the way the program does (secure: values are secret keys). */
 function parseStack(stack: Record<string, unknown>) {
@@ -10,8 +10,8 @@ function parseStack(stack: Record<string, unknown>) {
   return parsePlatformConfig(raw, awsRegion, { secretKeys });
 }
 
-function problemsOf(mutate: (stack: Record<string, any>) => void, base = "prod"): string[] {
-  const stack = loadStackConfig(base) as Record<string, any>;
+function problemsOf(mutate: (stack: Record<string, any>) => void, base = stacks.production()): string[] {
+  const stack = base;
   mutate(stack);
   try {
     parseStack(stack);
@@ -28,9 +28,9 @@ const withAlerts = (patch: Record<string, unknown>) => (stack: Record<string, an
 };
 
 describe("platform:alerts config", () => {
-  it("accepts both stack files", () => {
+  it("accepts the production and staging fixtures", () => {
     expect(problemsOf(() => {})).toEqual([]);
-    expect(problemsOf(() => {}, "staging")).toEqual([]);
+    expect(problemsOf(() => {}, stacks.staging())).toEqual([]);
   });
 
   it("requires the paging and chat credentials in production", () => {
@@ -50,7 +50,7 @@ describe("platform:alerts config", () => {
       problemsOf((s) => {
         delete s["platform:pagerdutyRoutingKey"];
         delete s["platform:slackWebhookUrl"];
-      }, "staging"),
+      }, stacks.staging()),
     ).toEqual([]);
     expect(
       problemsOf((s) => {
@@ -105,7 +105,7 @@ describe("platform:alerts config", () => {
   });
 
   it("fills the runbooks' defaults when the section is missing", () => {
-    const stack = loadStackConfig("staging");
+    const stack = stacks.staging();
     delete stack["platform:alerts"];
     const config = parseStack(stack);
     expect(config.alerts).toMatchObject({

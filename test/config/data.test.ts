@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { expectProblem, parseStack } from "../helpers/config";
+import * as stacks from "../fixtures/stacks";
 
 describe("platform:database config", () => {
   it("accepts the prod and staging stacks and applies environment defaults", () => {
-    const prod = parseStack("prod", (raw) => {
+    const prod = parseStack(stacks.production(), (raw) => {
       for (const key of [
         "multiAz",
         "backupRetentionDays",
@@ -21,7 +22,7 @@ describe("platform:database config", () => {
       skipFinalSnapshot: false,
       replicateBackupsToDr: true,
     });
-    const staging = parseStack("staging");
+    const staging = parseStack(stacks.staging());
     expect(staging.database).toMatchObject({
       multiAz: false,
       backupRetentionDays: 7,
@@ -33,7 +34,7 @@ describe("platform:database config", () => {
 
   it("requires an RDS instance class", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.instanceClass = "r6g.large"),
       "platform:database.instanceClass",
       'an RDS instance class such as "db.r6g.large"',
@@ -42,7 +43,7 @@ describe("platform:database config", () => {
 
   it("accepts only supported PostgreSQL versions", () => {
     const error = expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.engineVersion = "12"),
       "platform:database.engineVersion",
       'allowed: "14", "15", "16", "17"',
@@ -52,7 +53,7 @@ describe("platform:database config", () => {
 
   it.each([0, 36])("keeps backup retention within RDS's 1–35 days (%i)", (days) => {
     expectProblem(
-      "staging",
+      stacks.staging(),
       (raw) => (raw.database.backupRetentionDays = days),
       "platform:database.backupRetentionDays",
       days === 0 ? "at least 1" : "at most 35",
@@ -60,23 +61,25 @@ describe("platform:database config", () => {
   });
 
   it("leaves short production retention to the policy pack (valid config, blocked as unsafe)", () => {
-    expect(parseStack("prod", (raw) => (raw.database.backupRetentionDays = 3)).database.backupRetentionDays).toBe(3);
+    expect(
+      parseStack(stacks.production(), (raw) => (raw.database.backupRetentionDays = 3)).database.backupRetentionDays,
+    ).toBe(3);
   });
 
   it("requires Multi-AZ in production unless single-AZ is allowed with a reason", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.multiAz = false),
       "platform:database.multiAz",
       "production requires Multi-AZ",
     );
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => Object.assign(raw.database, { multiAz: false, allowSingleAz: true }),
       "platform:database.singleAzReason",
       "required when allowSingleAz is true",
     );
-    const accepted = parseStack("prod", (raw) =>
+    const accepted = parseStack(stacks.production(), (raw) =>
       Object.assign(raw.database, {
         multiAz: false,
         allowSingleAz: true,
@@ -88,7 +91,7 @@ describe("platform:database config", () => {
 
   it("never skips the final snapshot in production", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.skipFinalSnapshot = true),
       "platform:database.skipFinalSnapshot",
       "production always takes a final snapshot",
@@ -97,13 +100,13 @@ describe("platform:database config", () => {
 
   it("refuses parameters that weaken TLS or drop pg_stat_statements", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.parameters = { "rds.force_ssl": 0 }),
       "platform:database.parameters.rds.force_ssl",
       "requires TLS",
     );
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.parameters = { shared_preload_libraries: "auto_explain" }),
       "platform:database.parameters.shared_preload_libraries",
       'must include "pg_stat_statements"',
@@ -112,7 +115,7 @@ describe("platform:database config", () => {
 
   it("keeps the storage autoscaling ceiling above the allocation", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.maxAllocatedStorageGb = 100),
       "platform:database.maxAllocatedStorageGb",
       "must be ≥ allocatedStorageGb (200)",
@@ -121,7 +124,7 @@ describe("platform:database config", () => {
 
   it("needs a DR region to replicate backups to", () => {
     expectProblem(
-      "staging",
+      stacks.staging(),
       (raw) => {
         raw.database.replicateBackupsToDr = true;
         delete raw.dr;
@@ -133,7 +136,7 @@ describe("platform:database config", () => {
 
   it("names a mistyped key and suggests the right one", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.backupRetentionDay = 30),
       "platform:database.backupRetentionDay",
       'did you mean "backupRetentionDays"',
@@ -142,7 +145,7 @@ describe("platform:database config", () => {
 
   it("takes adminPort only together with adminHost", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.adminPort = 15432),
       "platform:database.adminPort",
       "only together with adminHost",
@@ -153,7 +156,7 @@ describe("platform:database config", () => {
 describe("platform:redis config", () => {
   it("requires an ElastiCache node type", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.redis.nodeType = "r6g.large"),
       "platform:redis.nodeType",
       'an ElastiCache node type such as "cache.r6g.large"',
@@ -162,7 +165,7 @@ describe("platform:redis config", () => {
 
   it("accepts only engine versions with RBAC user groups", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.redis.engineVersion = "5.0.6"),
       "platform:redis.engineVersion",
       'allowed: "6.2", "7.0", "7.1"',
@@ -171,23 +174,23 @@ describe("platform:redis config", () => {
 
   it("needs a replica in production for automatic failover", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.redis.replicasPerShard = 0),
       "platform:redis.replicasPerShard",
       "at least 1 replica",
     );
-    expect(parseStack("staging").redis.replicasPerShard).toBe(0);
+    expect(parseStack(stacks.staging()).redis.replicasPerShard).toBe(0);
   });
 
   it("keeps snapshots of the job queues in production", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.redis.snapshotRetentionDays = 0),
       "platform:redis.snapshotRetentionDays",
       "at least 1 daily snapshot",
     );
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.redis.snapshotRetentionDays = 36),
       "platform:redis.snapshotRetentionDays",
       "at most 35",
@@ -196,13 +199,13 @@ describe("platform:redis config", () => {
 
   it("validates window formats", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.redis.snapshotWindow = "5-6"),
       "platform:redis.snapshotWindow",
       'a UTC window "hh:mm-hh:mm"',
     );
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.maintenanceWindow = "sunday 4am"),
       "platform:database.maintenanceWindow",
       "a UTC weekly window",

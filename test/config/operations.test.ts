@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectProblem, parseStack } from "../helpers/config";
 import { restoreKey } from "../../config/restore";
+import * as stacks from "../fixtures/stacks";
 
 const ARN = "arn:aws:rds:us-east-1:123456789012:db:platform-db-instance-4f1c2ab";
 
@@ -20,7 +21,7 @@ describe("platform:database.restore and retainedInstances config", () => {
   });
 
   it("accepts a restore that retains the original instance", () => {
-    const config = parseStack("prod", (raw) => {
+    const config = parseStack(stacks.production(), (raw) => {
       raw.database.restore = { snapshotId: "before-migration" };
       raw.database.retainedInstances = [{}];
     });
@@ -29,7 +30,7 @@ describe("platform:database.restore and retainedInstances config", () => {
 
   it("rejects retaining the active instance", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.retainedInstances = [{}]),
       "platform:database.retainedInstances[0]",
       "is the active instance (original)",
@@ -38,7 +39,7 @@ describe("platform:database.restore and retainedInstances config", () => {
 
   it("rejects retaining one instance twice", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => {
         raw.database.restore = { snapshotId: "b" };
         raw.database.retainedInstances = [
@@ -53,7 +54,7 @@ describe("platform:database.restore and retainedInstances config", () => {
 
   it("rejects a label that is not a short DNS label", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.restore = { snapshotId: "a", label: "Restore_1" }),
       "platform:database.restore.label",
       "a DNS label of at most 24 characters",
@@ -62,7 +63,7 @@ describe("platform:database.restore and retainedInstances config", () => {
 
   it("needs exactly one of time and useLatestRestorableTime", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.database.restore = { pointInTime: { sourceInstance: "db-1" } }),
       "platform:database.restore.pointInTime",
       "give exactly one of time or useLatestRestorableTime: true",
@@ -72,7 +73,7 @@ describe("platform:database.restore and retainedInstances config", () => {
 
 describe("platform:dr standby config", () => {
   it("accepts the prod-dr stack as a standby of prod's instance", () => {
-    const config = parseStack("prod-dr");
+    const config = parseStack(stacks.productionStandby());
     expect(config.region).toBe("us-west-2");
     expect(config.dr).toMatchObject({
       region: "us-east-1",
@@ -84,7 +85,7 @@ describe("platform:dr standby config", () => {
 
   it("requires the primary's instance ARN in standby", () => {
     expectProblem(
-      "prod-dr",
+      stacks.productionStandby(),
       (raw) => delete raw.dr.sourceDbArn,
       "platform:dr.sourceDbArn",
       'required while role is "standby"',
@@ -93,13 +94,13 @@ describe("platform:dr standby config", () => {
 
   it("requires an RDS instance ARN in the primary's region", () => {
     expectProblem(
-      "prod-dr",
+      stacks.productionStandby(),
       (raw) => (raw.dr.sourceDbArn = "platform-db-instance"),
       "platform:dr.sourceDbArn",
       "an RDS instance ARN",
     );
     expectProblem(
-      "prod-dr",
+      stacks.productionStandby(),
       (raw) => (raw.dr.sourceDbArn = ARN.replace("us-east-1", "eu-west-1")),
       "platform:dr.sourceDbArn",
       "is in eu-west-1, but platform:dr.region",
@@ -108,13 +109,13 @@ describe("platform:dr standby config", () => {
 
   it("rejects a restore or read replicas while standby", () => {
     expectProblem(
-      "prod-dr",
+      stacks.productionStandby(),
       (raw) => (raw.database.restore = { snapshotId: "a" }),
       "platform:database.restore",
       'not while platform:dr.role is "standby"',
     );
     expectProblem(
-      "prod-dr",
+      stacks.productionStandby(),
       (raw) => (raw.database.readReplicas = 1),
       "platform:database.readReplicas",
       'must be 0 while platform:dr.role is "standby"',
@@ -125,7 +126,7 @@ describe("platform:dr standby config", () => {
 describe("platform:maintenance and rotation config", () => {
   it("takes a snapshot only while maintenance is on", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.maintenance = { enabled: false, snapshot: "before-upgrade" }),
       "platform:maintenance.snapshot",
       "only with enabled: true",
@@ -134,7 +135,7 @@ describe("platform:maintenance and rotation config", () => {
 
   it("rejects a snapshot name RDS would refuse", () => {
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.maintenance = { enabled: true, snapshot: "9-before" }),
       "platform:maintenance.snapshot",
       "an RDS snapshot identifier",
@@ -142,9 +143,9 @@ describe("platform:maintenance and rotation config", () => {
   });
 
   it("keeps the previous Redis password only on request", () => {
-    expect(parseStack("prod").redis.keepPreviousPlatformPassword).toBe(false);
+    expect(parseStack(stacks.production()).redis.keepPreviousPlatformPassword).toBe(false);
     expectProblem(
-      "prod",
+      stacks.production(),
       (raw) => (raw.redis.keepPreviousPlatformPassword = "yes"),
       "platform:redis.keepPreviousPlatformPassword",
       "boolean",

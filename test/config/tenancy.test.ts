@@ -1,22 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { loadStackConfig } from "../helpers/render";
 import { parseStackConfig, problemsOf } from "../helpers/config";
+import * as stacks from "../fixtures/stacks";
 
 type Config = Record<string, any>;
 const shard = (mutate: (c: Config) => void = () => {}) => {
-  const config: Config = loadStackConfig("prod-tenants-a");
+  const config: Config = stacks.productionShard("a");
   mutate(config);
   return config;
 };
 const prod = (mutate: (c: Config) => void) => {
-  const config: Config = loadStackConfig("prod");
+  const config: Config = stacks.production();
   mutate(config);
   return config;
 };
 
 describe("platform:tenancy", () => {
   it("defaults to a single stack; a production shard needs none of the data-tier sections", () => {
-    expect(parseStackConfig(loadStackConfig("prod")).tenancy).toEqual({ role: "single", maxTenantsPerShard: 100 });
+    expect(parseStackConfig(stacks.production()).tenancy).toEqual({ role: "single", maxTenantsPerShard: 100 });
     const config = parseStackConfig(shard());
     expect(config.tenancy).toEqual({
       role: "shard",

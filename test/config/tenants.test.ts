@@ -2,15 +2,15 @@ import { describe, expect, it } from "vitest";
 import { MAX_TENANT_REDIS_USERS, connectionBudget } from "../../config/rules";
 import { defaultMaxConnections } from "../../config/capacity";
 import { tenantKeyPatternProblem } from "../../config/data";
-import { loadStackConfig } from "../helpers/render";
 import { parsedConfig as parsed, problemsOf } from "../helpers/config";
+import * as stacks from "../fixtures/stacks";
 
 type Entry = Record<string, unknown>;
 const tenantsOf = (n: number, entry: (i: number) => Entry) =>
   Array.from({ length: n }, (_, i) => ({ name: `Tenant ${i}`, ...entry(i) }));
 
 function prodWith(mutate: (c: Record<string, any>) => void) {
-  const config = loadStackConfig("prod");
+  const config = stacks.production();
   mutate(config);
   return config;
 }
@@ -20,7 +20,7 @@ describe("tenant connection capacity", () => {
   const max = defaultMaxConnections("db.r6g.xlarge")!;
 
   it("counts the platform pool and enterprise limits as guaranteed, pooled tiers as caps that may overcommit", () => {
-    const budget = connectionBudget(parsed(loadStackConfig("prod")));
+    const budget = connectionBudget(parsed(stacks.production()));
     // acme 50 + globex 50 + wayne-ent 80 (override); standard 20 ×3 (hooli suspended still counts), free 5 ×2.
     expect(budget).toMatchObject({ maxConnections: max, guaranteed: 200 + 50 + 50 + 80, pooledCaps: 20 * 3 + 5 * 2 });
     expect(budget.overcommitRatio).toBeCloseTo((380 + 70) / max, 5);

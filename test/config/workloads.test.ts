@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../config";
 import { parseStack } from "../helpers/config";
+import * as stacks from "../fixtures/stacks";
 
 type Obj = Record<string, any>;
 
 /** The prod stack's `platform:*` config as the program sees it, mutated by `change`. */
 function prodWith(change: (raw: Obj) => void): () => unknown {
-  return () => parseStack("prod", change);
+  return () => parseStack(stacks.production(), change);
 }
 
 function problems(parse: () => unknown): string[] {

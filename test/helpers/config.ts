@@ -7,7 +7,6 @@ import {
   type PlatformConfig,
 } from "../../config";
 import { stackConfigFromObject } from "@platform/offline-plan";
-import { loadStackConfig } from "./render";
 
 /** Parses a stack `config:` mapping exactly as the program sees it (flat, JSON-encoded, secret keys marked). */
 export function parseStackConfig(config: Record<string, unknown>): PlatformConfig {
@@ -27,9 +26,15 @@ export function problemsOf(config: Record<string, unknown>): ConfigProblem[] {
   }
 }
 
-/** Parses a repo stack file's config after `mutate` changed it (the mutation gets the sections without "platform:"). */
-export function parseStack(stack: string, mutate: (raw: Record<string, any>) => void = () => {}): PlatformConfig {
-  const config = loadStackConfig(stack);
+/**
+ * Parses a stack `config:` mapping (a fixture of test/fixtures/stacks.ts) after `mutate` changed it (the mutation
+ * gets the sections without "platform:").
+ */
+export function parseStack(
+  base: Record<string, unknown>,
+  mutate: (raw: Record<string, any>) => void = () => {},
+): PlatformConfig {
+  const config = structuredClone(base);
   const sections: Record<string, any> = {};
   for (const [key, value] of Object.entries(config))
     if (key.startsWith("platform:")) sections[key.slice("platform:".length)] = value;
@@ -43,7 +48,7 @@ export function parseStack(stack: string, mutate: (raw: Record<string, any>) => 
 
 /** Asserts that parsing fails with a problem naming `key` whose message contains `message`. */
 export function expectProblem(
-  stack: string,
+  stack: Record<string, unknown>,
   mutate: (raw: Record<string, any>) => void,
   key: string,
   message: string | RegExp,

@@ -7,7 +7,11 @@ import { stackConfigFromObject } from "@platform/offline-plan";
 
 export const PROJECT_ROOT = join(__dirname, "..", "..");
 
-/** The `config:` mapping of a stack file in the repo, as an object to copy and mutate in tests. */
+/**
+ * The `config:` mapping of a stack file in the repo, as an object to copy and mutate in tests. Only the "every stack
+ * plans clean" family reads the real files (test/program/stacks.test.ts, fleet.test.ts); other tests render the
+ * fixtures of test/fixtures/stacks.ts, so editing a stack file never breaks them.
+ */
 export function loadStackConfig(stack: string): Record<string, unknown> {
   const document = parse(readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
     config: Record<string, unknown>;
@@ -23,12 +27,13 @@ export interface RenderStackOptions {
 }
 
 /**
- * What a tenant shard's StackReference reads: the outputs of a repo stack (default prod) rendered under the mocks,
- * keyed by its fully qualified name as the shard files write it (`acme-org/platform/<stack>`).
+ * What a tenant shard's StackReference reads: the outputs of a platform stack config (a fixture of
+ * test/fixtures/stacks.ts) rendered under the mocks as stack `stack`, keyed by its fully qualified name as the shard
+ * files write it (`acme-org/platform/<stack>`).
  */
 export async function platformReference(
+  config: Record<string, unknown>,
   stack = "prod",
-  config = loadStackConfig(stack),
 ): Promise<NonNullable<RenderOptions["stackReferences"]>> {
   const rendered = await renderProgram(platformProgram, {
     project: "platform",

@@ -5,8 +5,9 @@ import { serverSuite } from "../helpers/servers";
 import type { Client } from "pg";
 import { PostgresServer, startPostgres } from "../helpers/postgres";
 import { postgresSqlSteps } from "../helpers/postgres-sql";
-import { loadStackConfig, renderStack } from "../helpers/render";
+import { renderStack } from "../helpers/render";
 import type { RecordedResource } from "@platform/offline-plan";
+import * as stacks from "../fixtures/stacks";
 
 const TENANTS = [
   { id: "alpha", name: "Alpha", tier: "enterprise" },
@@ -42,7 +43,7 @@ const failure = (promise: Promise<unknown>) =>
 
 serverSuite(
   async () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:tenants"] = TENANTS;
     ({ resources } = await renderStack(config, { stack: "it", revealSecrets: true }));
     server = await startPostgres();

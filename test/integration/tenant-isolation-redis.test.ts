@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { serverSuite } from "../helpers/servers";
 import type Redis from "ioredis";
 import { AclUser, RedisServer, startRedis } from "../helpers/redis";
-import { loadStackConfig, renderStack } from "../helpers/render";
+import { renderStack } from "../helpers/render";
 import type { RecordedResource } from "@platform/offline-plan";
+import * as stacks from "../fixtures/stacks";
 
 const TENANTS = [
   { id: "alpha", name: "Alpha", tier: "enterprise" },
@@ -51,7 +52,7 @@ const failure = (promise: Promise<unknown>) =>
 
 serverSuite(
   async () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:tenants"] = TENANTS;
     (config["platform:redis"] as Record<string, unknown>).tenantKeyPatterns = ["session:{id}:*"];
     const { resources } = await renderStack(config, { stack: "it", revealSecrets: true });

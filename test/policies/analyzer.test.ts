@@ -76,7 +76,7 @@ describe("the policy pack served as the Pulumi CLI runs it", () => {
   it("a tenant shard: the same violations as the offline runner", async () => {
     const { resources } = await renderStack(loadStackConfig("prod-tenants-a"), {
       stack: "prod-tenants-a",
-      stackReferences: await platformReference(),
+      stackReferences: await platformReference(loadStackConfig("prod")),
     });
     const { offline, served } = await bothWays("prod-tenants-a", resources);
     expect(served).toEqual(offline);

@@ -3,9 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ALL_POLICIES, READINESS_ITEMS, readinessReport } from "../../policies/rules";
 import { runPolicies } from "@platform/offline-plan";
-import { runPlan } from "../helpers/plan-cli";
 import { packConfig, resource } from "./fixtures";
-import type { PlanDocument } from "../../tools/lib/plan";
 
 const ENVIRONMENTS = ["production", "staging", "development"];
 const names = ALL_POLICIES.map((p) => p.name);
@@ -115,21 +113,4 @@ describe("the readiness checklist", () => {
     });
     expect(items.Secrets.passed).toBe(true);
   });
-});
-
-describe("planning the repository's stacks", () => {
-  it.each(["prod", "staging"])(
-    "%s plans with exit 0, policies evaluated, no mandatory violation and a readiness checklist",
-    (stack) => {
-      const run = runPlan(["--stack", stack]);
-      expect(run.code).toBe(0);
-      const plan = JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")) as PlanDocument;
-      expect(plan.policy.evaluated).toBeGreaterThan(0);
-      expect(plan.policy.policies).toEqual(expect.arrayContaining(names));
-      expect(plan.policy.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
-      const summary = readFileSync(join(run.outDir, "summary.md"), "utf8");
-      for (const item of READINESS_ITEMS)
-        expect(summary).toMatch(new RegExp(`^\\| ${item.item} \\| (✅ pass|❌ fail) \\| `, "m"));
-    },
-  );
 });

@@ -1,8 +1,8 @@
 // Realistic mistakes made in a copy of the prod config: each is valid config but unsafe, so the plan must exit 1 with
 // the policy named on stderr (what a reviewer sees as a blocked pull request).
 import { describe, expect, it } from "vitest";
-import { loadStackConfig } from "../helpers/render";
 import { runPlanAsync, writeStackFile } from "../helpers/plan-cli";
+import * as stacks from "../fixtures/stacks";
 
 type Config = Record<string, any>;
 
@@ -40,7 +40,7 @@ const mistakes: Array<[string, (config: Config) => void, string]> = [
 
 describe("realistic mistakes in a copy of the prod config", () => {
   it.concurrent.each(mistakes)("%s: the plan exits 1 and names %s", async (_what, change, policy) => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     change(config);
     const run = await runPlanAsync(["--stack", "mistake", "--config", writeStackFile(config)]);
     expect(run.stderr).toContain(`mandatory policy violation [${policy}]`);

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type RenderedStack, TYPES, loadStackConfig, renderStack } from "../helpers/render";
+import { type RenderedStack, TYPES, renderStack } from "../helpers/render";
 import type { RecordedResource } from "@platform/offline-plan";
 import { diffPlans, type PlannedResource } from "@platform/offline-plan";
 import { ALL_POLICIES } from "../../policies/rules";
 import { violationsOf } from "../policies/fixtures";
+import * as stacks from "../fixtures/stacks";
 
 type Stack = RenderedStack;
 type Obj = Record<string, any>;
@@ -13,7 +14,7 @@ const RESTORED_ID = "platform-test-snapshot-before-migration";
 
 /** prod's config with a section edited. */
 function prodWith(edit: (sections: Obj) => void): Record<string, unknown> {
-  const config = loadStackConfig("prod") as Obj;
+  const config = stacks.production() as Obj;
   const sections = new Proxy(config, {
     get: (target, key: string) => target[`platform:${key}`],
     set: (target, key: string, value) => ((target[`platform:${key}`] = value), true),
@@ -28,7 +29,7 @@ const byName = (resources: readonly { urn: string }[]) => resources.map((r) => r
 
 let base: Stack;
 beforeAll(async () => {
-  base = await renderStack(loadStackConfig("prod"), { revealSecrets: true });
+  base = await renderStack(stacks.production(), { revealSecrets: true });
 });
 
 describe("restore: a new instance, every consumer follows it, the old one stays protected", () => {

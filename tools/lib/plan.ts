@@ -13,7 +13,7 @@ import {
 
 export const TENANT_COMPONENT_TYPE = "platform:tenant:Tenant";
 
-/** plan.json, the offline plan's contract (README "Offline plan"). */
+/** plan.json, the offline plan's contract (docs/architecture.md, "Contract: the offline plan"). */
 export interface PlanDocument {
   project: string;
   stack: string;

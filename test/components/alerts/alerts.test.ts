@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT, loadStackConfig, renderStack } from "../../helpers/render";
+import { PROJECT_ROOT, renderStack } from "../../helpers/render";
 import { parsePlatformConfig, rawPlatformConfig } from "../../../config";
 import { stackConfigFromObject, offlineSecretPlaceholder } from "@platform/offline-plan";
 import { buildAlertGroups, buildAlertmanagerConfigSpec, runbookSlug } from "../../../components/alerts";
+import * as stacks from "../../fixtures/stacks";
 
 const PROM_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 const AM_CONFIG = "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig";
@@ -13,7 +14,7 @@ function configOf(stack: Record<string, unknown>) {
   const { raw, awsRegion } = rawPlatformConfig(stackConfigFromObject(stack, "platform").config);
   return parsePlatformConfig(raw, awsRegion);
 }
-const prod = configOf(loadStackConfig("prod"));
+const prod = configOf(stacks.production());
 const context = { namespace: "platform", tenants: ["acme"] };
 const allRules = (groups = buildAlertGroups(prod.alerts, context)) => groups.flatMap((g) => g.rules);
 
@@ -50,7 +51,7 @@ describe("alert rules (buildAlertGroups)", () => {
   });
 
   it("uses the runbooks' defaults: error rate 5 %/10 %, p95 5 s, disk 80/90 %, memory 85/95 %, CPU 80 % for 10 min, backups 26 h", () => {
-    const staging = loadStackConfig("staging");
+    const staging = stacks.staging();
     delete staging["platform:alerts"];
     const defaults = configOf(staging);
     const rules = allRules(buildAlertGroups(defaults.alerts, context));
@@ -137,7 +138,7 @@ describe("alert routing (buildAlertmanagerConfigSpec)", () => {
 
 describe("AlertRules in the production stack", () => {
   it("creates PrometheusRules the operator selects, one per active enterprise tenant, valid against the CRD schema", async () => {
-    const result = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    const result = await renderStack(stacks.production(), { stack: "prod" });
     const rules = result.ofType(PROM_RULE);
     expect(rules.map((r) => r.name).sort()).toEqual([
       "alerts-rules",
@@ -168,7 +169,7 @@ describe("AlertRules in the production stack", () => {
   });
 
   it("keeps receiver credentials secret: a Kubernetes Secret from the Pulumi secrets, referenced by the AlertmanagerConfig", async () => {
-    const result = await renderStack(loadStackConfig("prod"), { stack: "prod", revealSecrets: true });
+    const result = await renderStack(stacks.production(), { stack: "prod", revealSecrets: true });
     const secret = result.find("kubernetes:core/v1:Secret", "alerts-receivers");
     expect(Object.values(secret.inputs.stringData as object).every((v) => v === "[secret]")).toBe(true);
     expect(secret.revealedInputs!.stringData).toEqual({
@@ -189,7 +190,7 @@ describe("AlertRules in the production stack", () => {
   });
 
   it("creates no alerting objects when platform:alerts.enabled is false", async () => {
-    const stack = loadStackConfig("staging");
+    const stack = stacks.staging();
     stack["platform:alerts"] = { ...(stack["platform:alerts"] as object), enabled: false };
     const result = await renderStack(stack, { stack: "staging" });
     expect(result.ofType(PROM_RULE)).toEqual([]);

@@ -2,11 +2,12 @@ import { copyFileSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PROJECT_ROOT, loadStackConfig, renderStack } from "../../helpers/render";
+import { PROJECT_ROOT, renderStack } from "../../helpers/render";
 import { promtool, promtoolAsync, ruleFileOf, writeRuleFile } from "../../helpers/promtool";
 import { parsePlatformConfig, rawPlatformConfig } from "../../../config";
 import { stackConfigFromObject } from "@platform/offline-plan";
 import { buildAlertGroups } from "../../../components/alerts";
+import * as stacks from "../../fixtures/stacks";
 
 const TEST_DIR = join(PROJECT_ROOT, "test", "components", "alerts", "promtool");
 const testFiles = readdirSync(TEST_DIR)
@@ -29,7 +30,7 @@ describe("production alert rules under promtool", () => {
   let ruleFile: ReturnType<typeof ruleFileOf>;
 
   beforeAll(async () => {
-    const result = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    const result = await renderStack(stacks.production(), { stack: "prod" });
     ruleFile = ruleFileOf(result.resources);
     dir = writeRuleFile(ruleFile);
     for (const file of testFiles) copyFileSync(join(TEST_DIR, file), join(dir, file));
@@ -62,7 +63,7 @@ describe("production alert rules under promtool", () => {
   });
 
   it("the unit tests pin the thresholds: raising the error-rate warning to 6 % makes them fail", () => {
-    const stack = loadStackConfig("prod") as Record<string, any>;
+    const stack = stacks.production() as Record<string, any>;
     stack["platform:alerts"] = { ...stack["platform:alerts"], errorRate: { warning: 0.06, critical: 0.1 } };
     const { raw, awsRegion } = rawPlatformConfig(stackConfigFromObject(stack, "platform").config);
     const config = parsePlatformConfig(raw, awsRegion);

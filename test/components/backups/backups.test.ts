@@ -6,8 +6,9 @@ import {
   irsaTrustPolicy,
 } from "../../../components/backups/database-backups";
 import { backupLifecycleRules } from "../../../components/backups/backup-bucket";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import type { RecordedResource, RenderResult } from "@platform/offline-plan";
+import * as stacks from "../../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -18,14 +19,14 @@ const policyOf = (r: RecordedResource) => JSON.parse(String(inputs(r).policy)) a
 describe("backup bucket in the prod stack", () => {
   let prod: RenderResult & Finders;
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    prod = await renderStack(stacks.production(), { stack: "prod" });
   });
 
   it("the bucket and its KMS key are protected in production; the staging ones are not", async () => {
     expect(prod.find(BUCKET, "backups-bucket").protect).toBe(true);
     expect(prod.find("aws:kms/key:Key", "backups-key").protect).toBe(true);
     expect(prod.find(BUCKET, "backups-replica-bucket").protect).toBe(true);
-    const staging = await renderStack(loadStackConfig("staging"), { stack: "staging" });
+    const staging = await renderStack(stacks.staging(), { stack: "staging" });
     expect(staging.find(BUCKET, "backups-bucket").protect).toBe(false);
   });
 
@@ -86,9 +87,9 @@ describe("backup bucket in the prod stack", () => {
   });
 
   it("staging does not replicate; object lock is applied when configured", async () => {
-    const staging = await renderStack(loadStackConfig("staging"), { stack: "staging" });
+    const staging = await renderStack(stacks.staging(), { stack: "staging" });
     expect(staging.ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")).toEqual([]);
-    const config = loadStackConfig("prod") as Obj;
+    const config = stacks.production() as Obj;
     config["platform:backups"].objectLock = { mode: "COMPLIANCE", days: 14 };
     const locked = await renderStack(config, { stack: "prod" });
     expect(inputs(locked.find(BUCKET, "backups-bucket")).objectLockEnabled).toBe(true);
@@ -102,7 +103,7 @@ describe("backup bucket in the prod stack", () => {
 describe("backup and restore-verification jobs in the prod stack", () => {
   let prod: RenderResult & Finders;
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    prod = await renderStack(stacks.production(), { stack: "prod" });
   });
 
   it("the backup CronJob dumps the application database and every dedicated tenant database, daily at 02:00", () => {
@@ -148,7 +149,7 @@ describe("backup and restore-verification jobs in the prod stack", () => {
     const writerRole = prod.find("aws:iam/role:Role", "database-backups-writer-role");
     const trust = JSON.parse(String(inputs(writerRole).assumeRolePolicy));
     expect(trust.Statement[0].Principal.Federated).toBe(
-      (loadStackConfig("prod")["platform:kubernetes"] as Obj).oidcProviderArn,
+      (stacks.production()["platform:kubernetes"] as Obj).oidcProviderArn,
     );
     expect(trust.Statement[0].Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(trust.Statement[0].Condition.StringEquals).toEqual({

@@ -4,17 +4,14 @@ import { ALL_POLICIES } from "../../../policies/rules";
 import { tenantExports } from "../../../components/backups/database-backups";
 import type { RecordedResource } from "@platform/offline-plan";
 import { kubernetesSchemaError } from "../../helpers/kubernetes-schema";
-import { loadStackConfig, platformReference, renderStack, RenderedStack } from "../../helpers/render";
+import { platformReference, renderStack, RenderedStack } from "../../helpers/render";
+import * as stacks from "../../fixtures/stacks";
 import { violationsOf } from "../../policies/fixtures";
 
 const JOB = "kubernetes:batch/v1:Job";
 type Config = Record<string, any>;
 
-function withTenants(stack: string, tenants: object[]): Config {
-  const config = loadStackConfig(stack);
-  (config["platform:tenants"] as object[]).push(...tenants);
-  return config;
-}
+const withTenants = (config: Config, tenants: object[]): Config => stacks.withTenants(config, ...tenants);
 
 const envOf = (container: any): Record<string, string> =>
   Object.fromEntries((container.env ?? []).map((e: { name: string; value: string }) => [e.name, e.value]));
@@ -26,7 +23,7 @@ describe("offboarding exports", () => {
   let prod: RenderedStack;
   beforeAll(async () => {
     prod = await renderStack(
-      withTenants("prod", [
+      withTenants(stacks.production(), [
         { id: "quitter", name: "Quitter", tier: "standard", state: "offboarded" },
         { id: "bigleaver", name: "Big Leaver", tier: "enterprise", state: "offboarded" },
         { id: "still-here", name: "Still Here", tier: "standard", state: "suspended" },
@@ -79,12 +76,12 @@ describe("offboarding exports", () => {
   });
 
   it("runs a shard's exports in the shard's own namespace, from the platform's application database", async () => {
-    const config = withTenants("prod-tenants-a", [
+    const config = withTenants(stacks.productionShard("a"), [
       { id: "shard-quitter", name: "Shard Quitter", tier: "free", state: "offboarded" },
     ]);
     const shard = await renderStack(config, {
       stack: "prod-tenants-a",
-      stackReferences: await platformReference("prod"),
+      stackReferences: await platformReference(stacks.production()),
     });
     const [job] = exportJobs(shard);
     expect((job.inputs.metadata as { namespace: string }).namespace).toBe("platform-tenants-a");

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultMaxConnections } from "../../../config/capacity";
 import { databaseParameters, restoreInputs } from "../../../components/database";
-import { type Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { type Finders, renderStack } from "../../helpers/render";
 import type { RenderResult } from "@platform/offline-plan";
 import {
   ALARM,
@@ -12,6 +12,7 @@ import {
   expectClusterOnlyIngress,
   expectKeyOfAlias,
 } from "../../helpers/data-tier";
+import * as stacks from "../../fixtures/stacks";
 
 type Stack = RenderResult & Finders;
 const INSTANCE = "aws:rds/instance:Instance";
@@ -19,10 +20,10 @@ const GIB = 1024 ** 3;
 
 describe("database in production", () => {
   let prod: Stack;
-  const config = loadStackConfig("prod");
+  const config = stacks.production();
   const network = config["platform:network"] as { privateSubnetIds: string[]; clusterSecurityGroupId: string };
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { revealSecrets: true });
+    prod = await renderStack(stacks.production(), { revealSecrets: true });
   });
   const instance = () => prod.find(INSTANCE, "platform-db-instance");
 
@@ -174,7 +175,7 @@ describe("database in production", () => {
   });
 
   it("takes alarm thresholds from platform:alerts, and alarms on each read replica's lag", async () => {
-    const changed = loadStackConfig("prod");
+    const changed = stacks.production();
     (changed["platform:database"] as Record<string, unknown>).readReplicas = 1;
     changed["platform:alerts"] = {
       ...(changed["platform:alerts"] as object),
@@ -207,7 +208,7 @@ describe("database in production", () => {
   });
 
   it("connects through a tunnel when adminHost/adminPort are set", async () => {
-    const tunnelled = loadStackConfig("prod");
+    const tunnelled = stacks.production();
     Object.assign(tunnelled["platform:database"] as object, { adminHost: "127.0.0.1", adminPort: 15432 });
     const stack = await renderStack(tunnelled);
     expect(stack.find("pulumi:providers:postgresql", "platform-db-admin").inputs).toMatchObject({
@@ -221,7 +222,7 @@ describe("database in production", () => {
 describe("database in staging", () => {
   let staging: Stack;
   beforeAll(async () => {
-    staging = await renderStack(loadStackConfig("staging"), { stack: "staging" });
+    staging = await renderStack(stacks.staging(), { stack: "staging" });
   });
 
   it("is cheaper (single-AZ, 7 days, no deletion protection, not protected) but still encrypted and private", () => {
@@ -269,7 +270,7 @@ describe("database parameters and restore", () => {
   });
 
   it("restores from a snapshot or a point in time into a new instance named by its source", async () => {
-    const fromSnapshot = loadStackConfig("staging");
+    const fromSnapshot = stacks.staging();
     (fromSnapshot["platform:database"] as Record<string, unknown>).restore = {
       snapshotId: "platform-db-before-migration",
     };
@@ -278,7 +279,7 @@ describe("database parameters and restore", () => {
     expect(restored.inputs.snapshotIdentifier).toBe("platform-db-before-migration");
     expect(restored.inputs.identifier).toBe("platform-staging-snapshot-platform-db-before-migration");
 
-    const pointInTime = loadStackConfig("staging");
+    const pointInTime = stacks.staging();
     (pointInTime["platform:database"] as Record<string, unknown>).restore = {
       pointInTime: { sourceInstance: "platform-db-old", time: "2026-11-20T13:45:00Z" },
     };

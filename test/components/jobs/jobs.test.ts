@@ -4,9 +4,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as k8s from "@pulumi/kubernetes";
 import { ScheduledJob, cronJobSpec, scheduledJobProblems } from "../../../components/jobs/scheduled-job";
 import { renderProgram } from "@platform/offline-plan";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import { kubernetesSchemaError } from "../../helpers/kubernetes-schema";
 import type { RenderResult } from "@platform/offline-plan";
+import * as stacks from "../../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const CRONJOB = "kubernetes:batch/v1:CronJob";
@@ -14,7 +15,7 @@ const CRONJOB = "kubernetes:batch/v1:CronJob";
 describe("scheduled jobs in the prod stack", () => {
   let prod: RenderResult & Finders;
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    prod = await renderStack(stacks.production(), { stack: "prod" });
   });
 
   it("every CronJob has the safety fields: Forbid, deadlines, bounded retries, history, TTL, resources, non-root", () => {
@@ -75,8 +76,8 @@ describe("scheduled jobs in the prod stack", () => {
   });
 
   it("every rendered Kubernetes object passes the upstream schema validation", async () => {
-    const revealed = await renderStack(loadStackConfig("prod"), { stack: "prod", revealSecrets: true });
-    const staging = await renderStack(loadStackConfig("staging"), { stack: "staging", revealSecrets: true });
+    const revealed = await renderStack(stacks.production(), { stack: "prod", revealSecrets: true });
+    const staging = await renderStack(stacks.staging(), { stack: "staging", revealSecrets: true });
     const objects = [...revealed.resources, ...staging.resources].filter(
       (r) => r.type.startsWith("kubernetes:") && r.custom && !r.type.startsWith("pulumi:providers"),
     );

@@ -7,7 +7,7 @@ import {
   elasticacheId,
   redisParameterFamily,
 } from "../../../components/redis";
-import { type Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { type Finders, renderStack } from "../../helpers/render";
 import type { RenderResult } from "@platform/offline-plan";
 import {
   ALARM,
@@ -17,6 +17,7 @@ import {
   expectClusterOnlyIngress,
   expectKeyOfAlias,
 } from "../../helpers/data-tier";
+import * as stacks from "../../fixtures/stacks";
 
 type Stack = RenderResult & Finders;
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -24,12 +25,12 @@ const USER = "aws:elasticache/user:User";
 
 describe("redis in production", () => {
   let prod: Stack;
-  const network = loadStackConfig("prod")["platform:network"] as {
+  const network = stacks.production()["platform:network"] as {
     privateSubnetIds: string[];
     clusterSecurityGroupId: string;
   };
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { revealSecrets: true });
+    prod = await renderStack(stacks.production(), { revealSecrets: true });
   });
   const group = () => prod.find(GROUP, "platform-redis-group");
 
@@ -150,7 +151,7 @@ describe("redis in production", () => {
 describe("redis in staging", () => {
   let staging: Stack;
   beforeAll(async () => {
-    staging = await renderStack(loadStackConfig("staging"), { stack: "staging" });
+    staging = await renderStack(stacks.staging(), { stack: "staging" });
   });
 
   it("runs one node without failover, still encrypted both ways, not protected, no final snapshot", () => {

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import { diffPlans } from "@platform/offline-plan";
 import { tenantResources } from "../../../tools/lib/plan";
 import type { RecordedResource, RenderResult } from "@platform/offline-plan";
 import { tenantAccessString, tenantLifecycle, tenantQuota, tenantRedisUserId } from "../../../components/tenant";
 import { lifecycleNotes } from "../../../components/tenant/lifecycle";
+import * as stacks from "../../fixtures/stacks";
 
 const T = {
   tenant: "platform:tenant:Tenant",
@@ -45,7 +46,7 @@ const DEDICATED_WORKER_TYPES = [T.workerPool, T.deployment, T.autoscaler, T.disr
 
 /** The prod stack plus one tenant in every lifecycle state the repo's stack does not show. */
 function lifecycleConfig() {
-  const config = loadStackConfig("prod");
+  const config = stacks.production();
   (config["platform:tenants"] as unknown[]).push(
     { id: "leaver", name: "Leaver", tier: "enterprise", state: "offboarded" },
     { id: "oldco", name: "Old Co", tier: "enterprise", state: "deleted" },
@@ -323,7 +324,7 @@ describe("changes to the tenant list", () => {
   });
 
   it("staging protects nothing of a tenant", async () => {
-    const staging = await renderStack(loadStackConfig("staging"), { stack: "staging" });
+    const staging = await renderStack(stacks.staging(), { stack: "staging" });
     const tenants = [...tenantResources(staging.resources).values()].flat();
     expect(tenants.length).toBeGreaterThan(20);
     expect(tenants.filter((r) => r.protect).map((r) => r.name)).toEqual([]);

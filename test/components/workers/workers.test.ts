@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { workerPoolSchema } from "../../../config/workloads";
 import { dedicatedWorkerPool, workerDeploymentSpec, workerHpaSpec } from "../../../components/workers/worker-pool";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import type { RenderResult } from "@platform/offline-plan";
+import * as stacks from "../../fixtures/stacks";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
@@ -13,7 +14,7 @@ type Obj = Record<string, any>;
 describe("worker pools in the prod stack", () => {
   let prod: RenderResult & Finders;
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    prod = await renderStack(stacks.production(), { stack: "prod" });
   });
 
   it("every configured pool gets a Deployment, an HPA and a PDB in the platform namespace", () => {
@@ -100,7 +101,7 @@ describe("worker pools in the prod stack", () => {
   });
 
   it("emergency scale-up (double capacity) is a config diff of minReplicas/maxReplicas", async () => {
-    const config = loadStackConfig("prod") as Obj;
+    const config = stacks.production() as Obj;
     config["platform:workers"].default.minReplicas *= 2;
     config["platform:workers"].default.maxReplicas *= 2;
     const doubled = await renderStack(config, { stack: "prod" });
@@ -139,7 +140,7 @@ describe("worker pool helpers", () => {
   });
 
   it("a suspended tenant's dedicated pool is paused", async () => {
-    const config = loadStackConfig("prod") as Obj;
+    const config = stacks.production() as Obj;
     config["platform:tenants"][0].state = "suspended";
     const rendered = await renderStack(config, { stack: "prod" });
     expect((rendered.find(DEPLOYMENT, "tenant-acme-workers-deployment").inputs as Obj).spec.replicas).toBe(0);

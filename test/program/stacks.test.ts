@@ -1,0 +1,114 @@
+// The repository's own stack files: every stack parses, plans clean (policies, readiness) and the standby and the
+// shards stay in step with prod. This family and fleet.test.ts are the only tests that read the real Pulumi.*.yaml
+// files; every other test renders the fixtures of test/fixtures/stacks.ts, so an operator's edit to a stack file
+// (the README's procedures) is judged here, by the checks a pull-request preview runs, and nowhere else.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ALL_POLICIES, READINESS_ITEMS } from "../../policies/rules";
+import type { PlanDocument } from "../../tools/lib/plan";
+import { PROJECT_ROOT, loadStackConfig } from "../helpers/render";
+import { problemsOf } from "../helpers/config";
+import { runPlan, writeStackFile } from "../helpers/plan-cli";
+
+type Obj = Record<string, any>;
+const names = ALL_POLICIES.map((p) => p.name);
+const repoStacks = readdirSync(PROJECT_ROOT)
+  .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+  .filter((stack): stack is string => stack !== undefined)
+  .sort();
+
+describe("the repository's stack files", () => {
+  it("are all valid config", () => {
+    expect(repoStacks).toEqual(["prod", "prod-dr", "prod-tenants-a", "prod-tenants-b", "staging"]);
+    for (const stack of repoStacks) expect(problemsOf(loadStackConfig(stack)), stack).toEqual([]);
+  });
+
+  it("prod-dr runs the same workloads, jobs, alerts and tenants as prod (only the region, network and DR role differ)", () => {
+    const prod = loadStackConfig("prod");
+    const dr = loadStackConfig("prod-dr");
+    for (const key of [
+      "platform:workers",
+      "platform:jobs",
+      "platform:backups",
+      "platform:alerts",
+      "platform:tenants",
+      "platform:database",
+      "platform:redis",
+    ])
+      expect(dr[key], key).toEqual(prod[key]);
+  });
+});
+
+describe("planning the repository's stacks", () => {
+  it.each(["prod", "staging"])(
+    "%s plans with exit 0, policies evaluated, no mandatory violation and a readiness checklist",
+    (stack) => {
+      const run = runPlan(["--stack", stack]);
+      expect(run.code).toBe(0);
+      const plan = JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")) as PlanDocument;
+      expect(plan.policy.evaluated).toBeGreaterThan(0);
+      expect(plan.policy.policies).toEqual(expect.arrayContaining(names));
+      expect(plan.policy.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+      const summary = readFileSync(join(run.outDir, "summary.md"), "utf8");
+      for (const item of READINESS_ITEMS)
+        expect(summary).toMatch(new RegExp(`^\\| ${item.item} \\| (✅ pass|❌ fail) \\| `, "m"));
+    },
+  );
+
+  it("`npm run plan -- --stack prod-dr` exits 0 with no policy violation, standby and promoted", () => {
+    const promoted = loadStackConfig("prod-dr") as Obj;
+    promoted["platform:dr"].role = "primary";
+    for (const args of [
+      ["--stack", "prod-dr"],
+      ["--stack", "prod-dr", "--config", writeStackFile(promoted)],
+    ]) {
+      const run = runPlan(args);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain("0 mandatory violations");
+    }
+  });
+});
+
+describe("offline plan of the prod shards", () => {
+  const resources = (run: { outDir: string }) =>
+    JSON.parse(readFileSync(join(run.outDir, "plan.json"), "utf8")).resources;
+  let shardB: ReturnType<typeof runPlan>;
+
+  it("plans each prod shard with exit 0, resolving prod's outputs from its own offline plan, no unknowns", () => {
+    for (const stack of ["prod-tenants-a", "prod-tenants-b"]) {
+      const run = runPlan(["--stack", stack]);
+      expect(run.code, run.stderr).toBe(0);
+      const plan = readFileSync(join(run.outDir, "plan.json"), "utf8");
+      expect(plan).not.toContain("[unknown]");
+      expect(plan).toContain(`of acme-org/platform/prod`);
+      shardB = run;
+    }
+  });
+
+  it("--platform-plan reads the platform's outputs from its plan.json and plans the shard identically", () => {
+    const prod = runPlan(["--stack", "prod"]);
+    const fromPlan = runPlan(["--stack", "prod-tenants-b", "--platform-plan", join(prod.outDir, "plan.json")]);
+    expect(fromPlan.code, fromPlan.stderr).toBe(0);
+    expect(resources(fromPlan)).toEqual(resources(shardB));
+    const wrong = runPlan(["--stack", "prod-tenants-b", "--platform-plan", join(shardB.outDir, "plan.json")]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('is the plan of stack "prod-tenants-b", not "prod"');
+  });
+
+  it("--diff works per shard: onboarding shows only the new tenant's resources", () => {
+    const config = loadStackConfig("prod-tenants-b") as Obj;
+    config["platform:tenants"].push({ id: "globo-gym", name: "Globo Gym", tier: "free" });
+    const head = runPlan([
+      "--stack",
+      "prod-tenants-b",
+      "--config",
+      writeStackFile(config),
+      "--diff",
+      join(shardB.outDir, "plan.json"),
+    ]);
+    expect(head.code, head.stderr).toBe(0);
+    expect(head.stdout).toContain("tenant-globo-gym");
+    expect(head.stdout).not.toMatch(/tenant-(massive-dynamic|vandelay|dunder-mifflin)/);
+  });
+});
