@@ -5,6 +5,7 @@ import { ConfigProblem, keyName, showValue } from "./errors";
 import type { TenancyRole } from "./tenancy";
 import { hasRedisUser, holdsGuaranteedConnections, tenantConnectionLimit } from "./tenants";
 import { restoreKey } from "./restore";
+import { lifecycleProblems } from "./rules-lifecycle";
 
 type Partial_ = Partial<PlatformConfig> & { environment: Environment };
 const key = (...path: (string | number)[]) => keyName("platform", path);
@@ -21,6 +22,7 @@ export function crossFieldProblems(
   return [
     ...tenancyProblems(config),
     ...tenantProblems(config),
+    ...lifecycleProblems(config),
     ...workerProblems(config, shard),
     ...dataProblems(config),
     ...alertProblems(config),

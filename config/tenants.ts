@@ -59,6 +59,19 @@ export const tenantSchema = z.strictObject({
   state: z.enum(TENANT_STATES).default("active"),
   /** Only with `state: deleted`: allows the tenant's database, schema and role to be dropped. */
   deleteData: z.boolean().default(false),
+  /**
+   * Where the offboarding export went: the `key=` of the export Job's `EXPORT_OK` log line (state offboarded or
+   * deleted). Production deletes a tenant only with it or with `exportWaived` (config/rules-lifecycle.ts).
+   */
+  exportedTo: z
+    .string()
+    .regex(
+      /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+\.dump$/,
+      'the S3 key of the export, "s3://<bucket>/<path>.dump"',
+    )
+    .optional(),
+  /** Why the tenant is deleted without an export (a contract, the customer's written waiver): the reviewer reads it. */
+  exportWaived: z.string().trim().min(10, "a reason of at least 10 characters").optional(),
   /** Bump to rotate the tenant's generated credentials. */
   credentialsGeneration: z.number().int().min(1).default(1),
   /** Enterprise only: a worker pool of the tenant's own in its namespace. */

@@ -113,10 +113,49 @@ describe("tenant Redis users", () => {
       c["platform:tenants"] = [
         ...tenantsOf(MAX_TENANT_REDIS_USERS, (i) => ({ id: `std-${i}`, tier: "standard", redisUser: true })),
         { id: "big-one", name: "Big", tier: "enterprise", redisUser: false },
-        { id: "gone-one", name: "Gone", tier: "enterprise", state: "deleted" },
+        { id: "gone-one", name: "Gone", tier: "enterprise", state: "deleted", exportWaived: "no data to return" },
       ];
     });
     expect(problemsOf(config)).toEqual([]);
+  });
+});
+
+describe("deleting a tenant records its export (config/rules-lifecycle.ts)", () => {
+  const EXPORT = "s3://platform-backups-prod/production/offboarding/hooli/app/20261120T020000Z.dump";
+  const withHooli = (entry: Record<string, unknown>, environment = "production") =>
+    problemsOf(
+      prodWith((c) => {
+        c["platform:environment"] = environment;
+        Object.assign(
+          c["platform:tenants"].find((t: { id: string }) => t.id === "hooli"),
+          entry,
+        );
+      }),
+    ).filter((p) => p.key.startsWith("platform:tenants[4]"));
+
+  it("refuses suspended → deleted without an export in production, naming both ways out", () => {
+    const problems = withHooli({ state: "deleted" });
+    expect(problems.map((p) => p.key)).toEqual(["platform:tenants[4].state"]);
+    expect(problems[0].message).toMatch(/state: offboarded first .*exportedTo: .*EXPORT_OK.*exportWaived: <reason>/);
+  });
+
+  it("accepts a deletion with the export's key, or with a reason it was waived", () => {
+    expect(withHooli({ state: "deleted", exportedTo: EXPORT })).toEqual([]);
+    expect(withHooli({ state: "deleted", exportWaived: "customer waived the data return in writing" })).toEqual([]);
+  });
+
+  it("asks nothing outside production", () => {
+    expect(withHooli({ state: "deleted" }, "staging")).toEqual([]);
+  });
+
+  it.each([
+    ["another tenant's export", { state: "deleted", exportedTo: EXPORT.replace("/hooli/", "/acme/") }, "exportedTo"],
+    ["an export before offboarding", { state: "suspended", exportedTo: EXPORT }, "exportedTo"],
+    ["a waiver before deletion", { state: "offboarded", exportWaived: "no data to return at all" }, "exportWaived"],
+    ["both", { state: "deleted", exportedTo: EXPORT, exportWaived: "no data to return at all" }, "exportWaived"],
+    ["a waiver without a reason", { state: "deleted", exportWaived: "no" }, "exportWaived"],
+  ])("refuses %s", (_case, entry, field) => {
+    expect(withHooli(entry).map((p) => p.key)).toContain(`platform:tenants[4].${field}`);
   });
 });
 

@@ -41,7 +41,7 @@ describe("stateful-resources-protected", () => {
       violation(
         "stateful-resources-protected",
         urnOf(type, name),
-        `${kind} "${name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it).`,
+        `${kind} "${name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it). A tenant's data goes unprotected only in the first step of its two-step deletion (state: deleted: login off, schemas dropCascade, namespace and Redis user removed).`,
       ),
     ]);
   });
@@ -59,6 +59,60 @@ describe("stateful-resources-protected", () => {
     expect((await violationsOf(safetyPolicies, bucket)).map((v) => v.urn)).toEqual([
       urnOf("aws:s3/bucket:Bucket", "backups"),
     ]);
+  });
+
+  describe("a tenant in the first step of its two-step deletion (docs/tenants.md, components/tenant/lifecycle.ts)", () => {
+    // The documented state: login off, every schema it owns with dropCascade, no namespace or Redis user left.
+    const deleting = (): RecordedResource[] => [
+      resource("aws:rds/instance:Instance", "platform-db", {}, { protect: true }),
+      resource("postgresql:index/role:Role", "tenant-acme-role", { name: "tenant_acme", login: false }),
+      resource("postgresql:index/database:Database", "tenant-acme-db", { name: "tenant_acme", owner: "tenant_acme" }),
+      resource("postgresql:index/schema:Schema", "tenant-acme-schema", {
+        name: "tenant_acme",
+        owner: "tenant_acme",
+        dropCascade: true,
+      }),
+      k8s("kubernetes:core/v1:Namespace", "tenant-globex", undefined, {}, { "platform.io/tenant": "globex" }),
+    ];
+    const refusedNames = async (resources: RecordedResource[]) =>
+      (await violationsOf(safetyPolicies, resources)).map((v) => v.urn?.split("::").pop());
+
+    it("accepts exactly that state unprotected", async () => {
+      expect(await violationsOf(safetyPolicies, deleting())).toEqual([]);
+    });
+
+    it.each([
+      ["the role can still log in", edit("tenant-acme-role", (i) => (i.login = true))],
+      ["a schema keeps its tables on drop", edit("tenant-acme-schema", (i) => (i.dropCascade = false))],
+    ])("refuses it when %s", async (_case, change) => {
+      expect(await refusedNames(change(deleting()))).toEqual([
+        "tenant-acme-role",
+        "tenant-acme-db",
+        "tenant-acme-schema",
+      ]);
+    });
+
+    it("refuses it while the tenant's namespace or Redis user still exists (a suspended tenant is not being deleted)", async () => {
+      const withNamespace = [
+        ...deleting(),
+        k8s("kubernetes:core/v1:Namespace", "tenant-acme", undefined, {}, { "platform.io/tenant": "acme" }),
+      ];
+      expect(await refusedNames(withNamespace)).toEqual(["tenant-acme-role", "tenant-acme-db", "tenant-acme-schema"]);
+      const withRedisUser = [
+        ...deleting(),
+        resource("aws:elasticache/user:User", "tenant-acme-redis-user", { userName: "tenant-acme" }),
+      ];
+      expect(await refusedNames(withRedisUser)).toEqual(["tenant-acme-role", "tenant-acme-db", "tenant-acme-schema"]);
+    });
+
+    it("does not extend to roles of no tenant or to other stateful types", async () => {
+      const other = [
+        ...deleting(),
+        resource("postgresql:index/role:Role", "reporting-role", { name: "reporting", login: false }),
+        resource("aws:s3/bucket:Bucket", "backups", {}),
+      ];
+      expect(await refusedNames(other)).toEqual(["reporting-role", "backups"]);
+    });
   });
 
   it("does not ask staging or development to protect", async () => {

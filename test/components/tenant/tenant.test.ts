@@ -49,8 +49,21 @@ function lifecycleConfig() {
   const config = stacks.production();
   (config["platform:tenants"] as unknown[]).push(
     { id: "leaver", name: "Leaver", tier: "enterprise", state: "offboarded" },
-    { id: "oldco", name: "Old Co", tier: "enterprise", state: "deleted" },
-    { id: "goneco", name: "Gone Co", tier: "standard", state: "deleted", deleteData: true },
+    {
+      id: "oldco",
+      name: "Old Co",
+      tier: "enterprise",
+      state: "deleted",
+      exportWaived: "test tenant, no data to return",
+    },
+    {
+      id: "goneco",
+      name: "Gone Co",
+      tier: "standard",
+      state: "deleted",
+      deleteData: true,
+      exportedTo: "s3://platform-backups/production/offboarding/goneco/app/20261120T020000Z.dump",
+    },
   );
   return config;
 }

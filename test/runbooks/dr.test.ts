@@ -1,0 +1,15 @@
+// DR runbooks walked end to end (test/runbooks/walks-dr.ts): each step planned with the pack, the fleet rules
+// and the preview's classification against the step before.
+import { describe, expect, it } from "vitest";
+import { checkStep } from "./steps";
+import { runWalk } from "./walker";
+import { DR_WALKS } from "./walks-dr";
+
+describe("DR runbooks", () => {
+  for (const walk of DR_WALKS) {
+    it(`${walk.name}: ${walk.steps.map((s) => s.name).join(" → ")}`, async () => {
+      const results = await runWalk(walk);
+      expect(results.flatMap(checkStep)).toEqual([]);
+    }, 240_000);
+  }
+});
