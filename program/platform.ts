@@ -108,6 +108,8 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
           stuckAfterMinutes: config.jobs.reconcile.stuckAfterMinutes,
           restoreVerifyIntervalHours: longestIntervalMinutes(config.backups.verifySchedule) / 60,
           standby: mode.standby,
+          stack: pulumi.getStack(),
+          backupDatabases: databases,
           receivers: secrets.alertReceivers,
           provider: providers.kubernetes,
         },
