@@ -82,7 +82,9 @@ export const monitoringSchema = z
         /** blackbox module that probes over HTTPS and verifies the chain (the chart's `http_2xx`). */
         module: z.string().default("http_2xx"),
         /** URLs to probe (https://…). */
-        targets: z.array(z.url({ protocol: /^https$/, message: 'an https URL such as "https://api.example.com/healthz"' })).default([]),
+        targets: z
+          .array(z.url({ protocol: /^https$/, message: 'an https URL such as "https://api.example.com/healthz"' }))
+          .default([]),
         interval: scrapeInterval.default("60s"),
       })
       .prefault({}),
@@ -126,8 +128,17 @@ export function monitorSelectorLabels(
   return { ...alerts.selectorLabels, release: monitoring.release };
 }
 
-/** Cross-field rules of `platform:monitoring` with `platform:alerts`. */
+/**
+ * ElastiCache allows 100 users per user group (AWS ElastiCache quotas, "Users per user group"); the disabled
+ * `default` user, the platform user and the exporter's user leave 97 for tenants (config/rules.ts counts 98 without
+ * the exporter and reports beyond that itself).
+ */
+export const MAX_TENANT_REDIS_USERS_WITH_EXPORTER = 97;
+
+/** Cross-field rules of `platform:monitoring` with `platform:alerts` and the Redis user group. */
 export function monitoringProblems(config: {
+  /** Tenants with a Redis user in the platform's user group (counted by config/rules.ts). */
+  tenantRedisUsers?: number;
   monitoring?: MonitoringConfig;
   alerts?: {
     selectorLabels: Record<string, string>;
@@ -137,6 +148,14 @@ export function monitoringProblems(config: {
 }): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const { monitoring, alerts } = config;
+  const users = config.tenantRedisUsers ?? 0;
+  if (monitoring?.enabled && monitoring.redisExporter.enabled && users === MAX_TENANT_REDIS_USERS_WITH_EXPORTER + 1) {
+    problems.push({
+      key: key("monitoring", "redisExporter", "enabled"),
+      value: "true",
+      message: `the exporter's ElastiCache user would be the 101st of the platform's user group (100 at most: default, platform, exporter and ${users} tenant users); set it to false and scrape Redis otherwise, or give one tenant redisUser: false`,
+    });
+  }
   if (monitoring && alerts) {
     const release = alerts.selectorLabels.release;
     if (release !== undefined && release !== monitoring.release) {

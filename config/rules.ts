@@ -25,7 +25,11 @@ export function crossFieldProblems(
     ...workerProblems(config, shard),
     ...dataProblems(config),
     ...alertProblems(config),
-    ...monitoringProblems(config),
+    ...monitoringProblems({
+      ...config,
+      tenantRedisUsers:
+        config.redis && config.tenants?.filter((t) => hasRedisUser(t, config.redis!.tenantUserTiers)).length,
+    }),
     ...capacityProblems(config),
     ...backupProblems(config, shard),
     ...operationsProblems(config),

@@ -13,6 +13,7 @@ import { workloads } from "./wiring/workloads";
 import { backupsTier, tenantDataLayouts } from "./wiring/backups";
 import { operatingMode } from "./wiring/operations";
 import { createProviders } from "./providers";
+import { dedicatedPoolNamespaces, stackMonitoring } from "./wiring/monitoring";
 
 /** Secret config values, read by the program as secret Outputs (never part of PlatformConfig). */
 export interface PlatformSecrets {
@@ -72,6 +73,14 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     databases,
     exports,
     suspend: mode.suspendJobs,
+    providers,
+  });
+
+  stackMonitoring(config, {
+    namespace: config.kubernetes.namespace,
+    workerNamespaces: [config.kubernetes.namespace, ...dedicatedPoolNamespaces(config)],
+    backupDatabases: backups.jobs && !mode.standby ? databases : undefined,
+    dataTier: { database, redis },
     providers,
   });
 

@@ -89,7 +89,7 @@ export function tenantAlertRule(
 export function stackBackupAlertRule(
   alertsName: string,
   args: { alerts: AlertsConfig; namespace: string; provider: k8s.Provider; context: AlertContext },
-  parent: pulumi.Resource,
+  parent?: pulumi.Resource,
 ): RuleGroup {
   const group = buildBackupGroup(args.alerts, args.context, `platform-backups-${args.context.stack ?? "stack"}`);
   const child = `${alertsName}-backups`;

@@ -72,6 +72,18 @@ function exporterObjects(
 ) {
   const metadata = { name: e.name, namespace: e.namespace, labels: e.labels };
   new k8s.apps.v1.Deployment(`${role}-deployment`, { metadata, spec: exporterDeploymentSpec(e) }, opts);
+  // A single replica may be evicted by a drain (a scrape gap, not an outage); the PDB states that explicitly.
+  new k8s.policy.v1.PodDisruptionBudget(
+    `${role}-pdb`,
+    {
+      metadata,
+      spec: {
+        maxUnavailable: 1,
+        selector: { matchLabels: { "app.kubernetes.io/name": e.name, "app.kubernetes.io/instance": e.name } },
+      },
+    },
+    opts,
+  );
   new k8s.core.v1.Service(
     `${role}-service`,
     {
@@ -126,6 +138,11 @@ export interface DataExportersArgs {
     /** AWS provider of the replication group's region. */
     provider: aws.Provider;
   };
+  /**
+   * Protect the exporter's PostgreSQL role (production: the policy pack protects every role; removing the exporter
+   * then takes `pulumi state unprotect`). Defaults to false.
+   */
+  protect?: boolean;
   /** Kubernetes provider. */
   provider: k8s.Provider;
 }
@@ -152,7 +169,7 @@ export class DataExporters extends pulumi.ComponentResource {
       const role = new postgresql.Role(
         `${name}-postgres-role`,
         { name: pg.roleName, login: true, password: password.result, connectionLimit: 3 },
-        { parent: this, provider: pg.provider },
+        { parent: this, provider: pg.provider, protect: args.protect ?? false },
       );
       const grant = new postgresql.GrantRole(
         `${name}-postgres-pg-monitor`,
@@ -162,7 +179,11 @@ export class DataExporters extends pulumi.ComponentResource {
       const secret = new k8s.core.v1.Secret(
         `${name}-postgres-credentials`,
         {
-          metadata: { name: "postgres-exporter-credentials", namespace: args.namespace, labels: labels("postgres-exporter") },
+          metadata: {
+            name: "postgres-exporter-credentials",
+            namespace: args.namespace,
+            labels: labels("postgres-exporter"),
+          },
           type: "Opaque",
           stringData: { username: role.name, password: pulumi.secret(password.result) },
         },
@@ -196,7 +217,11 @@ export class DataExporters extends pulumi.ComponentResource {
 
     if (args.redis) {
       const r = args.redis;
-      const password = new random.RandomPassword(`${name}-redis-password`, { length: 32, special: false }, { parent: this });
+      const password = new random.RandomPassword(
+        `${name}-redis-password`,
+        { length: 32, special: false },
+        { parent: this },
+      );
       const user = new aws.elasticache.User(
         `${name}-redis-user`,
         {
