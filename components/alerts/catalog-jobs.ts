@@ -1,15 +1,6 @@
 // The alerts on work the platform schedules: queues, worker pools, application jobs, CronJobs, backups and restore
 // verifications. Every expression keeps the labels of its target (queue, tenant, workload, database, stack).
-import {
-  AlertContext,
-  AlertDefinition,
-  AlertsConfig,
-  anyOf,
-  fractionText,
-  leveled,
-  num,
-  str,
-} from "./definitions";
+import { AlertContext, AlertDefinition, AlertsConfig, anyOf, fractionText, leveled, num, str } from "./definitions";
 
 /** Whose jobs a job-failure alert watches: the whole platform or one tenant. */
 export interface JobScope {
@@ -137,7 +128,9 @@ export function backups(c: AlertsConfig, context: AlertContext): AlertDefinition
   // absent() of an equality-matched selector returns those labels: one series per database never backed up.
   const neverBackedUp =
     databases.length > 0
-      ? databases.map((db) => `absent(${m.backupLastSuccess}{${[stack, `database=${str(db)}`].filter(Boolean).join(",")}})`)
+      ? databases.map(
+          (db) => `absent(${m.backupLastSuccess}{${[stack, `database=${str(db)}`].filter(Boolean).join(",")}})`,
+        )
       : [`absent(${m.backupLastSuccess}{${stack}})`];
   return [
     {
@@ -159,7 +152,8 @@ export function backups(c: AlertsConfig, context: AlertContext): AlertDefinition
       expr: `max by (stack) (${m.restoreVerifyFailed}{${stack}}) > 0`,
       for: "5m",
       summary: "The last restore verification failed: backups may not be restorable.",
-      description: "The scheduled restore of stack {{ $labels.stack }}'s latest backups into a scratch database failed its checks.",
+      description:
+        "The scheduled restore of stack {{ $labels.stack }}'s latest backups into a scratch database failed its checks.",
     },
     {
       alert: "RestoreVerificationStale",

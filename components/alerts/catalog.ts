@@ -16,7 +16,14 @@ import {
 } from "./definitions";
 import { backups, jobFailureAlerts, jobs } from "./catalog-jobs";
 
-export type { AlertContext, AlertDefinition, AlertGroupDefinition, AlertsConfig, Priority, Severity } from "./definitions";
+export type {
+  AlertContext,
+  AlertDefinition,
+  AlertGroupDefinition,
+  AlertsConfig,
+  Priority,
+  Severity,
+} from "./definitions";
 
 /** Whose requests and jobs an alert watches: the whole platform or one tenant. */
 interface Scope {

@@ -217,9 +217,7 @@ describe("backup → restore → verify, for real", () => {
 
   it("pushes platform_backup_last_success_timestamp_seconds per database to the Pushgateway", () => {
     for (const database of DATABASES) {
-      const push = pushes.find(
-        (p) => p.url === `/metrics/job/platform_backup/stack/prod/database/${database}`,
-      );
+      const push = pushes.find((p) => p.url === `/metrics/job/platform_backup/stack/prod/database/${database}`);
       expect(push, `no push for ${database}: ${JSON.stringify(pushes.map((p) => p.url))}`).toBeDefined();
       const match = new RegExp(
         `^platform_backup_last_success_timestamp_seconds\\{database="${database}"\\} (\\d+)$`,
@@ -272,9 +270,7 @@ describe("backup → restore → verify, for real", () => {
         Object.fromEntries(Object.entries(source).map(([t, f]) => [t, f.rows])),
       );
     }
-    const push = pushes
-      .slice(pushesBefore)
-      .find((p) => p.url === `/metrics/job/platform_restore_verify/stack/prod`);
+    const push = pushes.slice(pushesBefore).find((p) => p.url === `/metrics/job/platform_restore_verify/stack/prod`);
     expect(push?.method).toBe("POST");
     expect(push?.body).toMatch(/^platform_restore_verify_failed 0$/m);
     expect(push?.body).toMatch(/^platform_restore_verify_last_success_timestamp_seconds \d+$/m);
@@ -292,9 +288,7 @@ describe("backup → restore → verify, for real", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/RESTORE_VERIFY_FAILED database=app reason="checksum mismatch/);
     expect(run.stderr).toContain("RESTORE_VERIFY_OK database=tenant_acme"); // the other database is still verified
-    const push = pushes
-      .slice(pushesBefore)
-      .find((p) => p.url === `/metrics/job/platform_restore_verify/stack/prod`);
+    const push = pushes.slice(pushesBefore).find((p) => p.url === `/metrics/job/platform_restore_verify/stack/prod`);
     expect(push?.body).toMatch(/^platform_restore_verify_failed 1$/m);
     expect(push?.body).not.toContain("last_success");
   });

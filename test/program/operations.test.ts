@@ -158,8 +158,7 @@ describe("maintenance: pause → snapshot → resume as two commits", () => {
     const component = paused.find("platform:operations:MaintenanceSnapshot", "maintenance-snapshot");
     // Pulumi waits for a component's children: every paused Deployment and suspended CronJob comes first.
     const pools = paused.ofType(DEPLOYMENT).filter((d) => !d.name.startsWith("monitoring-"));
-    for (const r of [...pools, ...paused.ofType(CRONJOB)])
-      expect(component.dependsOn, r.name).toContain(r.urn);
+    for (const r of [...pools, ...paused.ofType(CRONJOB)]) expect(component.dependsOn, r.name).toContain(r.urn);
   });
 
   it("changes nothing but suspension, replicas, HPAs and the snapshot", () => {
@@ -254,7 +253,10 @@ describe("onboarding diff: prod against prod with one more tenant", () => {
       "monitoring-pushgateway-cleanup-job",
     ]);
     const rules = diff.changed.find((c) => c.urn.endsWith("::alerts-rules"))!;
-    expect(rules.paths.every((p) => /^spec\.groups\[\d+\]\.rules\[\d+\]\.expr$/.test(p)), rules.paths.join()).toBe(true);
+    expect(
+      rules.paths.every((p) => /^spec\.groups\[\d+\]\.rules\[\d+\]\.expr$/.test(p)),
+      rules.paths.join(),
+    ).toBe(true);
     for (const change of diff.changed.filter((c) => c.type === CRONJOB))
       for (const path of change.paths)
         expect(path).toMatch(

@@ -122,7 +122,10 @@ describe("alert routing (buildAlertmanagerConfigSpec)", () => {
       { receiver: "chat", matchers: [{ name: "severity", matchType: "=", value: "warning" }] },
     ]);
     expect(spec.route.groupBy).toEqual(["alertname", "tenant"]);
-    expect(spec.inhibitRules[0]).toMatchObject({ sourceMatch: [{ value: "critical" }], targetMatch: [{ value: "warning" }] });
+    expect(spec.inhibitRules[0]).toMatchObject({
+      sourceMatch: [{ value: "critical" }],
+      targetMatch: [{ value: "warning" }],
+    });
     expect(spec.inhibitRules[0].equal).toEqual(
       expect.arrayContaining(["alertname", "tenant", "instance", "mountpoint", "queue", "database", "stack"]),
     );

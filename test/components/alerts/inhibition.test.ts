@@ -78,7 +78,12 @@ describe("Alertmanager inhibition of the fired alerts", () => {
       set.some((w) => w.severity === "warning" && set.some((c) => c.severity === "critical" && !sameTarget(c, w))),
     );
     const names = new Set(mixed.map((set) => set[0].alertname));
-    for (const alert of ["NodeDiskUsageHigh", "NodeMemoryHigh", "DatabaseConnectionPoolSaturated", "RedisConnectionsHigh"])
+    for (const alert of [
+      "NodeDiskUsageHigh",
+      "NodeMemoryHigh",
+      "DatabaseConnectionPoolSaturated",
+      "RedisConnectionsHigh",
+    ])
       expect(names, alert).toContain(alert);
   });
 
