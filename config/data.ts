@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Environment, dailyWindow, weeklyWindow } from "./common";
+import { Environment, dailyWindow, dnsLabel, weeklyWindow } from "./common";
 
 /** PostgreSQL major versions RDS offers that the project supports. */
 export const POSTGRES_VERSIONS = ["14", "15", "16", "17"] as const;
@@ -26,6 +26,8 @@ export const kubernetesSchema = z.strictObject({
     .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "a DNS label")
     .max(63)
     .default("platform"),
+  /** Namespace of the cluster's monitoring stack (Prometheus, Pushgateway, adapter), admitted to scrape tenant pods. */
+  monitoringNamespace: dnsLabel(1, 63, "a namespace name").default("monitoring"),
   /** kubeconfig context to use; the ambient kubeconfig's current context when unset. */
   context: z.string().optional(),
   /**

@@ -6,6 +6,7 @@ import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems } from "./operations"
 import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole } from "./tenancy";
 import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./errors";
 import { crossFieldProblems } from "./rules";
+import { monitorSelectorLabels } from "./monitoring";
 import { PlatformConfig, sectionSchemas } from "./sections";
 
 // A process parses the stack config once or twice: zod's compiled fast path (generated with `new Function` per
@@ -112,7 +113,10 @@ export function parsePlatformConfig(
     problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
   problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }, role));
   if (problems.length > 0) throw new ConfigError(problems);
-  return parsed as PlatformConfig;
+  const config = parsed as PlatformConfig;
+  // Every rule and monitor object carries `release: <platform:monitoring.release>`, the label the operator selects by.
+  config.alerts = { ...config.alerts, selectorLabels: monitorSelectorLabels(config.monitoring, config.alerts) };
+  return config;
 }
 
 /**

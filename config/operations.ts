@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Environment, awsRegion, dnsLabel } from "./common";
+import { DEFAULT_LATENCY_BUCKETS } from "./monitoring";
 
 const fraction = z.number().gt(0, "a fraction above 0").max(1, "a fraction of at most 1 (0.05 = 5 %)");
 const promDuration = z
@@ -33,29 +34,41 @@ export const DEFAULT_METRICS = {
   nodeMemoryTotal: "node_memory_MemTotal_bytes",
   nodeFilesystemAvailable: "node_filesystem_avail_bytes",
   nodeFilesystemSize: "node_filesystem_size_bytes",
+  /** 1 for a read-only mount (node_exporter filesystem collector): such a filesystem is full by design. */
+  nodeFilesystemReadonly: "node_filesystem_readonly",
+  /** Queue length, read from the shared Redis: every worker replica reports the same value (label `queue`). */
   queueDepth: "app_queue_depth",
   hpaCurrentReplicas: "kube_horizontalpodautoscaler_status_current_replicas",
   hpaMaxReplicas: "kube_horizontalpodautoscaler_spec_max_replicas",
   /** Finished jobs (succeeded and failed). */
   jobsProcessed: "app_jobs_processed_total",
   jobsFailed: "app_jobs_failed_total",
-  /** Jobs in state "running" for longer than platform:jobs.reconcile.stuckAfterMinutes. */
+  /** Jobs in state "running" for longer than platform:jobs.reconcile.stuckAfterMinutes, pushed by the reconciler. */
   jobsStuck: "app_jobs_stuck",
+  /** Jobs a replica is running right now (its own: summed over replicas). */
   jobsRunning: "app_jobs_running",
+  /** Semaphore slots held, read from the shared Redis: every replica reports the same value. */
   semaphoreInUse: "app_semaphore_in_use",
-  kubeJobFailed: "kube_job_status_failed",
+  /** kube-state-metrics: the Job's `Failed` condition (retries exhausted or deadline passed), label `condition`. */
+  kubeJobFailed: "kube_job_failed",
+  kubeJobStartTime: "kube_job_status_start_time",
   kubeJobOwner: "kube_job_owner",
+  kubeCronJobLastSuccess: "kube_cronjob_status_last_successful_time",
   dbUp: "pg_up",
   dbConnections: "pg_stat_activity_count",
   dbMaxConnections: "pg_settings_max_connections",
   dbReplicationLagSeconds: "pg_replication_lag_seconds",
   redisConnections: "redis_connected_clients",
-  redisMaxClients: "redis_config_maxclients",
+  /** `maxclients` of INFO (redis_exporter ≥ 1.68 on Redis ≥ 7): ElastiCache refuses CONFIG GET. */
+  redisMaxClients: "redis_max_clients",
   redisMemoryUsed: "redis_memory_used_bytes",
   redisMemoryMax: "redis_memory_max_bytes",
   backupLastSuccess: "platform_backup_last_success_timestamp_seconds",
   restoreVerifyLastSuccess: "platform_restore_verify_last_success_timestamp_seconds",
   restoreVerifyFailed: "platform_restore_verify_failed",
+  /** `job` label of the blackbox Probe (the Probe's `jobName`). */
+  probeJob: "platform-endpoints",
+  probeSuccess: "probe_success",
   certificateExpiry: "probe_ssl_earliest_cert_expiry",
 } as const;
 
@@ -66,7 +79,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 function metricSetting(key: keyof typeof DEFAULT_METRICS) {
   const base = z.string().min(1);
-  if (key === "upJob")
+  if (key === "upJob" || key === "probeJob")
     return base.regex(/^[^"\\]+$/, "a job label value without quotes or backslashes").default(DEFAULT_METRICS[key]);
   if (key === "httpErrorMatcher") {
     return base
@@ -91,6 +104,11 @@ export function alertsSchema(_env: Environment) {
     enabled: z.boolean().default(true),
     errorRate: levels(fraction, 0.05, 0.1),
     latencyP95Seconds: levels(z.number().positive(), 5, 10),
+    /** Bucket bounds (`le`) of the API's latency histogram; each latency threshold must be one of them. */
+    latencyBuckets: z
+      .array(z.number().positive())
+      .min(1)
+      .default([...DEFAULT_LATENCY_BUCKETS]),
     cpuPercent: z
       .strictObject({ warning: pct.default(80), forMinutes: z.number().int().min(1).max(120).default(10) })
       .default({ warning: 80, forMinutes: 10 }),
@@ -112,8 +130,11 @@ export function alertsSchema(_env: Environment) {
     runbookBaseUrl: z.url().default("https://github.com/acme/platform/blob/main/docs/runbooks"),
     /** Per-tenant error-rate, latency and job-failure alerts (label `tenant`) for active enterprise tenants. */
     tenantAlerts: z.boolean().default(true),
-    /** Labels the Prometheus operator selects PrometheusRule / AlertmanagerConfig objects by. */
-    selectorLabels: labelMap.default({ release: "prometheus" }),
+    /**
+     * Extra labels the Prometheus operator selects PrometheusRule / AlertmanagerConfig objects by; `release` comes
+     * from `platform:monitoring.release` (kube-prometheus-stack selects `release: <Helm release>`).
+     */
+    selectorLabels: labelMap.default({}),
     routing: z
       .strictObject({
         pagingReceiver: dnsLabel(1, 40, "a receiver name").default("pager"),

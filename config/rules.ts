@@ -6,6 +6,7 @@ import type { TenancyRole } from "./tenancy";
 import { hasRedisUser, holdsGuaranteedConnections, tenantConnectionLimit } from "./tenants";
 import { restoreKey } from "./restore";
 import { lifecycleProblems } from "./rules-lifecycle";
+import { monitoringProblems } from "./monitoring";
 
 type Partial_ = Partial<PlatformConfig> & { environment: Environment };
 const key = (...path: (string | number)[]) => keyName("platform", path);
@@ -26,6 +27,11 @@ export function crossFieldProblems(
     ...workerProblems(config, shard),
     ...dataProblems(config),
     ...alertProblems(config),
+    ...monitoringProblems({
+      ...config,
+      tenantRedisUsers:
+        config.redis && config.tenants?.filter((t) => hasRedisUser(t, config.redis!.tenantUserTiers)).length,
+    }),
     ...capacityProblems(config),
     ...backupProblems(config, shard),
     ...operationsProblems(config),

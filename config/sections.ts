@@ -6,6 +6,7 @@ import { databaseSchema, kubernetesSchema, networkSchema, redisSchema } from "./
 import { backupsSchema, jobsSchema, workersSchema } from "./workloads";
 import { alertsSchema, drSchema, maintenanceSchema } from "./operations";
 import { tenantsSchema } from "./tenants";
+import { monitoringSchema } from "./monitoring";
 import { TenancyRole, tenancySchema } from "./tenancy";
 
 /**
@@ -25,6 +26,7 @@ export function sectionSchemas(env: Environment, role: TenancyRole = "single") {
     jobs: { schema: jobsSchema(env).prefault({}), required: false },
     backups: { schema: req ? backupsSchema(env) : backupsSchema(env).prefault({}), required: req },
     alerts: { schema: alertsSchema(env).prefault({}), required: false },
+    monitoring: { schema: monitoringSchema, required: false },
     dr: { schema: req ? drSchema(env) : drSchema(env).optional(), required: req },
     maintenance: { schema: maintenanceSchema, required: false },
     tenants: { schema: tenantsSchema, required: false },

@@ -19,6 +19,7 @@ import { workloads } from "./wiring/workloads";
 import { backupsTier, tenantDataLayouts } from "./wiring/backups";
 import { operatingMode } from "./wiring/operations";
 import { createProviders } from "./providers";
+import { dedicatedPoolNamespaces, stackMonitoring } from "./wiring/monitoring";
 
 /** Secret config values, read by the program as secret Outputs (never part of PlatformConfig). */
 export interface PlatformSecrets {
@@ -82,6 +83,14 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     providers,
   });
 
+  stackMonitoring(config, {
+    namespace: config.kubernetes.namespace,
+    workerNamespaces: [config.kubernetes.namespace, ...dedicatedPoolNamespaces(config)],
+    backupDatabases: backups.jobs && !mode.standby ? databases : undefined,
+    dataTier: { database, redis },
+    providers,
+  });
+
   // Pause → snapshot: the snapshot waits until every pool is stopped and every CronJob suspended.
   const snapshot =
     config.maintenance.enabled && config.maintenance.snapshot
@@ -116,6 +125,8 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
           stuckAfterMinutes: tenantAlerts.context.stuckAfterMinutes,
           restoreVerifyIntervalHours: tenantAlerts.context.restoreVerifyIntervalHours,
           standby: tenantAlerts.context.standby,
+          stack: pulumi.getStack(),
+          backupDatabases: databases,
           receivers: secrets.alertReceivers,
           provider: providers.kubernetes,
         },

@@ -1,63 +1,29 @@
+// The alert catalog: every platform-wide and per-tenant alert, from the runbooks' thresholds in `platform:alerts`.
+// Each expression reads series the way the exporter that produces them shapes them (docs/alerts.md, "What you must
+// run"); test/components/alerts/promtool replays those shapes.
 import type { AlertMetrics } from "../../config/operations";
-import type { AlertsConfig } from "../../config";
+import {
+  AlertContext,
+  AlertDefinition,
+  AlertGroupDefinition,
+  AlertsConfig,
+  anyOf,
+  fractionText,
+  leveled,
+  num,
+  pctText,
+  str,
+} from "./definitions";
+import { backups, jobFailureAlerts, jobs } from "./catalog-jobs";
 
-export type { AlertsConfig } from "../../config";
-export type Severity = "critical" | "warning" | "info";
-export type Priority = "P1" | "P2" | "P3" | "P4";
-
-/** One alert as the catalog defines it; `buildAlertGroups` adds labels, the runbook URL and the tenant. */
-export interface AlertDefinition {
-  /** Alert name (`alertname`); warning and critical variants of one condition share it. */
-  alert: string;
-  severity: Severity;
-  /** On-call priority the routing and the incident process use (P1 page now … P4 next business day). */
-  priority: Priority;
-  expr: string;
-  /** How long the condition must hold before the alert fires. */
-  for: string;
-  summary: string;
-  /** Annotation text; Prometheus templates such as `{{ $value }}` are expanded when the alert fires. */
-  description: string;
-}
-
-/** What the rules need to know about the rest of the platform. */
-export interface AlertContext {
-  /** The platform namespace; every alert carries it as label `namespace` (see docs/alerts.md, routing). */
-  namespace: string;
-  /** Ids of the tenants that get per-tenant alerts (active enterprise tenants). */
-  tenants: readonly string[];
-  /** `platform:jobs.reconcile.stuckAfterMinutes`: when the reconciler fails a running job. Defaults to 60. */
-  stuckAfterMinutes?: number;
-  /** Longest gap between two scheduled restore verifications, in hours. Defaults to 168 (weekly). */
-  restoreVerifyIntervalHours?: number;
-  /**
-   * A DR standby: its backup and restore-verification jobs never run (the primary's back up the data), so the
-   * backup group is left out instead of firing on absent metrics. Defaults to false.
-   */
-  standby?: boolean;
-}
-
-export interface AlertGroupDefinition {
-  name: string;
-  alerts: AlertDefinition[];
-}
-
-/** PromQL number literal; JavaScript's shortest round-trip form is valid PromQL. */
-const num = (value: number) => String(value);
-const pctText = (value: number) => `${num(value)}%`;
-const fractionText = (value: number) => `${num(Math.round(value * 10000) / 100)}%`;
-
-type Level = "warning" | "critical";
-const LEVELS: Level[] = ["warning", "critical"];
-
-/** The warning and critical variants of one threshold condition (same alert name, inhibited by the critical one). */
-function leveled(
-  thresholds: { warning: number; critical: number },
-  build: (level: Level, threshold: number) => Omit<AlertDefinition, "severity" | "priority">,
-  priority: { warning: Priority; critical: Priority },
-): AlertDefinition[] {
-  return LEVELS.map((level) => ({ ...build(level, thresholds[level]), severity: level, priority: priority[level] }));
-}
+export type {
+  AlertContext,
+  AlertDefinition,
+  AlertGroupDefinition,
+  AlertsConfig,
+  Priority,
+  Severity,
+} from "./definitions";
 
 /** Whose requests and jobs an alert watches: the whole platform or one tenant. */
 interface Scope {
@@ -105,38 +71,41 @@ function errorRateAlerts(c: AlertsConfig, alert: string, scope: Scope): AlertDef
   );
 }
 
-function latencyAlerts(c: AlertsConfig, alert: string, scope: Scope): AlertDefinition[] {
-  return leveled(
-    c.latencyP95Seconds,
-    (_level, threshold) => ({
-      alert,
-      expr: `histogram_quantile(0.95, sum by (le) (rate(${c.metrics.httpDuration}{${scope.http}}[5m]))) > ${num(threshold)}`,
-      for: "10m",
-      summary: `${scope.prefix}API p95 latency above ${num(threshold)}s.`,
-      description: `95th percentile latency of ${scope.requests} is {{ $value | humanizeDuration }} (threshold ${num(threshold)}s).`,
-    }),
-    { warning: "P3", critical: "P2" },
-  );
+/** The `le` values a bucket bound is written as: Go and JavaScript clients write 10 as "10", Python and Java "10.0". */
+function leMatcher(bound: number): string {
+  const text = num(bound);
+  return `le=~${str(anyOf(Number.isInteger(bound) ? [text, `${text}.0`] : [text]))}`;
 }
 
-function jobFailureAlerts(c: AlertsConfig, alert: string, scope: Scope): AlertDefinition[] {
-  const m = c.metrics;
+/**
+ * p95 above T ⟺ more than 5 % of requests slower than T, read from the histogram's cumulative buckets: the share
+ * outside the `le=T` bucket. Unlike histogram_quantile, which never returns more than the top finite bound (10 s with
+ * the client libraries' default buckets), this fires for a threshold at the top bound too. T must be a bucket bound
+ * (config rule in config/monitoring.ts).
+ */
+function latencyAlerts(c: AlertsConfig, alert: string, scope: Scope): AlertDefinition[] {
+  const h = c.metrics.httpDuration;
   return leveled(
-    c.jobFailureRate,
-    (_level, threshold) => ({
-      alert,
-      expr: `sum(rate(${m.jobsFailed}${scope.jobSelector}[15m])) / sum(rate(${m.jobsProcessed}${scope.jobSelector}[15m])) > ${num(threshold)}`,
-      for: "10m",
-      summary: `${scope.prefix}Job failure rate above ${fractionText(threshold)}.`,
-      description: `{{ $value | humanizePercentage }} of ${scope.jobs} failed over the last 15 minutes (threshold ${fractionText(threshold)}).`,
-    }),
-    { warning: "P2", critical: "P1" },
+    c.latencyP95Seconds,
+    (_level, threshold) => {
+      const all = `sum(rate(${h}{${scope.http},le="+Inf"}[5m]))`;
+      const fast = `sum(rate(${h}{${scope.http},${leMatcher(threshold)}}[5m]))`;
+      return {
+        alert,
+        expr: `(${all} - ${fast}) / ${all} > 0.05`,
+        for: "10m",
+        summary: `${scope.prefix}API p95 latency above ${num(threshold)}s.`,
+        description: `{{ $value | humanizePercentage }} of ${scope.requests} took longer than ${num(threshold)}s over the last 5 minutes, so the 95th percentile is above ${num(threshold)}s.`,
+      };
+    },
+    { warning: "P3", critical: "P2" },
   );
 }
 
 function availability(c: AlertsConfig): AlertDefinition[] {
   const m = c.metrics;
   const api = `job="${m.upJob}"`;
+  const probe = `job=${str(m.probeJob)}`;
   return [
     {
       alert: "ApiDown",
@@ -150,13 +119,26 @@ function availability(c: AlertsConfig): AlertDefinition[] {
     ...errorRateAlerts(c, "ApiErrorRateHigh", platformScope(c)),
     ...latencyAlerts(c, "ApiLatencyHigh", platformScope(c)),
     {
+      alert: "EndpointProbeFailed",
+      severity: "critical",
+      priority: "P2",
+      // blackbox_exporter's probe_success (prober/handler.go): 0 when the TLS handshake, the chain or the status fails.
+      expr: `min by (instance) (${m.probeSuccess}{${probe}}) == 0`,
+      for: "5m",
+      summary: "An endpoint whose certificate matters fails its blackbox probe.",
+      description:
+        "blackbox_exporter has not completed a probe of {{ $labels.instance }} for 5 minutes (connection, TLS handshake, certificate chain or HTTP status).",
+    },
+    {
       alert: "CertificateExpiringSoon",
       severity: "warning",
       priority: "P3",
-      expr: `min by (instance) (${m.certificateExpiry}) - time() < ${num(c.certificateExpiryDays * 86400)}`,
+      // The prober sets probe_ssl_earliest_cert_expiry only after a successful handshake (prober/http.go): at expiry
+      // the series stops. last_over_time keeps the last known expiry for a week, so the alert does not clear then.
+      expr: `min by (instance) (last_over_time(${m.certificateExpiry}{${probe}}[7d])) - time() < ${num(c.certificateExpiryDays * 86400)}`,
       for: "1h",
       summary: `A TLS certificate expires within ${c.certificateExpiryDays} days.`,
-      description: `The certificate served by {{ $labels.instance }} expires in {{ $value | humanizeDuration }}.`,
+      description: `The certificate served by {{ $labels.instance }} expires in {{ $value | humanizeDuration }} (negative: it has expired).`,
     },
   ];
 }
@@ -189,7 +171,8 @@ function nodes(c: AlertsConfig): AlertDefinition[] {
       c.diskPercent,
       (level, threshold) => ({
         alert: "NodeDiskUsageHigh",
-        expr: `1 - ${m.nodeFilesystemAvailable}{${fs}} / ${m.nodeFilesystemSize}{${fs}} > ${num(threshold / 100)}`,
+        // A read-only mount (Bottlerocket's /dev/root, squashfs images) is full by design: node_filesystem_readonly.
+        expr: `(1 - ${m.nodeFilesystemAvailable}{${fs}} / ${m.nodeFilesystemSize}{${fs}} > ${num(threshold / 100)}) unless on (instance, device, mountpoint) ${m.nodeFilesystemReadonly}{${fs}} == 1`,
         for: level === "critical" ? "5m" : "15m",
         summary: `Disk usage above ${pctText(threshold)}.`,
         description: `Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $value | humanizePercentage }} full (threshold ${pctText(threshold)}).`,
@@ -206,19 +189,21 @@ function data(c: AlertsConfig): AlertDefinition[] {
       alert: "DatabaseDown",
       severity: "critical",
       priority: "P1",
-      expr: `(max(${m.dbUp}) or vector(0)) == 0`,
+      // One series per exporter target (label instance): a healthy target must not hide a down one.
+      expr: `min by (instance) (${m.dbUp}) == 0 or absent(${m.dbUp})`,
       for: "2m",
       summary: "The database is down or unreachable.",
-      description: "postgres_exporter has not reached the database for 2 minutes (or reports nothing at all).",
+      description:
+        "{{ if $labels.instance }}postgres_exporter target {{ $labels.instance }} has not reached its database for 2 minutes.{{ else }}No postgres_exporter reports pg_up at all: not deployed, not scraped, or its ServiceMonitor not selected.{{ end }}",
     },
     ...leveled(
       c.dbConnectionsPercent,
       (_level, threshold) => ({
         alert: "DatabaseConnectionPoolSaturated",
-        expr: `sum(${m.dbConnections}) / max(${m.dbMaxConnections}) > ${num(threshold / 100)}`,
+        expr: `sum by (instance) (${m.dbConnections}) / max by (instance) (${m.dbMaxConnections}) > ${num(threshold / 100)}`,
         for: "5m",
         summary: `Database connections above ${pctText(threshold)} of max_connections.`,
-        description: `{{ $value | humanizePercentage }} of the database's max_connections are in use (threshold ${pctText(threshold)}).`,
+        description: `{{ $value | humanizePercentage }} of the max_connections of {{ $labels.instance }} are in use (threshold ${pctText(threshold)}).`,
       }),
       { warning: "P3", critical: "P2" },
     ),
@@ -237,7 +222,7 @@ function data(c: AlertsConfig): AlertDefinition[] {
       c.redisConnectionsPercent,
       (_level, threshold) => ({
         alert: "RedisConnectionsHigh",
-        expr: `max by (instance) (${m.redisConnections} / ${m.redisMaxClients}) > ${num(threshold / 100)}`,
+        expr: `max by (instance) (${m.redisConnections}) / max by (instance) (${m.redisMaxClients} > 0) > ${num(threshold / 100)}`,
         for: "5m",
         summary: `Redis connections above ${pctText(threshold)} of maxclients.`,
         description: `{{ $labels.instance }} uses {{ $value | humanizePercentage }} of its maxclients (threshold ${pctText(threshold)}).`,
@@ -258,102 +243,6 @@ function data(c: AlertsConfig): AlertDefinition[] {
   ];
 }
 
-function jobs(c: AlertsConfig, context: AlertContext): AlertDefinition[] {
-  const m = c.metrics;
-  const t = m.tenantLabel;
-  const stuck = context.stuckAfterMinutes ?? 60;
-  const workloadNamespaces = `namespace=~"${context.namespace}|tenant-.+"`;
-  return [
-    ...leveled(
-      c.queueBacklog,
-      (_level, threshold) => ({
-        alert: "QueueBacklogHigh",
-        expr: `sum by (queue) (${m.queueDepth}) > ${num(threshold)}`,
-        for: "15m",
-        summary: `More than ${num(threshold)} jobs queued.`,
-        description: `Queue "{{ $labels.queue }}" holds {{ $value }} jobs (threshold ${num(threshold)}) for 15 minutes.`,
-      }),
-      { warning: "P3", critical: "P2" },
-    ),
-    {
-      alert: "WorkerHpaMaxedOut",
-      severity: "warning",
-      priority: "P3",
-      // The workload's namespace moves to `workload_namespace`: the `namespace` label names the alert's owner.
-      expr: `label_replace(${m.hpaCurrentReplicas}{${workloadNamespaces}} >= on (namespace, horizontalpodautoscaler) ${m.hpaMaxReplicas}{${workloadNamespaces}}, "workload_namespace", "$1", "namespace", "(.*)")`,
-      for: "15m",
-      summary: "A worker pool has run at its maximum replicas for 15 minutes.",
-      description:
-        "HPA {{ $labels.workload_namespace }}/{{ $labels.horizontalpodautoscaler }} has been at its maximum of {{ $value }} replicas for 15 minutes.",
-    },
-    ...jobFailureAlerts(c, "JobFailureRateHigh", platformScope(c)),
-    {
-      alert: "SemaphoreLeak",
-      severity: "critical",
-      priority: "P1",
-      expr: `sum by (${t}) (${m.semaphoreInUse}) - (sum by (${t}) (${m.jobsRunning}) or sum by (${t}) (${m.semaphoreInUse}) * 0) > 0`,
-      for: "30m",
-      summary: "Job semaphore slots are held without running jobs.",
-      description: `{{ $value }} semaphore slots of tenant "{{ $labels.${t} }}" have been held by no running job for 30 minutes; the reconciler is not releasing them.`,
-    },
-    {
-      alert: "JobsStuck",
-      severity: "warning",
-      priority: "P2",
-      expr: `sum by (${t}) (${m.jobsStuck}) > 0`,
-      for: "20m",
-      summary: `Jobs have been running for more than ${stuck} minutes.`,
-      description: `{{ $value }} jobs of tenant "{{ $labels.${t} }}" have been running longer than ${stuck} minutes and the reconciler has not failed them for 20 minutes.`,
-    },
-    {
-      alert: "CronJobFailing",
-      severity: "warning",
-      priority: "P3",
-      expr: `max by (owner_name) ((${m.kubeJobFailed}{namespace="${context.namespace}"} > 0) * on (namespace, job_name) group_left (owner_name) ${m.kubeJobOwner}{namespace="${context.namespace}",owner_kind="CronJob"})`,
-      for: "15m",
-      summary: "A platform CronJob's run failed.",
-      description:
-        "A run of CronJob {{ $labels.owner_name }} failed ({{ $value }} failed pods) and has not been cleaned up for 15 minutes.",
-    },
-  ];
-}
-
-function backups(c: AlertsConfig, context: AlertContext): AlertDefinition[] {
-  const m = c.metrics;
-  const staleSeconds = c.backupStaleHours * 3600;
-  // A verification may take a few hours after its scheduled start: allow 6 h on top of the schedule's longest gap.
-  const verifyHours = Math.ceil((context.restoreVerifyIntervalHours ?? 168) + 6);
-  return [
-    {
-      alert: "BackupStale",
-      severity: "critical",
-      priority: "P2",
-      expr: `time() - max(${m.backupLastSuccess}) > ${num(staleSeconds)} or absent(${m.backupLastSuccess})`,
-      for: "15m",
-      summary: `No successful database backup for ${c.backupStaleHours} hours.`,
-      description: `The last successful backup finished {{ $value | humanizeDuration }} ago (threshold ${c.backupStaleHours}h); 1s means no backup has ever reported success.`,
-    },
-    {
-      alert: "RestoreVerificationFailed",
-      severity: "critical",
-      priority: "P2",
-      expr: `max(${m.restoreVerifyFailed}) > 0`,
-      for: "5m",
-      summary: "The last restore verification failed: backups may not be restorable.",
-      description: "The scheduled restore of the latest backup into a scratch database failed its checks.",
-    },
-    {
-      alert: "RestoreVerificationStale",
-      severity: "warning",
-      priority: "P3",
-      expr: `time() - max(${m.restoreVerifyLastSuccess}) > ${num(verifyHours * 3600)} or absent(${m.restoreVerifyLastSuccess})`,
-      for: "1h",
-      summary: `No successful restore verification for ${verifyHours} hours.`,
-      description: `The last successful restore verification finished {{ $value | humanizeDuration }} ago (threshold ${verifyHours}h); 1s means no verification has ever reported success.`,
-    },
-  ];
-}
-
 /** Per-tenant alerts of one tenant: its own error rate, latency and job failures, labelled `tenant`. */
 export function tenantAlertDefinitions(c: AlertsConfig, tenantId: string): AlertDefinition[] {
   const scope = tenantScope(c, tenantId);
@@ -363,6 +252,9 @@ export function tenantAlertDefinitions(c: AlertsConfig, tenantId: string): Alert
     ...jobFailureAlerts(c, "TenantJobFailureRateHigh", scope),
   ];
 }
+
+/** The backup alerts of one stack (`context.stack`, `context.backupDatabases`). */
+export const backupAlertDefinitions = (c: AlertsConfig, context: AlertContext) => backups(c, context);
 
 /** The platform-wide alert groups, from the runbooks' thresholds in `platform:alerts`. */
 export function platformAlertDefinitions(c: AlertsConfig, context: AlertContext): AlertGroupDefinition[] {

@@ -1,7 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
 import { standardLabels, tenantLabels } from "../kubernetes/labels";
-import { AlertContext, AlertsConfig, RuleGroup, buildPlatformGroups, buildTenantGroup } from "./rules";
+import {
+  AlertContext,
+  AlertsConfig,
+  RuleGroup,
+  buildBackupGroup,
+  buildPlatformGroups,
+  buildTenantGroup,
+} from "./rules";
 import { RECEIVER_SECRET_KEYS, buildAlertmanagerConfigSpec } from "./routing";
 
 export { buildAlertGroups, runbookSlug, runbookUrl } from "./rules";
@@ -33,6 +40,10 @@ export interface AlertRulesArgs {
   restoreVerifyIntervalHours?: number;
   /** A DR standby: no backup alerts (its backup jobs never run). Defaults to false. */
   standby?: boolean;
+  /** The Pulumi stack, the `stack` grouping label of its backup metrics (`pulumi.getStack()`). Defaults to any stack. */
+  stack?: string;
+  /** Databases the stack backs up; each alerts when it never reported a success. Defaults to none. */
+  backupDatabases?: readonly string[];
   /** Receiver credentials, as Pulumi secrets. Defaults to none (every alert goes to the null receiver). */
   receivers?: AlertReceiverSecrets;
   /** Kubernetes provider for the objects. */
@@ -56,6 +67,35 @@ export function tenantAlertRule(
     ...standardLabels({ name: "alerts", instance: alertsName, component: "prometheus-rule" }),
     ...args.alerts.selectorLabels,
     ...tenantLabels(tenant.id, tenant.tier),
+  };
+  new k8s.apiextensions.CustomResource(
+    child,
+    {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: child, namespace: args.namespace, labels },
+      spec: { groups: [group] },
+    },
+    { parent, provider: args.provider },
+  );
+  return group;
+}
+
+/**
+ * The backup alerts of a tenant shard's own backup jobs (stack `context.stack`, its dedicated tenant databases), as a
+ * PrometheusRule `<alertsName>-backups` with the group `platform-backups-<stack>`: the platform stack's rules only
+ * know the platform's databases. Returns the rule group.
+ */
+export function stackBackupAlertRule(
+  alertsName: string,
+  args: { alerts: AlertsConfig; namespace: string; provider: k8s.Provider; context: AlertContext },
+  parent?: pulumi.Resource,
+): RuleGroup {
+  const group = buildBackupGroup(args.alerts, args.context, `platform-backups-${args.context.stack ?? "stack"}`);
+  const child = `${alertsName}-backups`;
+  const labels = {
+    ...standardLabels({ name: "alerts", instance: alertsName, component: "prometheus-rule" }),
+    ...args.alerts.selectorLabels,
   };
   new k8s.apiextensions.CustomResource(
     child,
@@ -96,6 +136,8 @@ export class AlertRules extends pulumi.ComponentResource {
       stuckAfterMinutes: args.stuckAfterMinutes,
       restoreVerifyIntervalHours: args.restoreVerifyIntervalHours,
       standby: args.standby,
+      stack: args.stack,
+      backupDatabases: args.backupDatabases,
     };
     const childOpts = { parent: this, provider };
     const labels = (component: string, extra: Record<string, string> = {}) => ({
@@ -156,6 +198,7 @@ export class AlertRules extends pulumi.ComponentResource {
           secretName,
           paging: receivers.pagerdutyRoutingKey !== undefined,
           chat: receivers.slackWebhookUrl !== undefined,
+          tenantLabel: alerts.metrics.tenantLabel,
         }),
       },
       { ...childOpts, dependsOn: secret ? [secret] : [] },

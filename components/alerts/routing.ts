@@ -1,4 +1,5 @@
-import type { AlertsConfig } from "./catalog";
+import type { AlertsConfig } from "./definitions";
+import { targetLabels } from "./definitions";
 
 /** Keys of the receiver Secret. */
 export const RECEIVER_SECRET_KEYS = {
@@ -17,13 +18,18 @@ export interface RoutingArgs {
   paging: boolean;
   /** Whether a Slack webhook URL is configured; without one, the chat receiver drops alerts. */
   chat: boolean;
+  /** Label carrying the tenant id on application metrics (`platform:alerts.metrics.tenantLabel`). Defaults to "tenant". */
+  tenantLabel?: string;
 }
 
 const severityIs = (value: string) => [{ name: "severity", matchType: "=" as const, value }];
 
 /**
  * The `spec` of the AlertmanagerConfig: critical → paging receiver (PagerDuty), warning → chat receiver (Slack),
- * everything else (info) → no receiver. A critical alert inhibits the warning of the same alert and tenant.
+ * everything else (info) → no receiver. A critical alert inhibits the warning of the same alert on the same target
+ * (tenant, node, mount, exporter target, queue, database, stack, workload): Alertmanager compares the `equal` labels,
+ * a label missing on both sides counting as equal (prometheus/alertmanager inhibit/inhibit.go), so every label that
+ * names a target must be listed, or one critical disk alert silences the warnings of every other node.
  * Credentials are referenced from the Secret, never inlined.
  */
 export function buildAlertmanagerConfigSpec(args: RoutingArgs) {
@@ -78,7 +84,11 @@ export function buildAlertmanagerConfigSpec(args: RoutingArgs) {
     },
     receivers,
     inhibitRules: [
-      { sourceMatch: severityIs("critical"), targetMatch: severityIs("warning"), equal: ["alertname", "tenant"] },
+      {
+        sourceMatch: severityIs("critical"),
+        targetMatch: severityIs("warning"),
+        equal: ["alertname", ...targetLabels(args.tenantLabel)],
+      },
     ],
   };
 }

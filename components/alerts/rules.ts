@@ -2,11 +2,12 @@ import {
   AlertContext,
   AlertDefinition,
   AlertsConfig,
+  backupAlertDefinitions,
   platformAlertDefinitions,
   tenantAlertDefinitions,
 } from "./catalog";
 
-export type { AlertContext, AlertDefinition, AlertsConfig, Priority, Severity } from "./catalog";
+export type { AlertContext, AlertDefinition, AlertsConfig, Priority, Severity } from "./definitions";
 
 /** One alerting rule in Prometheus rule-file format. */
 export interface AlertRule {
@@ -68,6 +69,11 @@ export function buildPlatformGroups(config: AlertsConfig, context: AlertContext)
     name: group.name,
     rules: group.alerts.map((definition) => toRule(config, context, definition)),
   }));
+}
+
+/** The backup group of one stack (a tenant shard's own backup jobs), named `name`. */
+export function buildBackupGroup(config: AlertsConfig, context: AlertContext, name: string): RuleGroup {
+  return { name, rules: backupAlertDefinitions(config, context).map((d) => toRule(config, context, d)) };
 }
 
 /** The rule group of one tenant: every alert carries the label `tenant: <id>` the on-call routing groups by. */

@@ -41,6 +41,7 @@ export interface DatabaseBackupsArgs {
   oidcProviderArn: string;
   /** Pushgateway for the jobs' metrics. Defaults to none (metrics in the logs only). */
   pushgatewayUrl?: string;
+  /** `stack` grouping label of the pushed metrics (stacks share a Pushgateway). */ pushgatewayStack?: string;
   /** Verification fails when the newest dump is older. Defaults to 48. */
   verifyMaxDumpAgeHours?: number;
   /** Verification fails when a restored database has fewer user tables. Defaults to 1. */
@@ -211,6 +212,7 @@ export class DatabaseBackups extends pulumi.ComponentResource {
       AWS_REGION: args.bucketRegion,
       HOME: "/tmp",
       PUSHGATEWAY_URL: args.pushgatewayUrl,
+      PUSHGATEWAY_STACK: args.pushgatewayStack,
     });
     const small = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } };
     const postgresWork = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } };

@@ -24,6 +24,12 @@ export interface PlatformJobsArgs {
   databases: pulumi.Input<string[]>;
   /** Suspends every schedule (maintenance mode). Defaults to false. */
   suspend?: boolean;
+  /**
+   * Where the reconciler pushes its `app_jobs_stuck{tenant}` gauge each run (a CronJob cannot be scraped): the
+   * Pushgateway and the stack, giving `RECONCILE_METRICS_PUSH_URL` = `<url>/metrics/job/platform_reconcile/stack/<stack>`
+   * (the reconciler PUTs the whole group). Defaults to none.
+   */
+  metricsPush?: { url: string; stack: string };
   /** Kubernetes provider. */
   provider: k8s.Provider;
 }
@@ -71,6 +77,14 @@ export class PlatformJobs extends pulumi.ComponentResource {
                 ...appEnv,
                 { name: "RECONCILE_STUCK_AFTER_MINUTES", value: String(stuck) },
                 { name: "RECONCILE_FIX", value: "true" },
+                ...(args.metricsPush
+                  ? [
+                      {
+                        name: "RECONCILE_METRICS_PUSH_URL",
+                        value: `${args.metricsPush.url.replace(/\/+$/, "")}/metrics/job/platform_reconcile/stack/${args.metricsPush.stack}`,
+                      },
+                    ]
+                  : []),
               ],
               volumeMounts: [tmpMount],
             },

@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config";
 import type { Providers } from "../providers";
 import type { DatabaseAccess } from "../../components/jobs/database-access";
@@ -74,6 +74,8 @@ export function backupJobSettings(config: PlatformConfig, oidcProviderArn: strin
     awsCliImage: backups.awsCliImage,
     oidcProviderArn,
     pushgatewayUrl: backups.pushgatewayUrl,
+    // The stack's own Pushgateway groups (job/platform_backup/stack/<stack>/…): the alerts select them by `stack`.
+    pushgatewayStack: pulumi.getStack(),
     verifyMaxDumpAgeHours: backups.verifyMaxDumpAgeHours,
     verifyMinTables: backups.verifyMinTables,
   };

@@ -18,6 +18,7 @@ import {
   tenantOutputs,
   tenantWorkerPools,
 } from "./tenants";
+import { shardMonitoring } from "./monitoring";
 
 /** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
 export const TENANT_PLATFORM_OUTPUT = "tenantPlatform";
@@ -105,6 +106,12 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
   }
 
   const backupNamespace = shardBackups(config, shard, platform, adminPassword, providers);
+  shardMonitoring(config, {
+    shard,
+    backupNamespace,
+    backupDatabases: backupDatabaseNames("", tenantDataLayouts(config)).slice(1),
+    providers,
+  });
   return {
     environment: config.environment,
     platformStack,

@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config";
 import type { Providers } from "../providers";
 import type { OperatingMode } from "./operations";
@@ -46,6 +46,9 @@ export function workloads(config: PlatformConfig, args: WorkloadsArgs) {
         database: args.opsDatabase,
         databases: args.databases,
         suspend: mode.suspendJobs,
+        metricsPush: config.backups.pushgatewayUrl
+          ? { url: config.backups.pushgatewayUrl, stack: pulumi.getStack() }
+          : undefined,
         provider,
       })
     : undefined;

@@ -74,6 +74,7 @@ const backupEnv = (workDir: string, extra: Record<string, string> = {}) => ({
   BACKUP_PREFIX: PREFIX,
   AWS_ENDPOINT_URL: s3.endpoint,
   PUSHGATEWAY_URL: pushgatewayUrl,
+  PUSHGATEWAY_STACK: "prod",
   ...extra,
 });
 
@@ -84,6 +85,7 @@ const verifyEnv = (workDir: string, extra: Record<string, string> = {}) => ({
   BACKUP_PREFIX: PREFIX,
   AWS_ENDPOINT_URL: s3.endpoint,
   PUSHGATEWAY_URL: pushgatewayUrl,
+  PUSHGATEWAY_STACK: "prod",
   VERIFY_MIN_TABLES: "2",
   ...extra,
 });
@@ -215,9 +217,7 @@ describe("backup → restore → verify, for real", () => {
 
   it("pushes platform_backup_last_success_timestamp_seconds per database to the Pushgateway", () => {
     for (const database of DATABASES) {
-      const push = pushes.find(
-        (p) => p.url === `/metrics/job/platform_backup/environment/${PREFIX}/database/${database}`,
-      );
+      const push = pushes.find((p) => p.url === `/metrics/job/platform_backup/stack/prod/database/${database}`);
       expect(push, `no push for ${database}: ${JSON.stringify(pushes.map((p) => p.url))}`).toBeDefined();
       const match = new RegExp(
         `^platform_backup_last_success_timestamp_seconds\\{database="${database}"\\} (\\d+)$`,
@@ -270,9 +270,7 @@ describe("backup → restore → verify, for real", () => {
         Object.fromEntries(Object.entries(source).map(([t, f]) => [t, f.rows])),
       );
     }
-    const push = pushes
-      .slice(pushesBefore)
-      .find((p) => p.url === `/metrics/job/platform_restore_verify/environment/${PREFIX}`);
+    const push = pushes.slice(pushesBefore).find((p) => p.url === `/metrics/job/platform_restore_verify/stack/prod`);
     expect(push?.method).toBe("POST");
     expect(push?.body).toMatch(/^platform_restore_verify_failed 0$/m);
     expect(push?.body).toMatch(/^platform_restore_verify_last_success_timestamp_seconds \d+$/m);
@@ -290,9 +288,7 @@ describe("backup → restore → verify, for real", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/RESTORE_VERIFY_FAILED database=app reason="checksum mismatch/);
     expect(run.stderr).toContain("RESTORE_VERIFY_OK database=tenant_acme"); // the other database is still verified
-    const push = pushes
-      .slice(pushesBefore)
-      .find((p) => p.url === `/metrics/job/platform_restore_verify/environment/${PREFIX}`);
+    const push = pushes.slice(pushesBefore).find((p) => p.url === `/metrics/job/platform_restore_verify/stack/prod`);
     expect(push?.body).toMatch(/^platform_restore_verify_failed 1$/m);
     expect(push?.body).not.toContain("last_success");
   });

@@ -140,7 +140,8 @@ describe("maintenance: pause → snapshot → resume as two commits", () => {
     expect(paused.ofType(CRONJOB).length).toBe(base.ofType(CRONJOB).length);
     for (const job of paused.ofType(CRONJOB)) expect((job.inputs as Obj).spec.suspend, job.name).toBe(true);
     expect(paused.ofType(HPA)).toEqual([]);
-    const workers = paused.ofType(DEPLOYMENT);
+    // The data-tier exporters (monitoring-exporters-*) keep watching the database through maintenance.
+    const workers = paused.ofType(DEPLOYMENT).filter((d) => !d.name.startsWith("monitoring-"));
     expect(byName(workers)).toEqual([
       "tenant-acme-workers-deployment",
       "workers-default-deployment",
@@ -157,8 +158,8 @@ describe("maintenance: pause → snapshot → resume as two commits", () => {
     expect((snapshot.inputs.tags as Obj)["platform:reason"]).toBe("PostgreSQL 17 upgrade  CHG-1234");
     const component = paused.find("platform:operations:MaintenanceSnapshot", "maintenance-snapshot");
     // Pulumi waits for a component's children: every paused Deployment and suspended CronJob comes first.
-    for (const r of [...paused.ofType(DEPLOYMENT), ...paused.ofType(CRONJOB)])
-      expect(component.dependsOn, r.name).toContain(r.urn);
+    const pools = paused.ofType(DEPLOYMENT).filter((d) => !d.name.startsWith("monitoring-"));
+    for (const r of [...pools, ...paused.ofType(CRONJOB)]) expect(component.dependsOn, r.name).toContain(r.urn);
   });
 
   it("changes nothing but suspension, replicas, HPAs and the snapshot", () => {
@@ -243,13 +244,21 @@ describe("onboarding diff: prod against prod with one more tenant", () => {
     expect(diff.removed).toEqual([]);
     expect(diff.added.length).toBeGreaterThan(0);
     for (const r of diff.added) expect(r.urn).toContain("tenant-soylent");
-    // Membership: the list of databases the backup, restore-verification and VACUUM jobs cover gains tenant_soylent.
+    // Membership: the list of databases the backup, restore-verification and VACUUM jobs cover gains tenant_soylent,
+    // and so do the backup alerts (BackupStale per database) and the Pushgateway cleanup Job (named by the list).
     expect(byName(diff.changed)).toEqual([
+      "alerts-rules",
       "database-backups-backup-cronjob",
       "database-backups-verify-cronjob",
       "jobs-database-maintenance-cronjob",
+      "monitoring-pushgateway-cleanup-job",
     ]);
-    for (const change of diff.changed)
+    const rules = diff.changed.find((c) => c.urn.endsWith("::alerts-rules"))!;
+    expect(
+      rules.paths.every((p) => /^spec\.groups\[\d+\]\.rules\[\d+\]\.expr$/.test(p)),
+      rules.paths.join(),
+    ).toBe(true);
+    for (const change of diff.changed.filter((c) => c.type === CRONJOB))
       for (const path of change.paths)
         expect(path).toMatch(
           /^spec\.jobTemplate\.spec\.template\.spec\.(init)?[cC]ontainers\[\d+\]\.env\[\d+\]\.value$/,

@@ -40,9 +40,13 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
     ]) {
       expect(types.has(type), type).toBe(false);
     }
-    expect(shard.ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").map((r) => r.name)).toEqual([
-      "alerts-tenant-cyberdyne",
-    ]);
+    // Its tenants' alert rules, and the backup alerts of its own backup jobs (stack prod-tenants-a).
+    expect(
+      shard
+        .ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["alerts-tenant-cyberdyne", "alerts-tenants-a-backups"]);
     expect([...tenantResources(shard.resources).keys()].sort()).toEqual(["cyberdyne", "oscorp", "soylent", "tyrell"]);
   });
 
@@ -120,8 +124,10 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
         .sort(),
     );
     expect(diff.removed).toEqual([]);
-    // The shard's own backup jobs now list the new dedicated database.
+    // The shard's own backup jobs, its backup alerts and its Pushgateway cleanup now list the new dedicated database.
     expect(diff.changed.map((c) => c.urn.split("::").pop()).sort()).toEqual([
+      "alerts-tenants-a-backups",
+      "monitoring-tenants-a-pushgateway-cleanup-job",
       "tenants-a-backups-backup-cronjob",
       "tenants-a-backups-verify-cronjob",
     ]);

@@ -14,6 +14,7 @@
 #   BACKUP_BUCKET      S3 bucket (upload)           BACKUP_PREFIX   key prefix, the environment name (upload)
 #   AWS_ENDPOINT_URL   S3-compatible endpoint instead of AWS (optional, tests)
 #   PUSHGATEWAY_URL    Prometheus Pushgateway to push metrics to (optional)
+#   PUSHGATEWAY_STACK  `stack` grouping label of the pushed groups (the Pulumi stack; stacks share a Pushgateway)
 #   BACKUP_TIMESTAMP   timestamp used in the keys (optional; defaults to now, UTC, e.g. 20261122T020000Z)
 #   BACKUP_KIND        backup (default) or export: an offboarded tenant's one-off export, which records no backup
 #                      metrics and logs EXPORT_OK / EXPORT_FAILED (an export is not a backup of the database)
@@ -98,7 +99,7 @@ upload_all() {
         echo "# TYPE platform_backup_size_bytes gauge"
         echo "platform_backup_size_bytes{database=\"$database\"} $(wc -c <"$dir/$timestamp.dump")"
       } >"$metrics"
-      push_metrics "$metrics" "job/platform_backup/environment/$BACKUP_PREFIX/database/$database"
+      push_metrics "$metrics" "job/platform_backup/stack/${PUSHGATEWAY_STACK:-unknown}/database/$database"
       log "BACKUP_OK database=$database key=s3://$BACKUP_BUCKET/$key"
     else
       log "${TAG}_FAILED database=$database upload to s3://$BACKUP_BUCKET/$key failed"

@@ -19,6 +19,7 @@
 #   VERIFY_MIN_TABLES  a restored database must have at least this many user tables (default 1)
 #   VERIFY_SANITY_SQL  an extra query that must return "t" in every restored database (optional)
 #   PUSHGATEWAY_URL    Prometheus Pushgateway to push metrics to (optional)
+#   PUSHGATEWAY_STACK  `stack` grouping label of the pushed group (the Pulumi stack; stacks share a Pushgateway)
 # Log lines: RESTORE_VERIFY_FAILED database=<db> reason=...   RESTORE_VERIFY_OK database=<db> ...
 # Metrics (also in $VERIFY_WORK_DIR/metrics.prom): platform_restore_verify_failed (0/1),
 #   platform_restore_verify_last_success_timestamp_seconds (only on success).
@@ -154,7 +155,7 @@ push_metrics() {
   [ -n "${PUSHGATEWAY_URL:-}" ] || return 0
   # POST replaces only the metrics pushed, so a failure keeps the previous last-success timestamp.
   curl --fail --silent --show-error --max-time 30 --data-binary "@$1" \
-    "${PUSHGATEWAY_URL%/}/metrics/job/platform_restore_verify/environment/${BACKUP_PREFIX:-unknown}" \
+    "${PUSHGATEWAY_URL%/}/metrics/job/platform_restore_verify/stack/${PUSHGATEWAY_STACK:-unknown}" \
     || log "warning: could not push metrics to $PUSHGATEWAY_URL"
 }
 
