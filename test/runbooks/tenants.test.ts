@@ -2,6 +2,7 @@
 // and the preview's classification against the step before.
 import { describe, expect, it } from "vitest";
 import { checkStep } from "./steps";
+import { stalePreviews } from "./docs-previews";
 import { runWalk } from "./walker";
 import { TENANT_WALKS } from "./walks-tenants";
 
@@ -10,6 +11,7 @@ describe("tenant runbooks", () => {
     it(`${walk.name}: ${walk.steps.map((s) => s.name).join(" → ")}`, async () => {
       const results = await runWalk(walk);
       expect(results.flatMap(checkStep)).toEqual([]);
+      expect(stalePreviews(results)).toEqual([]);
     }, 240_000);
   }
 });
