@@ -70,7 +70,7 @@ export type RestoreSource = z.output<typeof restoreSchema>;
  * retires it: `restore` names how it was made (none = the stack's original instance), `retire: true` lifts its
  * protection and deletion protection so the next change may drop the entry (RDS then takes its final snapshot).
  */
-const retainedInstanceSchema = z.strictObject({
+export const retainedInstanceSchema = z.strictObject({
   restore: restoreSchema.optional(),
   retire: z.boolean().default(false),
 });
@@ -78,6 +78,12 @@ const retainedInstanceSchema = z.strictObject({
 export function databaseSchema(env: Environment) {
   return z.strictObject({
     engineVersion: z.enum(POSTGRES_VERSIONS).default("16"),
+    /**
+     * Lets RDS apply a change of `engineVersion`'s major version (AllowMajorVersionUpgrade). Only while the
+     * maintenance snapshot exists (`platform:maintenance` enabled with a `snapshot`): the upgrade procedure of
+     * docs/operations.md. Remove it with the resume commit. Defaults to false.
+     */
+    allowMajorVersionUpgrade: z.boolean().default(false),
     instanceClass: z
       .string()
       .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.r6g.large"')

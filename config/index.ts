@@ -4,8 +4,11 @@ import { z } from "zod";
 import { ENVIRONMENTS, Environment, awsRegion } from "./common";
 import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems } from "./operations";
 import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole } from "./tenancy";
-import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./errors";
+import { ConfigError, didYouMean, problemsFromIssues, showValue } from "./errors";
 import { crossFieldProblems } from "./rules";
+import { StackReader, withPrimaryConfig } from "./dr-shared";
+
+export type { RawStack, StackReader } from "./dr-shared";
 import { monitorSelectorLabels } from "./monitoring";
 import { PlatformConfig, sectionSchemas } from "./sections";
 
@@ -37,6 +40,8 @@ const KNOWN_KEYS: readonly string[] = [...SECTION_KEYS, ...SECRET_KEYS];
 export interface ParseOptions {
   /** Full keys (`platform:x`) whose values are secret; when given, secret-only keys must be among them. */
   secretKeys?: readonly string[];
+  /** Reads another stack file beside this one: a DR stack's primary (config/dr-shared.ts). */
+  readStack?: StackReader;
 }
 
 /**
@@ -44,11 +49,12 @@ export interface ParseOptions {
  * into one validated, fully defaulted PlatformConfig. Throws ConfigError listing every problem found.
  */
 export function parsePlatformConfig(
-  raw: Record<string, unknown>,
+  ownRaw: Record<string, unknown>,
   awsRegionValue?: string,
   options: ParseOptions = {},
 ): PlatformConfig {
-  const problems: ConfigProblem[] = [];
+  // A DR stack's shared sections come from its primary's file; the checks below run on the result.
+  const { raw, problems } = withPrimaryConfig(ownRaw, options.readStack);
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.includes(key)) {
       const suggestion = didYouMean(key, KNOWN_KEYS);

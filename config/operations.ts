@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Environment, awsRegion, dnsLabel } from "./common";
+import { restoreSchema, retainedInstanceSchema } from "./data";
 import { DEFAULT_LATENCY_BUCKETS } from "./monitoring";
 
 const fraction = z.number().gt(0, "a fraction above 0").max(1, "a fraction of at most 1 (0.05 = 5 %)");
@@ -183,8 +184,30 @@ export function drSchema(env: Environment) {
         'an RDS instance ARN such as "arn:aws:rds:us-east-1:123456789012:db:platform-db-instance-0a1b2c3"',
       )
       .optional(),
+    /**
+     * The primary's stack (`prod`): this DR stack takes what it shares with it (database settings, Redis, worker
+     * pools, jobs, backups, alerts, tenants) from `Pulumi.<primaryStack>.yaml` instead of a copy
+     * (config/dr-shared.ts), and follows the primary's restores (`primaryInstances`).
+     */
+    primaryStack: STACK_NAME.optional(),
+    /**
+     * Whether `region` (the primary's, seen from this stack) is reachable. A DR stack promoted with `role: primary`
+     * must say so: `false` registers nothing in that region (failover while it is down); `true` again once it is
+     * back (backups replicate there). Default: true for a primary stack.
+     */
+    regionAvailable: z.boolean().optional(),
+    /** Set from the primary's stack file (`primaryStack`), never by hand: its active and retained RDS instances. */
+    primaryInstances: z
+      .strictObject({
+        restore: restoreSchema.optional(),
+        retainedInstances: z.array(retainedInstanceSchema).default([]),
+      })
+      .optional(),
   });
 }
+
+/** A stack of this project by its short name (`prod`, `prod-tenants-a`): the file is `Pulumi.<name>.yaml`. */
+export const STACK_NAME = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a stack name such as "prod" (Pulumi.prod.yaml)');
 
 export const maintenanceSchema = z
   .strictObject({

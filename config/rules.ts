@@ -6,6 +6,7 @@ import type { TenancyRole } from "./tenancy";
 import { hasRedisUser, holdsGuaranteedConnections, tenantConnectionLimit } from "./tenants";
 import { restoreKey } from "./restore";
 import { lifecycleProblems } from "./rules-lifecycle";
+import { runbookProblems } from "./rules-runbooks";
 import { monitoringProblems } from "./monitoring";
 
 type Partial_ = Partial<PlatformConfig> & { environment: Environment };
@@ -24,6 +25,7 @@ export function crossFieldProblems(
     ...tenancyProblems(config),
     ...tenantProblems(config),
     ...lifecycleProblems(config),
+    ...runbookProblems(config),
     ...workerProblems(config, shard),
     ...dataProblems(config),
     ...alertProblems(config),

@@ -27,6 +27,19 @@ export const tenancySchema = z
       .optional(),
     /** Shards only: the shard's name, a DNS label (`Pulumi.<platform>-tenants-<shard>.yaml`). */
     shard: dnsLabel(1, 20, "a shard name").optional(),
+    /**
+     * DR shards only: the shard of the primary fleet this one mirrors (`prod-tenants-a`), whose tenants, worker pools,
+     * backups, alerts and Redis settings it takes from `Pulumi.<drOf>.yaml` (config/dr-shared.ts).
+     */
+    drOf: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'a stack name such as "prod-tenants-a"')
+      .optional(),
+    /**
+     * DR shards only: `standby` (default) holds no tenant objects, as its DR platform; `primary` after failover adopts
+     * the replicated tenant objects and runs the tenants' workloads.
+     */
+    drRole: z.enum(["standby", "primary"]).default("standby"),
     /** Most tenants one shard stack may hold. Defaults to 100. */
     maxTenantsPerShard: z.number().int().min(1).max(1000).default(DEFAULT_MAX_TENANTS_PER_SHARD),
   })

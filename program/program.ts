@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, NAMESPACE, parsePlatformConfig, rawPlatformConfig } from "../config";
 import { buildStack } from "./platform";
+import { stackFileReader } from "./stack-files";
 
 // Which config values are `secure:` (the CLI passes the list in PULUMI_CONFIG_SECRET_KEYS); internal to the SDK.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
@@ -14,7 +15,10 @@ export async function platformProgram() {
   const { raw, awsRegion } = rawPlatformConfig(all);
   let config;
   try {
-    config = parsePlatformConfig(raw, awsRegion, { secretKeys: Object.keys(all).filter(isConfigSecret) });
+    config = parsePlatformConfig(raw, awsRegion, {
+      secretKeys: Object.keys(all).filter(isConfigSecret),
+      readStack: stackFileReader(),
+    });
   } catch (error) {
     if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
     throw error;

@@ -9,6 +9,7 @@ import { parseStackName } from "../config/tenancy";
 import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT } from "../program/wiring/shard";
 import { exportJobsNamespace } from "../program/wiring/backups";
 import { fleetPreview, validateFleet } from "./lib/fleet";
+import { stackFileReader } from "../program/stack-files";
 import { connectionBudget } from "../config/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
@@ -177,7 +178,10 @@ async function resolvePlatformReference(
   try {
     platformConfig = readStackFile(file, project);
     const { raw, awsRegion } = rawPlatformConfig(platformConfig.config);
-    const parsed = parsePlatformConfig(raw, awsRegion, { secretKeys: platformConfig.secretKeys });
+    const parsed = parsePlatformConfig(raw, awsRegion, {
+      secretKeys: platformConfig.secretKeys,
+      readStack: stackFileReader(dirname(file)),
+    });
     if (parsed.tenancy.role === "shard")
       throw new ReferenceError_(`${key}: ${file} is itself a tenant shard; reference the platform stack`);
   } catch (error) {
@@ -233,7 +237,10 @@ async function planFromStackFile(
   try {
     stackConfig = readStackFile(cli.configFile, project);
     const { raw, awsRegion } = rawPlatformConfig(stackConfig.config);
-    config = parsePlatformConfig(raw, awsRegion, { secretKeys: stackConfig.secretKeys });
+    config = parsePlatformConfig(raw, awsRegion, {
+      secretKeys: stackConfig.secretKeys,
+      readStack: stackFileReader(dirname(cli.configFile)),
+    });
   } catch (error) {
     console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
     if (!(error instanceof ConfigError))
@@ -242,6 +249,8 @@ async function planFromStackFile(
     return EXIT.invalidConfig;
   }
 
+  // The program reads a DR stack's primary file where this stack file is (program/stack-files.ts).
+  process.env.PLATFORM_STACK_DIR ??= dirname(cli.configFile);
   // A tenant shard reads the platform stack's outputs: render that stack first, in this process (offline, faithful).
   let platformReference: Awaited<ReturnType<typeof resolvePlatformReference>>;
   try {

@@ -13,6 +13,7 @@ import { masterPassword, storeCredentials } from "./credentials";
 import { databaseParameters, parameterGroupFamily } from "./parameters";
 import { CA_CERT_IDENTIFIER, DatabaseConfig, MASTER_USERNAME } from "./settings";
 import { InstanceContext, InstanceOrigin, instanceArgs, instanceResourceName, originOf } from "./instances";
+import type { RestoreSource } from "../../config/data";
 
 export { databaseParameters, parameterGroupFamily, PLATFORM_PARAMETERS } from "./parameters";
 export { databaseAlarmSpecs } from "./alarms";
@@ -47,10 +48,18 @@ export interface DatabaseArgs {
    */
   providers: Pick<Providers, "aws" | "awsDr">;
   /**
-   * The DR stack's relation to the primary (`platform:dr` with `sourceDbArn`): `standby` makes the instance a
-   * cross-region read replica of `sourceDbArn`; `primary` is the promoted replica. Defaults to none (a primary stack).
+   * The DR stack's relation to the primary (`platform:dr` with `sourceDbArn`): `standby` makes the active instance a
+   * cross-region read replica of the primary's active instance (`source`); `primary` is that replica promoted. The
+   * primary's former instances (`retained`) keep their replicas, unchanged (whatever they became: a promoted
+   * former DR primary stays as it is), until the primary retires them. Defaults to none (a primary stack).
    */
-  crossRegion?: { sourceDbArn: string; role: "standby" | "primary" };
+  crossRegion?: {
+    role: "standby" | "primary";
+    source: { arn: string; of?: RestoreSource };
+    retained?: Array<{ arn: string; of?: RestoreSource; retire: boolean }>;
+    /** False: the DR provider's region (the primary's) is down: nothing is registered there. Defaults to true. */
+    regionAvailable?: boolean;
+  };
   /** Scopes account-wide names (KMS alias, final snapshot). Defaults to the Pulumi stack name. */
   stackName?: string;
 }
@@ -158,26 +167,34 @@ export class Database extends pulumi.ComponentResource {
       production,
       stack,
     };
-    const instance = (origin: InstanceOrigin, retire = false) =>
+    // A DR replica of a former primary instance is kept as it is: replica, or promoted by an earlier failover.
+    const kept = ["replicateSourceDb", "backupRetentionPeriod", "password", "username"];
+    const instance = (origin: InstanceOrigin, retire = false, keep = false) =>
       new aws.rds.Instance(instanceResourceName(name, origin), instanceArgs(name, origin, ctx, retire), {
         ...child,
         protect: production && !retire,
         additionalSecretOutputs: ["password"],
         // Storage autoscaling changes the allocation outside Pulumi; do not shrink it back on the next `up`.
-        ignoreChanges: config.maxAllocatedStorageGb !== undefined ? ["allocatedStorage"] : [],
+        ignoreChanges: [
+          ...(config.maxAllocatedStorageGb !== undefined ? ["allocatedStorage"] : []),
+          ...(keep ? kept : []),
+        ],
       });
     const crossRegion = args.crossRegion;
     this.writable = crossRegion?.role !== "standby";
     this.adoptExisting = crossRegion?.role === "primary";
     this.instance = instance(
       crossRegion
-        ? { kind: "replica", sourceDbArn: crossRegion.sourceDbArn, promoted: this.writable }
+        ? { kind: "replica", sourceDbArn: crossRegion.source.arn, of: crossRegion.source.of, promoted: this.writable }
         : originOf(config.restore),
     );
-    // Former active instances stay registered (unchanged, protected) until config retires them.
-    this.retainedInstances = config.retainedInstances.map((retained) =>
-      instance(originOf(retained.restore), retained.retire),
-    );
+    // Former active instances stay registered (unchanged, protected) until config retires them; a DR stack's follow
+    // the primary's.
+    this.retainedInstances = crossRegion
+      ? (crossRegion.retained ?? []).map((r) =>
+          instance({ kind: "replica", sourceDbArn: r.arn, of: r.of, promoted: false }, r.retire, true),
+        )
+      : config.retainedInstances.map((retained) => instance(originOf(retained.restore), retained.retire));
     this.address = this.instance.address;
     this.port = this.instance.port;
     this.identifier = this.instance.identifier;
@@ -209,9 +226,14 @@ export class Database extends pulumi.ComponentResource {
         ),
     );
 
-    // A standby replica has no automated backups to replicate; the promoted instance replicates them.
-    if (config.replicateBackupsToDr && args.providers.awsDr && this.writable)
-      this.replicateBackups(name, args.providers.awsDr, config, stack, production);
+    // The DR region's key exists whenever backups replicate there, a DR standby's too (created while that region is
+    // up), so a failover registers nothing new in it. A standby replica has no automated backups to replicate; the
+    // promoted instance replicates them, unless the region is down (`platform:dr.regionAvailable: false`).
+    if (config.replicateBackupsToDr && args.providers.awsDr) {
+      const drKey = this.drBackupsKey(name, args.providers.awsDr, stack, production);
+      if (this.writable && crossRegion?.regionAvailable !== false)
+        this.replicateBackups(name, args.providers.awsDr, config, drKey);
+    }
 
     this.masterSecretArn = storeCredentials(
       name,
@@ -344,28 +366,25 @@ export class Database extends pulumi.ComponentResource {
     return role;
   }
 
-  /** Automated backups (and their PITR log) copied continuously to the DR region, encrypted with a key there. */
-  private replicateBackups(
-    name: string,
-    drProvider: aws.Provider,
-    config: DatabaseConfig,
-    stack: string,
-    production: boolean,
-  ) {
-    const dr = { parent: this, provider: drProvider };
-    const { key } = createDataKey(
+  /** The key replicated automated backups are encrypted with in the DR region. */
+  private drBackupsKey(name: string, drProvider: aws.Provider, stack: string, production: boolean) {
+    return createDataKey(
       `${name}-dr`,
       {
         description: `Replicated PostgreSQL backups (${stack})`,
         alias: `platform/${stack}/database-dr`,
         protect: production,
       },
-      dr,
-    );
+      { parent: this, provider: drProvider },
+    ).key;
+  }
+
+  /** Automated backups (and their PITR log) copied continuously to the DR region, encrypted with a key there. */
+  private replicateBackups(name: string, drProvider: aws.Provider, config: DatabaseConfig, key: aws.kms.Key) {
     new aws.rds.InstanceAutomatedBackupsReplication(
       `${name}-dr-backups`,
       { sourceDbInstanceArn: this.instance.arn, kmsKeyId: key.arn, retentionPeriod: config.backupRetentionDays },
-      dr,
+      { parent: this, provider: drProvider },
     );
   }
 }

@@ -29,11 +29,25 @@ export interface InstanceContext {
 export type InstanceOrigin =
   | { kind: "original" }
   | { kind: "restore"; restore: RestoreSource }
-  | { kind: "replica"; sourceDbArn: string; promoted: boolean };
+  | {
+      kind: "replica";
+      sourceDbArn: string;
+      promoted: boolean;
+      /** How the primary's instance it replicates came to be (none: the primary's original). Names the replica. */
+      of?: RestoreSource;
+    };
 
-/** The Pulumi name of an instance: `<component>-instance` for the original (and a DR replica), else by restore key. */
+/** How the instance's name and final snapshot are keyed: its own restore, or the primary instance it replicates. */
+const keyOrigin = (origin: InstanceOrigin): RestoreSource | undefined =>
+  origin.kind === "restore" ? origin.restore : origin.kind === "replica" ? origin.of : undefined;
+
+/**
+ * The Pulumi name of an instance: `<component>-instance` for the original (and a DR replica of the primary's
+ * original), else by restore key (a DR replica by the key of the primary instance it replicates).
+ */
 export function instanceResourceName(component: string, origin: InstanceOrigin): string {
-  return origin.kind === "restore" ? `${component}-restore-${restoreKey(origin.restore)}` : `${component}-instance`;
+  const restore = keyOrigin(origin);
+  return restore ? `${component}-restore-${restoreKey(restore)}` : `${component}-instance`;
 }
 
 /** The origin of an instance named in config: no restore source = the original. */
@@ -56,7 +70,8 @@ export function instanceArgs(
 ): aws.rds.InstanceArgs {
   const { config } = ctx;
   // The original keeps the final snapshot name it always had; a restored instance gets its own.
-  const snapshotScope = origin.kind === "restore" ? `${component}-${restoreKey(origin.restore)}` : component;
+  const keyed = keyOrigin(origin);
+  const snapshotScope = keyed ? `${component}-${restoreKey(keyed)}` : component;
   const replica = origin.kind === "replica" && !origin.promoted;
   return {
     ...(origin.kind === "restore"
@@ -69,7 +84,9 @@ export function instanceArgs(
     ...(origin.kind === "restore" || replica ? {} : { username: MASTER_USERNAME }),
     engine: "postgres",
     engineVersion: config.engineVersion,
-    allowMajorVersionUpgrade: false,
+    // RDS refuses a major engineVersion change without it (ModifyDBInstance AllowMajorVersionUpgrade); config allows
+    // it only while the maintenance snapshot exists (config/rules-upgrade.ts).
+    allowMajorVersionUpgrade: config.allowMajorVersionUpgrade,
     autoMinorVersionUpgrade: true,
     instanceClass: config.instanceClass,
     port: 5432,

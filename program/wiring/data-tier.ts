@@ -4,6 +4,10 @@ import type { Providers } from "../providers";
 import { Database } from "../../components/database";
 import { DatabaseOpsCredentials } from "../../components/database/ops-credentials";
 import { Redis } from "../../components/redis";
+import type { DatabaseArgs } from "../../components/database";
+import { boundedId } from "../../components/aws/names";
+import { restoreKey } from "../../config/restore";
+import type { RestoreSource } from "../../config/data";
 
 /**
  * PostgreSQL, Redis and the login the operations jobs use. Every consumer reads the database through what this
@@ -21,7 +25,7 @@ export function dataTier(
     alerts: config.alerts,
     alertsTopicArn,
   };
-  const crossRegion = config.dr?.sourceDbArn ? { sourceDbArn: config.dr.sourceDbArn, role: config.dr.role } : undefined;
+  const crossRegion = crossRegionOf(config.dr);
   const database = new Database("platform-db", {
     ...shared,
     config: config.database,
@@ -38,4 +42,30 @@ export function dataTier(
     provider: providers.kubernetes,
   }).access;
   return { database, redis, opsDatabase };
+}
+
+/**
+ * The DR database's sources, from `platform:dr`: the primary's active instance (its original, `sourceDbArn`, or the
+ * instance its `database.restore` created, named as the primary names it: `platform-<primary stack>-<restore key>`,
+ * components/database/instances.ts) and its retained instances, read from the primary's file (`primaryInstances`).
+ * A restore in the primary thus gives the DR stack a new standby without an edit of its file.
+ */
+export function crossRegionOf(dr: PlatformConfig["dr"] | undefined): DatabaseArgs["crossRegion"] {
+  if (!dr?.sourceDbArn) return undefined;
+  const [, partition, service, region, account] = dr.sourceDbArn.split(":");
+  const arnOf = (restore: RestoreSource | undefined) =>
+    restore
+      ? `arn:${partition}:${service}:${region}:${account}:db:${boundedId(63, "platform", dr.primaryStack ?? "", restoreKey(restore))}`
+      : dr.sourceDbArn!;
+  const primary = dr.primaryInstances;
+  return {
+    role: dr.role,
+    source: { arn: arnOf(primary?.restore), of: primary?.restore },
+    retained: (primary?.retainedInstances ?? []).map((r) => ({
+      arn: arnOf(r.restore),
+      of: r.restore,
+      retire: r.retire,
+    })),
+    regionAvailable: dr.regionAvailable,
+  };
 }

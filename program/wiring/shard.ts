@@ -48,9 +48,16 @@ export interface TenantPlatformExport {
  * StackReference and creates only its tenants — its own PostgreSQL admin provider on the platform's database, Redis
  * users joined to the platform's user group by UserGroupAssociation (the platform stack is never touched), tenant
  * namespaces and Secrets, per-tenant alert rules, and backups of its dedicated tenant databases.
+ *
+ * A DR shard (`tenancy.drOf`, on a DR platform) mirrors a shard of the primary fleet: as a standby (`drRole:
+ * standby`) it holds no tenant objects (they arrive by replication on the DR platform's replica) and its backup jobs
+ * are suspended; promoted (`drRole: primary`) it adopts the replicated tenant objects (`import`) as the DR platform
+ * adopts its own, and runs the tenants' namespaces, workers and alerts.
  */
-export function buildShard(config: PlatformConfig, providers: Pick<Providers, "aws" | "kubernetes">) {
+export async function buildShard(config: PlatformConfig, providers: Pick<Providers, "aws" | "kubernetes">) {
   const tenancy = config.tenancy;
+  const drStandby = tenancy.drOf !== undefined && tenancy.drRole === "standby";
+  const adopting = tenancy.drOf !== undefined && tenancy.drRole === "primary";
   const platformStack = tenancy.platformStack!;
   const shard = tenancy.shard!;
   const ref = new pulumi.StackReference("platform", { name: platformStack });
@@ -75,6 +82,14 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
       host: postgres.host,
       port: postgres.port,
       applicationDatabase: postgres.applicationDatabase,
+      // Adoption needs the application database's name as a plain value (a pooled tenant's schema id is
+      // `<database>.<schema>`): read once from the reference.
+      adoptFrom: adopting
+        ? {
+            applicationDatabase: ((await ref.getOutputDetails(TENANT_PLATFORM_OUTPUT)).value as TenantPlatformExport)
+              .postgres.applicationDatabase,
+          }
+        : undefined,
     },
     redis: {
       userGroupId: platform.redis.userGroupId,
@@ -84,12 +99,12 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
     },
     platformNamespace: config.kubernetes.namespace,
   };
-  const tenants = buildTenants(config, context, providers);
+  const tenants = drStandby ? new Map() : buildTenants(config, context, providers);
   tenantWorkerPools(config, tenants, RUNNING, providers.kubernetes);
 
   // The tenant rules AlertRules creates in a single stack, under the same names and parents; the platform-wide
   // groups and the routing stay with the platform stack.
-  if (config.alerts.enabled) {
+  if (config.alerts.enabled && !drStandby) {
     const alerting = tenantAlerting(config, tenants, RUNNING);
     for (const tenant of alerting.tenants)
       tenantAlertRule(
@@ -105,7 +120,7 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
       );
   }
 
-  const backupNamespace = shardBackups(config, shard, platform, adminPassword, providers);
+  const backupNamespace = shardBackups(config, shard, platform, adminPassword, providers, drStandby);
   shardMonitoring(config, {
     shard,
     backupNamespace,
@@ -134,6 +149,8 @@ function shardBackups(
   platform: pulumi.Output<TenantPlatformExport>,
   adminPassword: pulumi.Output<string>,
   providers: Pick<Providers, "aws" | "kubernetes">,
+  /** A DR standby's jobs are suspended, as every CronJob of its DR platform (the database is a read-only replica). */
+  suspend: boolean,
 ) {
   const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames("", isolation).slice(1);
@@ -161,6 +178,7 @@ function shardBackups(
     exports,
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
+    suspend,
     ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
     providers,
   });

@@ -5,20 +5,21 @@ import {
   rawPlatformConfig,
   type ConfigProblem,
   type PlatformConfig,
+  type StackReader,
 } from "../../config";
 import { stackConfigFromObject } from "@platform/offline-plan";
 
 /** Parses a stack `config:` mapping exactly as the program sees it (flat, JSON-encoded, secret keys marked). */
-export function parseStackConfig(config: Record<string, unknown>): PlatformConfig {
+export function parseStackConfig(config: Record<string, unknown>, readStack?: StackReader): PlatformConfig {
   const stack = stackConfigFromObject(config, "platform");
   const { raw, awsRegion } = rawPlatformConfig(stack.config);
-  return parsePlatformConfig(raw, awsRegion, { secretKeys: stack.secretKeys });
+  return parsePlatformConfig(raw, awsRegion, { secretKeys: stack.secretKeys, readStack });
 }
 
-/** The problems of a stack `config:` mapping (empty when it is valid). */
-export function problemsOf(config: Record<string, unknown>): ConfigProblem[] {
+/** The problems of a stack `config:` mapping (empty when it is valid); `readStack` finds a DR stack's primary. */
+export function problemsOf(config: Record<string, unknown>, readStack?: StackReader): ConfigProblem[] {
   try {
-    parseStackConfig(config);
+    parseStackConfig(config, readStack);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;

@@ -13,9 +13,10 @@ type Stack = RenderedStack;
 type Obj = Record<string, any>;
 const { instance: INSTANCE, cronJob: CRONJOB, hpa: HPA } = TYPES;
 const SOURCE = "arn:aws:rds:us-east-1:123456789012:db:platform-db-instance-4f1c2ab";
-const promoted = () => {
+/** prod-dr promoted; `regionAvailable`: whether the old primary's region is up (the failover step says). */
+const promoted = (regionAvailable = true) => {
   const config = stacks.productionStandby() as Obj;
-  config["platform:dr"].role = "primary";
+  Object.assign(config["platform:dr"], { role: "primary", regionAvailable });
   return config;
 };
 
@@ -144,12 +145,20 @@ describe("the prod-dr standby stack", () => {
         .map((r) => r.type)
         .sort(),
     ).toEqual([
-      "aws:kms/alias:Alias",
-      "aws:kms/key:Key",
       "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
       "postgresql:index/database:Database",
       "postgresql:index/grant:Grant",
     ]);
+  });
+
+  it("promoted while the old primary's region is down, registers nothing new there (its DR key exists since standby)", async () => {
+    const down = await renderStack(promoted(false), { stack: "prod-dr" });
+    const inOldRegion = (stack: Stack) =>
+      stack.resources.filter((r) => r.provider?.endsWith("::aws-dr") || (r.inputs as Obj).region === "us-east-1");
+    const standbyUrns = new Set(inOldRegion(standby).map((r) => r.urn));
+    expect(inOldRegion(down).filter((r) => !standbyUrns.has(r.urn))).toEqual([]);
+    expect(inOldRegion(standby).map((r) => r.type)).toContain("aws:kms/key:Key");
+    expect(down.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).toEqual([]);
   });
 
   it("adopts the replicated tenant roles, schemas and databases at promotion instead of creating them", async () => {

@@ -2,13 +2,14 @@
 // shards stay in step with prod. This family and fleet.test.ts are the only tests that read the real Pulumi.*.yaml
 // files; every other test renders the fixtures of test/fixtures/stacks.ts, so an operator's edit to a stack file
 // (the README's procedures) is judged here, by the checks a pull-request preview runs, and nowhere else.
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ALL_POLICIES, READINESS_ITEMS } from "../../policies/rules";
 import type { PlanDocument } from "../../tools/lib/plan";
 import { PROJECT_ROOT, loadStackConfig } from "../helpers/render";
-import { problemsOf } from "../helpers/config";
+import { parseStackConfig, problemsOf } from "../helpers/config";
+import { stackFileReader } from "../../program/stack-files";
 import { runPlan, writeStackFile } from "../helpers/plan-cli";
 
 type Obj = Record<string, any>;
@@ -20,23 +21,35 @@ const repoStacks = readdirSync(PROJECT_ROOT)
 
 describe("the repository's stack files", () => {
   it("are all valid config", () => {
-    expect(repoStacks).toEqual(["prod", "prod-dr", "prod-tenants-a", "prod-tenants-b", "staging"]);
-    for (const stack of repoStacks) expect(problemsOf(loadStackConfig(stack)), stack).toEqual([]);
+    expect(repoStacks).toEqual([
+      "prod",
+      "prod-dr",
+      "prod-dr-tenants-a",
+      "prod-dr-tenants-b",
+      "prod-tenants-a",
+      "prod-tenants-b",
+      "staging",
+    ]);
+    for (const stack of repoStacks)
+      expect(problemsOf(loadStackConfig(stack), stackFileReader(PROJECT_ROOT)), stack).toEqual([]);
   });
 
-  it("prod-dr runs the same workloads, jobs, alerts and tenants as prod (only the region, network and DR role differ)", () => {
-    const prod = loadStackConfig("prod");
-    const dr = loadStackConfig("prod-dr");
-    for (const key of [
-      "platform:workers",
-      "platform:jobs",
-      "platform:backups",
-      "platform:alerts",
-      "platform:tenants",
-      "platform:database",
-      "platform:redis",
-    ])
-      expect(dr[key], key).toEqual(prod[key]);
+  it("the DR stacks take what they share with their primaries from the primaries' files, and hold no copy", () => {
+    const read = stackFileReader(PROJECT_ROOT);
+    const parse = (stack: string) => parseStackConfig(loadStackConfig(stack), read) as Obj;
+    for (const [dr, primary, shared] of [
+      ["prod-dr", "prod", ["workers", "jobs", "backups", "alerts", "tenants", "redis"]],
+      ["prod-dr-tenants-a", "prod-tenants-a", ["workers", "backups", "alerts", "tenants", "redis"]],
+      ["prod-dr-tenants-b", "prod-tenants-b", ["workers", "backups", "alerts", "tenants", "redis"]],
+    ] as const) {
+      const file = loadStackConfig(dr);
+      for (const key of shared) {
+        expect(file[`platform:${key}`], `${dr} sets platform:${key}`).toBeUndefined();
+        expect(parse(dr)[key], `${dr} ${key}`).toEqual(parse(primary)[key]);
+      }
+    }
+    const { restore: _r, retainedInstances: _i, ...database } = parse("prod").database;
+    expect(parse("prod-dr").database).toEqual({ ...database, retainedInstances: [] });
   });
 });
 
@@ -58,10 +71,13 @@ describe("planning the repository's stacks", () => {
 
   it("`npm run plan -- --stack prod-dr` exits 0 with no policy violation, standby and promoted", () => {
     const promoted = loadStackConfig("prod-dr") as Obj;
-    promoted["platform:dr"].role = "primary";
+    Object.assign(promoted["platform:dr"], { role: "primary", regionAvailable: false });
+    // The promoted file beside prod's, which it takes its shared sections from.
+    const promotedFile = writeStackFile(promoted);
+    copyFileSync(join(PROJECT_ROOT, "Pulumi.prod.yaml"), join(dirname(promotedFile), "Pulumi.prod.yaml"));
     for (const args of [
       ["--stack", "prod-dr"],
-      ["--stack", "prod-dr", "--config", writeStackFile(promoted)],
+      ["--stack", "prod-dr", "--config", promotedFile],
     ]) {
       const run = runPlan(args);
       expect(run.code, run.stderr).toBe(0);

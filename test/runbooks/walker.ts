@@ -67,30 +67,37 @@ const platformOf = (config: StackConfig): StackName | undefined =>
 /** Runs every step of a walk in order; resolves with each step's result (the caller asserts them). */
 export async function runWalk(walk: Walk): Promise<StepResult[]> {
   const configs: Record<string, StackConfig> = structuredClone(walk.stacks());
+  /** The stack files before the first step: every stack's starting plan is made from them. */
+  const start = structuredClone(configs);
   /** Each stack's last applied plan.json: the base of its next step. */
   const applied = new Map<string, string>();
   /** Each stack's plan before the walk touched it. */
   const initial = new Map<string, PlanDocumentLike>();
   const results: StepResult[] = [];
 
-  const planOf = async (stack: StackName, current: Record<string, StackConfig>, base?: string) => {
+  const planOf = async (stack: StackName, current: Record<string, StackConfig>, base?: string, first = false) => {
     const platform = platformOf(current[stack]);
     let platformPlan: string | undefined;
-    if (platform) platformPlan = applied.get(platform) ?? (await establish(platform));
+    if (platform)
+      platformPlan = first ? await establish(platform) : (applied.get(platform) ?? (await establish(platform)));
     return planStack(stack, current, base, platformPlan);
   };
   /** A stack's plan before the walk touches it (the state the first step's preview compares against). */
+  const starting = new Map<string, string>();
   const establish = async (stack: StackName): Promise<string> => {
-    const first = await planOf(stack, configs);
+    const known = starting.get(stack);
+    if (known) return known;
+    const first = await planOf(stack, start, undefined, true);
     if (first.code !== 0 || !first.planJson)
       throw new Error(`walk ${walk.name}: the starting plan of ${stack} exited ${first.code}:\n${first.stderr}`);
-    applied.set(stack, first.planJson);
+    starting.set(stack, first.planJson);
     initial.set(stack, JSON.parse(readFileSync(first.planJson, "utf8")) as PlanDocumentLike);
     return first.planJson;
   };
 
   for (const step of walk.steps) {
     const base = applied.get(step.stack) ?? (await establish(step.stack));
+    applied.set(step.stack, base);
     const next = structuredClone(configs);
     step.edit?.(next[step.stack], next);
     const baseFile = step.state ? editedState(base, step.state) : base;

@@ -7,6 +7,7 @@ import { MAX_TENANT_REDIS_USERS, connectionBudget } from "../../config/rules";
 import { parseStackName } from "../../config/tenancy";
 import { hasRedisUser } from "../../config/tenants";
 import { readStackFile } from "@platform/offline-plan";
+import { stackFileReader } from "../../program/stack-files";
 
 export interface FleetProblem {
   /** Stacks involved, by name (`prod`, `prod-tenants-a`). */
@@ -52,7 +53,11 @@ export function validateFleet(dir: string, project: string): FleetReport {
     try {
       const { config: flat, secretKeys } = readStackFile(file, project);
       const { raw, awsRegion } = rawPlatformConfig(flat);
-      stacks.push({ stack, file, config: parsePlatformConfig(raw, awsRegion, { secretKeys }) });
+      stacks.push({
+        stack,
+        file,
+        config: parsePlatformConfig(raw, awsRegion, { secretKeys, readStack: stackFileReader(dir) }),
+      });
     } catch (error) {
       const message =
         error instanceof ConfigError ? error.message : `not a valid stack file: ${(error as Error).message}`;
