@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Cron } from "croner";
+import { cronScheduleProblem, parseCronSchedule } from "./cron";
 
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -16,21 +16,9 @@ export function dnsLabel(min: number, max: number, what: string) {
     );
 }
 
-/** Checks a Kubernetes CronJob schedule: exactly five fields that croner accepts. Returns a problem or undefined. */
+/** Checks a Kubernetes CronJob schedule as the API server and the CronJob controller do (config/cron.ts). */
 export function cronProblem(expression: string): string | undefined {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) {
-    return `a cron schedule has five fields (minute hour day-of-month month day-of-week), this has ${fields.length}`;
-  }
-  if (!/^[0-9*,/\-a-zA-Z\s]+$/.test(expression)) {
-    return "a cron schedule uses only digits, names, '*', ',', '-' and '/'";
-  }
-  try {
-    new Cron(expression, { paused: true });
-  } catch (error) {
-    return `not a valid cron schedule (${(error as Error).message})`;
-  }
-  return undefined;
+  return cronScheduleProblem(expression);
 }
 
 export const cronSchedule = z.string().superRefine((value, ctx) => {
@@ -40,13 +28,18 @@ export const cronSchedule = z.string().superRefine((value, ctx) => {
 
 /**
  * Longest gap in minutes between two consecutive runs of a schedule, sampled over the next 60 runs
- * (enough to cover a weekly schedule for a year). Used to compare a backup schedule with the RPO.
+ * (enough to cover a weekly schedule for a year), as the CronJob controller computes them (robfig/cron's Next).
+ * Used to compare a backup schedule with the RPO and the backup-stale alert.
  */
 export function longestIntervalMinutes(expression: string): number {
-  const runs = new Cron(expression, { paused: true, timezone: "UTC" }).nextRuns(60, new Date("2030-01-01T00:00:00Z"));
+  const schedule = parseCronSchedule(expression);
+  let previous = schedule.next(new Date("2030-01-01T00:00:00Z"));
   let longest = 0;
-  for (let i = 1; i < runs.length; i++) {
-    longest = Math.max(longest, (runs[i].getTime() - runs[i - 1].getTime()) / 60_000);
+  for (let i = 1; i < 60 && previous; i++) {
+    const run = schedule.next(previous);
+    if (!run) break;
+    longest = Math.max(longest, (run.getTime() - previous.getTime()) / 60_000);
+    previous = run;
   }
   return longest;
 }
