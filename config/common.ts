@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cronScheduleProblem, parseCronSchedule } from "./cron";
+import { quantity } from "./kubernetes-rules";
 
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -61,23 +62,16 @@ export const weeklyWindow = z
     'a UTC weekly window "ddd:hh:mm-ddd:hh:mm", such as "sun:04:30-sun:05:30"',
   );
 
-/** Kubernetes quantities: CPU ("500m", "2") and memory ("512Mi", "4Gi"). */
-export const cpuQuantity = z.string().regex(/^\d+(\.\d+)?m?$/, 'a CPU quantity such as "500m" or "2"');
-export const memoryQuantity = z
-  .string()
-  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'a memory quantity such as "512Mi" or "4Gi"');
+/** Kubernetes quantities: CPU ("500m", "2") and memory ("512Mi", "4Gi"), by the API server's grammar. */
+export const cpuQuantity = quantity('"500m" or "2"');
+export const memoryQuantity = quantity('"512Mi" or "4Gi"');
 
 /**
- * A syntactically valid container image reference. Whether it is pinned (a tag other than "latest", or a digest) is
- * a production-readiness question the policy pack answers (`kubernetes-image-tag`), so a reviewer sees it as a
- * blocked change rather than a config error.
+ * A container image reference the runtime can pull (distribution/reference grammar). Whether it is pinned (a tag
+ * other than "latest", or a digest) is a production-readiness question the policy pack answers
+ * (`kubernetes-image-tag`), so a reviewer sees it as a blocked change rather than a config error.
  */
-export const imageReference = z
-  .string()
-  .regex(
-    /^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
-    'an image reference such as "ghcr.io/acme/worker:1.4.2"',
-  );
+export { imageReference } from "./kubernetes-rules";
 
 export const percent = (what: string) =>
   z.number().gt(0, `${what} is a percentage above 0`).max(100, `${what} is at most 100`);

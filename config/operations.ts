@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Environment, awsRegion, dnsLabel } from "./common";
+import { k8sLabels } from "./kubernetes-rules";
 
 const fraction = z.number().gt(0, "a fraction above 0").max(1, "a fraction of at most 1 (0.05 = 5 %)");
 const promDuration = z
@@ -77,10 +78,8 @@ function metricSetting(key: keyof typeof DEFAULT_METRICS) {
   return base.regex(METRIC_NAME, "a Prometheus metric name").default(DEFAULT_METRICS[key]);
 }
 
-const labelMap = z.record(
-  z.string().regex(/^([a-z0-9.-]+\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/, "a Kubernetes label key"),
-  z.string().max(63),
-);
+/** Labels on the PrometheusRule / AlertmanagerConfig objects and in the operator's selectors. */
+const labelMap = k8sLabels;
 
 export function alertsSchema(_env: Environment) {
   const metrics = Object.fromEntries(
