@@ -9,6 +9,8 @@ import { alertProblems, backupProblems, workerProblems } from "./rules-workloads
 import { dataProblems } from "./rules-data";
 import { capacityProblems } from "./rules-capacity";
 import { operationsProblems } from "./rules-operations";
+import { nameProblems } from "./rules-names";
+import { alertingProblems } from "./rules-alerting";
 
 export { MAX_TENANT_REDIS_USERS } from "./rules-tenants";
 export { connectionBudget } from "./rules-capacity";
@@ -29,5 +31,7 @@ export function crossFieldProblems(
     ...capacityProblems(config),
     ...backupProblems(config, shard),
     ...operationsProblems(config),
+    ...nameProblems(config),
+    ...alertingProblems(config),
   ];
 }
