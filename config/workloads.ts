@@ -69,7 +69,10 @@ const jobSchema = z.strictObject({
   enabled: z.boolean().default(true),
   schedule: cronSchedule,
   image: imageReference.optional(),
-  command: z.array(z.string()).min(1).optional(),
+  /** Required: the job's command (its image, the default worker pool's unless `image` is set, has no job of its own). */
+  command: z
+    .array(z.string(), 'required: the command the job runs, as a list such as ["app", "jobs", "cleanup"]')
+    .min(1, 'required: the command the job runs, as a list such as ["app", "jobs", "cleanup"]'),
   activeDeadlineSeconds: z.number().int().min(60).max(86400).optional(),
 });
 

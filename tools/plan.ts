@@ -12,7 +12,8 @@ import { connectionBudget } from "../config/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
 import { REDACTED, StackOutputs, renderProgram } from "./lib/render";
-import { readProjectName, readStackFile } from "./lib/stack-file";
+import { StackFileError, readProjectName, readStackFile } from "./lib/stack-file";
+import { restoreWindowWarning } from "../config/rules-time";
 import { ManifestChecks } from "./lib/manifest-checks";
 import { PolicyPackConfig, runPolicies } from "./lib/policy-runner";
 import { PlanDocument, buildPlanDocument } from "./lib/plan";
@@ -222,12 +223,15 @@ async function planFromStackFile(
     const { raw, awsRegion } = rawPlatformConfig(stackConfig.config);
     config = parsePlatformConfig(raw, awsRegion, { secretKeys: stackConfig.secretKeys });
   } catch (error) {
-    console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
-    if (!(error instanceof ConfigError))
+    console.error(`plan: ${error instanceof StackFileError ? "" : `${cli.configFile}: `}${(error as Error).message}`);
+    if (!(error instanceof ConfigError) && !(error instanceof StackFileError))
       console.error("plan: the file is not valid YAML in the Pulumi.<stack>.yaml format");
     dropStalePlan(cli.outDir);
     return EXIT.invalidConfig;
   }
+
+  const restoreWarning = restoreWindowWarning(config, new Date());
+  if (restoreWarning) console.error(`plan: warning: ${restoreWarning}`);
 
   // A tenant shard reads the platform stack's outputs: render that stack first, in this process (offline, faithful).
   let platformReference: Awaited<ReturnType<typeof resolvePlatformReference>>;
