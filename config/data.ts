@@ -8,6 +8,15 @@ export const REDIS_VERSIONS = ["6.2", "7.0", "7.1"] as const;
 
 const prod = (env: Environment) => env === "production";
 
+/** RDS PerformanceInsightsRetentionPeriod: 7 (free tier), 31 × 1–23 months, or 731 (RDS API Reference). */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS: readonly number[] = [
+  7,
+  ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)),
+  731,
+];
+/** RDS MonitoringInterval (Enhanced Monitoring), seconds (RDS API Reference). */
+export const MONITORING_INTERVALS: readonly number[] = [0, 1, 5, 10, 15, 30, 60];
+
 export const networkSchema = z.strictObject({
   /** VPC that holds the data tier. */
   vpcId: z.string().regex(/^vpc-[0-9a-z]+$/, 'a VPC id such as "vpc-0abc"'),
@@ -106,8 +115,22 @@ export function databaseSchema(env: Environment) {
     /** Read replicas in the same region (each gets a replica-lag alarm). */
     readReplicas: z.number().int().min(0).max(5).default(0),
     performanceInsights: z.boolean().default(prod(env)),
-    performanceInsightsRetentionDays: z.union([7, 31, 62, 93, 186, 372, 731].map((n) => z.literal(n))).default(7),
-    monitoringIntervalSeconds: z.union([0, 1, 5, 10, 15, 30, 60].map((n) => z.literal(n))).default(prod(env) ? 60 : 0),
+    // RDS API Reference, CreateDBInstance: PerformanceInsightsRetentionPeriod "Valid Values: 7, month * 31, where
+    // month is a number of months from 1-23, 731"; MonitoringInterval "Valid Values: 0, 1, 5, 10, 15, 30, 60".
+    performanceInsightsRetentionDays: z
+      .number()
+      .refine(
+        (n) => PERFORMANCE_INSIGHTS_RETENTION_DAYS.includes(n),
+        "allowed: 7, 31, a multiple of 31 up to 713 (31 × 1–23 months), or 731 (RDS PerformanceInsightsRetentionPeriod)",
+      )
+      .default(7),
+    monitoringIntervalSeconds: z
+      .number()
+      .refine(
+        (n) => MONITORING_INTERVALS.includes(n),
+        `allowed: ${MONITORING_INTERVALS.join(", ")} (seconds; 0 turns Enhanced Monitoring off — RDS MonitoringInterval)`,
+      )
+      .default(prod(env) ? 60 : 0),
     replicateBackupsToDr: z.boolean().default(prod(env)),
     parameters: z
       .record(z.string().regex(/^[a-z_.]+$/, "a PostgreSQL parameter name"), z.union([z.string(), z.number()]))

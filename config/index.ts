@@ -5,7 +5,8 @@ import { ENVIRONMENTS, Environment, awsRegion } from "./common";
 import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems } from "./operations";
 import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole } from "./tenancy";
 import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./errors";
-import { crossFieldProblems } from "./rules";
+import { ParsedSections, crossFieldProblems } from "./rules";
+import { timeBoundProblems } from "./rules-time";
 import { monitorSelectorLabels } from "./monitoring";
 import { PlatformConfig, sectionSchemas } from "./sections";
 
@@ -37,6 +38,8 @@ const KNOWN_KEYS: readonly string[] = [...SECTION_KEYS, ...SECRET_KEYS];
 export interface ParseOptions {
   /** Full keys (`platform:x`) whose values are secret; when given, secret-only keys must be among them. */
   secretKeys?: readonly string[];
+  /** The time time-bound operations are judged against (a point-in-time restore). Defaults to the current time. */
+  now?: Date;
 }
 
 /**
@@ -44,17 +47,42 @@ export interface ParseOptions {
  * into one validated, fully defaulted PlatformConfig. Throws ConfigError listing every problem found.
  */
 export function parsePlatformConfig(
-  raw: Record<string, unknown>,
+  rawConfig: Record<string, unknown>,
   awsRegionValue?: string,
   options: ParseOptions = {},
 ): PlatformConfig {
+  let raw = rawConfig;
   const problems: ConfigProblem[] = [];
+  // Under the real CLI a `secure:` value arrives decrypted: a secret key's value is never shown in a message.
+  const isSecret = (key: string) => options.secretKeys?.includes(`${NAMESPACE}:${key}`) ?? false;
+  const shown = (key: string) => (isSecret(key) ? "[secret]" : showValue(raw[key]));
+  raw = { ...raw };
   for (const key of Object.keys(raw)) {
+    const namespaced = /^([^:]*):(.*)$/.exec(key);
+    if (namespaced) {
+      // rawPlatformConfig keeps keys of a namespace that looks like a typo of ours under their full name.
+      problems.push({
+        key,
+        value: options.secretKeys?.includes(key) ? "[secret]" : showValue(raw[key]),
+        message: `namespace "${namespaced[1]}" looks like a typo of "${NAMESPACE}": did you mean "${NAMESPACE}:${namespaced[2]}"? The program reads only ${NAMESPACE}:* keys, so this one would be ignored`,
+      });
+      delete raw[key];
+      continue;
+    }
+    if (isSecret(key) && !(SECRET_KEYS as readonly string[]).includes(key)) {
+      problems.push({
+        key: `${NAMESPACE}:${key}`,
+        value: "[secret]",
+        message: `takes no secret: only ${SECRET_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")} are set with --secret; set this key as plain config (its value is not shown)`,
+      });
+      delete raw[key];
+      continue;
+    }
     if (!KNOWN_KEYS.includes(key)) {
       const suggestion = didYouMean(key, KNOWN_KEYS);
       problems.push({
         key: `${NAMESPACE}:${key}`,
-        value: showValue(raw[key]),
+        value: shown(key),
         message: `unknown key${suggestion ? ` — did you mean "${NAMESPACE}:${suggestion}"?` : ""} Allowed keys: ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
       });
     }
@@ -112,6 +140,7 @@ export function parsePlatformConfig(
   if (role !== "shard")
     problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
   problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }, role));
+  problems.push(...timeBoundProblems(parsed as ParsedSections, options.now ?? new Date()));
   if (problems.length > 0) throw new ConfigError(problems);
   const config = parsed as PlatformConfig;
   // Every rule and monitor object carries `release: <platform:monitoring.release>`, the label the operator selects by.
@@ -127,8 +156,10 @@ export function rawPlatformConfig(all: Record<string, string>): { raw: Record<st
   const raw: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(all)) {
     const [namespace, ...rest] = fullKey.split(":");
-    if (namespace !== NAMESPACE) continue;
-    const key = rest.join(":");
+    const typo = namespace !== NAMESPACE && rest.length > 0 && didYouMean(namespace, [NAMESPACE]) === NAMESPACE;
+    if (namespace !== NAMESPACE && !typo) continue;
+    // A key of a namespace that looks like a typo of ours is kept under its full name; the parser refuses it.
+    const key = typo ? fullKey : rest.join(":");
     try {
       raw[key] = JSON.parse(text);
     } catch {

@@ -1,14 +1,28 @@
 import { z } from "zod";
 import { Environment, cpuQuantity, cronSchedule, dnsLabel, imageReference, memoryQuantity } from "./common";
+import { k8sLabelValue, labelKeyProblem, quantityValue } from "./kubernetes-rules";
 
-const resourcesSchema = z.strictObject({
-  requests: z
-    .strictObject({ cpu: cpuQuantity.default("250m"), memory: memoryQuantity.default("512Mi") })
-    .default({ cpu: "250m", memory: "512Mi" }),
-  limits: z
-    .strictObject({ cpu: cpuQuantity.default("1"), memory: memoryQuantity.default("1Gi") })
-    .default({ cpu: "1", memory: "1Gi" }),
-});
+const resourcesSchema = z
+  .strictObject({
+    requests: z
+      .strictObject({ cpu: cpuQuantity.default("250m"), memory: memoryQuantity.default("512Mi") })
+      .default({ cpu: "250m", memory: "512Mi" }),
+    limits: z
+      .strictObject({ cpu: cpuQuantity.default("1"), memory: memoryQuantity.default("1Gi") })
+      .default({ cpu: "1", memory: "1Gi" }),
+  })
+  .superRefine(({ requests, limits }, ctx) => {
+    // kubernetes pkg/apis/core/validation ValidateResourceRequirements: "must be less than or equal to <r> limit".
+    for (const resource of ["cpu", "memory"] as const) {
+      const [request, limit] = [quantityValue(requests[resource]), quantityValue(limits[resource])];
+      if (request !== undefined && limit !== undefined && request > limit)
+        ctx.addIssue({
+          code: "custom",
+          path: ["requests", resource],
+          message: `must be less than or equal to the ${resource} limit (${limits[resource]}): the API server refuses a request above its limit`,
+        });
+    }
+  });
 
 export const workerPoolSchema = z.strictObject({
   image: imageReference,
@@ -20,7 +34,20 @@ export const workerPoolSchema = z.strictObject({
       metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a Prometheus metric name"),
       targetPerPod: z.number().int().min(1).default(100),
       /** Label matchers selecting this pool's queue in the metric (e.g. `{ queue: reports }`). Defaults to none. */
-      labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name"), z.string()).optional(),
+      // They become the HPA's External metric selector (matchLabels): Kubernetes label keys and values, and the
+      // adapter matches them as Prometheus labels, so keys must be both.
+      labels: z
+        .record(
+          z
+            .string()
+            .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name")
+            .refine(
+              (key) => labelKeyProblem(key) === undefined,
+              "a Kubernetes label key: starts with a letter or digit",
+            ),
+          k8sLabelValue,
+        )
+        .optional(),
     })
     .optional(),
   command: z.array(z.string()).optional(),
@@ -42,7 +69,10 @@ const jobSchema = z.strictObject({
   enabled: z.boolean().default(true),
   schedule: cronSchedule,
   image: imageReference.optional(),
-  command: z.array(z.string()).min(1).optional(),
+  /** Required: the job's command (its image, the default worker pool's unless `image` is set, has no job of its own). */
+  command: z
+    .array(z.string(), 'required: the command the job runs, as a list such as ["app", "jobs", "cleanup"]')
+    .min(1, 'required: the command the job runs, as a list such as ["app", "jobs", "cleanup"]'),
   activeDeadlineSeconds: z.number().int().min(60).max(86400).optional(),
 });
 

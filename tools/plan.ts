@@ -18,6 +18,7 @@ import {
   ManifestChecks,
   PolicyPackConfig,
   REDACTED,
+  StackFileError,
   StackOutputs,
   classify,
   previewMarkdown,
@@ -28,6 +29,7 @@ import {
   renderProgram,
   runPolicies,
 } from "@platform/offline-plan";
+import { restoreWindowWarning } from "../config/rules-time";
 import { PlanDocument, buildPlanDocument } from "./lib/plan";
 import { stdoutPreview, summaryMarkdown } from "./lib/summary";
 
@@ -235,12 +237,15 @@ async function planFromStackFile(
     const { raw, awsRegion } = rawPlatformConfig(stackConfig.config);
     config = parsePlatformConfig(raw, awsRegion, { secretKeys: stackConfig.secretKeys });
   } catch (error) {
-    console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
-    if (!(error instanceof ConfigError))
+    console.error(`plan: ${error instanceof StackFileError ? "" : `${cli.configFile}: `}${(error as Error).message}`);
+    if (!(error instanceof ConfigError) && !(error instanceof StackFileError))
       console.error("plan: the file is not valid YAML in the Pulumi.<stack>.yaml format");
     dropStalePlan(cli.outDir);
     return EXIT.invalidConfig;
   }
+
+  const restoreWarning = restoreWindowWarning(config, new Date());
+  if (restoreWarning) console.error(`plan: warning: ${restoreWarning}`);
 
   // A tenant shard reads the platform stack's outputs: render that stack first, in this process (offline, faithful).
   let platformReference: Awaited<ReturnType<typeof resolvePlatformReference>>;

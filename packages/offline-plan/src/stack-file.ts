@@ -24,9 +24,23 @@ export const offlineSecretPlaceholder = (key: string) =>
 export function readStackFile(path: string, project: string): StackConfig {
   const document = parse(readFileSync(path, "utf8")) as { config?: Record<string, unknown> } | null;
   if (document === null || typeof document !== "object")
-    throw new Error(`${path}: not a Pulumi stack file (expected a mapping with a "config:" key)`);
-  return stackConfigFromObject(document.config ?? {}, project);
+    throw new StackFileError(`${path}: not a Pulumi stack file (expected a mapping with a "config:" key)`);
+  const config: unknown = document.config ?? {};
+  if (config === null || typeof config !== "object" || Array.isArray(config))
+    throw new StackFileError(
+      `${path}: "config:" must be a mapping of keys to values (found ${Array.isArray(config) ? "a list" : `a ${typeof config}`})`,
+    );
+  return stackConfigFromObject(config as Record<string, unknown>, project);
 }
+
+/** The stack file is not in the Pulumi.<stack>.yaml shape: one message says what is wrong with it. */
+export class StackFileError extends Error {}
+
+/** Whether a value holds a `secure:` ciphertext anywhere (`pulumi config set --secret --path` nests them). */
+const holdsSecure = (value: unknown): boolean =>
+  value !== null &&
+  typeof value === "object" &&
+  (("secure" in value && Object.keys(value).length === 1) || Object.values(value).some(holdsSecure));
 
 export function stackConfigFromObject(raw: Record<string, unknown>, project: string): StackConfig {
   const config: Record<string, string> = {};
@@ -44,6 +58,8 @@ export function stackConfigFromObject(raw: Record<string, unknown>, project: str
       secretKeys.push(fullKey);
     } else {
       config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+      // The Pulumi CLI treats a structured value with a nested secure value as secret as a whole.
+      if (holdsSecure(value)) secretKeys.push(fullKey);
     }
   }
   return { config, secretKeys };
