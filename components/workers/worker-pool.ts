@@ -16,12 +16,36 @@ export interface WorkerPoolArgs {
   /** Extra labels on every object and pod, e.g. tenant labels. Defaults to none. */
   labels?: Record<string, string>;
   /**
-   * Stops the pool: the Deployment is set to 0 replicas and the HPA is removed (an HPA cannot hold a pool at 0).
-   * For maintenance mode and suspended tenants. Defaults to false.
+   * Stops the pool: the Deployment is set to 0 replicas (applied with `pulumi.com/patchForce`, see
+   * `pausedDeploymentAnnotations`) and the HPA is removed (an HPA cannot hold a pool at 0). For maintenance mode,
+   * suspended tenants and a stopped DR standby. Defaults to false.
    */
   paused?: boolean;
   /** Kubernetes provider. */
   provider: k8s.Provider;
+}
+
+/**
+ * The annotation that lets `pulumi up` take `.spec.replicas` back from the autoscaler when a pool is paused.
+ *
+ * While the HPA runs, kube-controller-manager writes the Deployment's `scale` subresource and so owns
+ * `.spec.replicas` in its managedFields; that ownership stays after the HPA is deleted (managedFields change only on
+ * writes). pulumi-kubernetes applies server-side and forces a field conflict only when the inputs carry
+ * `pulumi.com/patchForce: "true"` or the provider sets `enablePatchForce` (pulumi/pulumi-kubernetes
+ * provider/pkg/await/await.go, `patchForce` used by `ssaUpdate`); without it the apply fails with "conflict with
+ * kube-controller-manager with subresource scale: .spec.replicas" (pulumi/pulumi-kubernetes#2491). The annotation
+ * is set only on the paused Deployment, so a running pool never overrides anything the autoscaler chose. Between
+ * the forced apply and the HPA's deletion (Pulumi deletes last) the HPA leaves a target at 0 alone: "scaling is
+ * disabled since the replica count of the target is zero" (kubernetes/kubernetes
+ * pkg/controller/podautoscaler/horizontal.go). On resume the annotation and `replicas` are dropped: Pulumi then owns
+ * `.spec.replicas` alone, so leaving it out releases it (the API server defaults it to 1) and the new HPA scales
+ * the pool to minReplicas.
+ */
+export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+
+/** Annotations of the pool's Deployment: `pulumi.com/patchForce: "true"` while paused, none otherwise. */
+export function pausedDeploymentAnnotations(paused: boolean | undefined): Record<string, string> | undefined {
+  return paused ? { [PATCH_FORCE_ANNOTATION]: "true" } : undefined;
 }
 
 /** Labels that select the pool's pods. Never change them: a Deployment's selector is immutable. */
@@ -195,9 +219,13 @@ export class WorkerPool extends pulumi.ComponentResource {
     const childOpts = { parent: this, provider };
     const metadata = (component: string) => ({ name: objectName, namespace, labels: objectLabels(args, component) });
 
+    const annotations = pausedDeploymentAnnotations(args.paused);
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
-      { metadata: metadata("worker"), spec: workerDeploymentSpec(args) },
+      {
+        metadata: { ...metadata("worker"), ...(annotations ? { annotations } : {}) },
+        spec: workerDeploymentSpec(args),
+      },
       childOpts,
     );
     this.deploymentName = deployment.metadata.name;
