@@ -27,6 +27,8 @@ export interface RecordedResource {
   custom: boolean;
   protect: boolean;
   retainOnDelete: boolean;
+  /** The `deleteBeforeReplace` option; absent when not set (a replacement then creates the new one first). */
+  deleteBeforeReplace?: boolean;
   /** URNs of explicit and implied dependencies. */
   dependsOn: string[];
   /** Per input property, the URNs of the resources its value came from (what the engine's analyzer passes on). */
@@ -161,6 +163,7 @@ class RecordingMonitor extends MockMonitor {
       custom: req.getCustom(),
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
+      ...(req.getDeletebeforereplace() === true ? { deleteBeforeReplace: true } : {}),
       dependsOn: req.getDependenciesList(),
       propertyDependencies: propertyDependenciesOf(req),
       importId: req.getImportid() || undefined,
