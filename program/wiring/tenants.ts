@@ -25,6 +25,11 @@ export interface TenantPlatformContext {
     host: pulumi.Input<string>;
     port: pulumi.Input<number>;
     userIdPrefix: string;
+    /**
+     * What the first tenant membership waits for: the replication group, whose creation modifies the user group.
+     * Defaults to none (a shard: the group lives in the platform stack).
+     */
+    membershipAfter?: pulumi.Resource[];
   };
   /** The platform namespace (tenant network policies admit it). */
   platformNamespace: string;
@@ -53,7 +58,17 @@ export function buildTenants(
     },
     kubernetes: { provider: providers.kubernetes, platformNamespace: context.platformNamespace },
   };
-  const tenants = config.tenants.map((tenant) => new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs }));
+  // Tenant memberships in the Redis user group form a chain (components/tenant/redis.ts, `tenantRedisUser`).
+  let membershipAfter = context.redis.membershipAfter ?? [];
+  const tenants = config.tenants.map((tenant) => {
+    const built = new Tenant(`tenant-${tenant.id}`, {
+      tenant,
+      ...tenantArgs,
+      redis: { ...tenantArgs.redis, membershipAfter },
+    });
+    if (built.redisMembership) membershipAfter = [built.redisMembership];
+    return built;
+  });
 
   const template = config.workers.default ?? Object.values(config.workers)[0];
   if (options.dedicatedWorkers === false) return tenants;
