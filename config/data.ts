@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { Environment, dailyWindow, weeklyWindow } from "./common";
+import { Environment, dailyWindow, dnsLabel, weeklyWindow } from "./common";
+import { TIERS } from "./tenants";
+import { egressRuleSchema } from "./egress";
 
 /** PostgreSQL major versions RDS offers that the project supports. */
 export const POSTGRES_VERSIONS = ["14", "15", "16", "17"] as const;
@@ -26,6 +28,23 @@ export const kubernetesSchema = z.strictObject({
     .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "a DNS label")
     .max(63)
     .default("platform"),
+  /**
+   * Namespace of the monitoring stack (Prometheus): tenant NetworkPolicies admit it to the metrics port, and the
+   * alert rules refer to it. Defaults to "monitoring".
+   */
+  monitoringNamespace: dnsLabel(1, 63, "a namespace name").default("monitoring"),
+  /**
+   * Port Prometheus scrapes on tenant pods: a number, or a container port name (the worker pools name theirs
+   * "http"). Defaults to "http".
+   */
+  tenantMetricsPort: z
+    .union([
+      z.number().int().min(1).max(65535),
+      z.string().regex(/^(?=.*[a-z])[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, "a container port name (IANA_SVC_NAME)"),
+    ])
+    .default("http"),
+  /** Extra egress of every tenant namespace of a tier (e.g. 443 to the platform API). Defaults to none. */
+  tierEgress: z.partialRecord(z.enum(TIERS), z.array(egressRuleSchema)).default({}),
   /** kubeconfig context to use; the ambient kubeconfig's current context when unset. */
   context: z.string().optional(),
   /**

@@ -56,7 +56,13 @@ export function buildTenants(
       keyPatterns: config.redis.tenantKeyPatterns,
       userTiers: config.redis.tenantUserTiers,
     },
-    kubernetes: { provider: providers.kubernetes, platformNamespace: context.platformNamespace },
+    kubernetes: {
+      provider: providers.kubernetes,
+      platformNamespace: context.platformNamespace,
+      monitoringNamespace: config.kubernetes.monitoringNamespace,
+      metricsPort: config.kubernetes.tenantMetricsPort,
+      tierEgress: config.kubernetes.tierEgress,
+    },
   };
   // Tenant memberships in the Redis user group form a chain (components/tenant/redis.ts, `tenantRedisUser`).
   let membershipAfter = context.redis.membershipAfter ?? [];
