@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
-import type { TenantConfig } from "../../config";
+import type { TenantConfig, WorkerPoolConfig } from "../../config";
+import { cpuMillis, formatCpu, formatMemory, memoryBytes } from "../../config/quantities";
+import { poolQuotaFootprint } from "../workers/worker-pool";
 import type { Environment } from "../../config/common";
 import type { EgressRule } from "../../config/egress";
 import { TIER_PROFILES } from "../../config/tenants";
@@ -18,19 +20,35 @@ export interface TenantKubernetesArgs {
   monitoringNamespace?: string;
   /** Port Prometheus scrapes, a number or a container port name (`platform:kubernetes.tenantMetricsPort`). Defaults to "http". */
   metricsPort?: number | string;
+  /**
+   * The dedicated worker pool that runs in the tenant's namespace (enterprise `dedicatedWorkers`), at full size; its
+   * footprint is added to the quota. Defaults to none.
+   */
+  dedicatedPool?: WorkerPoolConfig;
   /** Extra egress per tier (`platform:kubernetes.tierEgress`); the tenant's own `egress` is added. Defaults to none. */
   tierEgress?: Partial<Record<TenantConfig["tier"], EgressRule[]>>;
 }
 
-/** The tenant's ResourceQuota `hard` map: its tier's quota with the entry's overrides; no LoadBalancer or NodePort. */
-export function tenantQuota(tenant: Pick<TenantConfig, "tier" | "quota">): Record<string, string> {
+/**
+ * The tenant's ResourceQuota `hard` map: its tier's quota with the entry's overrides, for the tenant's own workloads,
+ * plus the worst-case footprint of the platform's dedicated worker pool in the namespace (`poolQuotaFootprint`:
+ * maxReplicas, rollout surge, pods still terminating), so the pool can always reach maxReplicas and roll out; no
+ * LoadBalancer or NodePort.
+ */
+export function tenantQuota(
+  tenant: Pick<TenantConfig, "tier" | "quota">,
+  dedicatedPool?: WorkerPoolConfig,
+): Record<string, string> {
   const quota = { ...TIER_PROFILES[tenant.tier].quota, ...tenant.quota };
+  const pool = dedicatedPool
+    ? poolQuotaFootprint(dedicatedPool)
+    : { pods: 0, requestsCpu: 0, limitsCpu: 0, requestsMemory: 0, limitsMemory: 0 };
   return {
-    "requests.cpu": quota.cpu,
-    "limits.cpu": quota.cpu,
-    "requests.memory": quota.memory,
-    "limits.memory": quota.memory,
-    pods: String(quota.pods),
+    "requests.cpu": formatCpu(cpuMillis(quota.cpu) + pool.requestsCpu),
+    "limits.cpu": formatCpu(cpuMillis(quota.cpu) + pool.limitsCpu),
+    "requests.memory": formatMemory(memoryBytes(quota.memory) + pool.requestsMemory),
+    "limits.memory": formatMemory(memoryBytes(quota.memory) + pool.limitsMemory),
+    pods: String(quota.pods + pool.pods),
     "services.loadbalancers": "0",
     "services.nodeports": "0",
   };
@@ -148,7 +166,10 @@ export function tenantKubernetes(
   const profile = TIER_PROFILES[tenant.tier];
   new k8s.core.v1.ResourceQuota(
     `${name}-quota`,
-    { metadata: { name: "tenant-quota", namespace, labels: labels("quota") }, spec: { hard: tenantQuota(tenant) } },
+    {
+      metadata: { name: "tenant-quota", namespace, labels: labels("quota") },
+      spec: { hard: tenantQuota(tenant, args.dedicatedPool) },
+    },
     opts,
   );
   new k8s.core.v1.LimitRange(

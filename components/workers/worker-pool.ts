@@ -3,6 +3,7 @@ import * as k8s from "../sdk/kubernetes";
 import type { WorkerPoolConfig } from "../../config";
 import { standardLabels } from "../kubernetes/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../kubernetes/pod-security";
+import { cpuMillis, memoryBytes } from "../../config/quantities";
 
 import type { input as Input } from "@pulumi/kubernetes/types";
 
@@ -46,6 +47,42 @@ export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
 /** Annotations of the pool's Deployment: `pulumi.com/patchForce: "true"` while paused, none otherwise. */
 export function pausedDeploymentAnnotations(paused: boolean | undefined): Record<string, string> | undefined {
   return paused ? { [PATCH_FORCE_ANNOTATION]: "true" } : undefined;
+}
+
+/** The pools' rollout: never below the desired count, a quarter more pods while new ones start. */
+export const ROLLING_UPDATE = { maxUnavailable: 0, maxSurge: "25%" } as const;
+
+/**
+ * Extra pods a rollout may run at `replicas`: a percentage maxSurge is scaled and rounded up
+ * (kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go `ResolveFenceposts`:
+ * `intstrutil.GetScaledValueFromIntOrPercent(maxSurge, desired, true)`; maxUnavailable rounds down).
+ */
+export function surgePods(replicas: number, maxSurge: string | number = ROLLING_UPDATE.maxSurge): number {
+  if (typeof maxSurge === "number") return maxSurge;
+  return Math.ceil((replicas * Number(maxSurge.replace("%", ""))) / 100);
+}
+
+/**
+ * What a pool may hold against its namespace's ResourceQuota at worst: the HPA at maxReplicas, a rollout's surge,
+ * and, when pods shut down gracefully, the replaced pods still terminating. The quota admission counts a pod until
+ * it is terminal or its deletion grace period has passed (kubernetes/kubernetes pkg/quota/v1/evaluator/core/pods.go
+ * `QuotaV1Pod`), while the Deployment controller counts only active pods (controller.FilterActivePods) and keeps
+ * surging: with `maxUnavailable: 0` and pods ready in seconds but given minutes to stop, up to maxReplicas old pods
+ * are still charged while the new set is complete. A pod over quota is refused with 403 Forbidden (Kubernetes docs,
+ * "Resource Quotas"), which stalls the rollout and caps the HPA below maxReplicas.
+ * CPU in millicores, memory in bytes.
+ */
+export function poolQuotaFootprint(pool: WorkerPoolConfig) {
+  const terminating = pool.terminationGracePeriodSeconds > 0 ? pool.maxReplicas : 0;
+  const pods = pool.maxReplicas + surgePods(pool.maxReplicas) + terminating;
+  const { requests, limits } = pool.resources;
+  return {
+    pods,
+    requestsCpu: pods * cpuMillis(requests.cpu),
+    limitsCpu: pods * cpuMillis(limits.cpu),
+    requestsMemory: pods * memoryBytes(requests.memory),
+    limitsMemory: pods * memoryBytes(limits.memory),
+  };
 }
 
 /** Labels that select the pool's pods. Never change them: a Deployment's selector is immutable. */
@@ -103,7 +140,7 @@ export function workerDeploymentSpec(
   return {
     ...(args.paused ? { replicas: 0 } : {}),
     selector: { matchLabels: selector },
-    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+    strategy: { type: "RollingUpdate", rollingUpdate: { ...ROLLING_UPDATE } },
     revisionHistoryLimit: 5,
     template: {
       metadata: { labels: { ...objectLabels(args, "worker"), ...selector } },

@@ -64,6 +64,12 @@ export function buildTenants(
       tierEgress: config.kubernetes.tierEgress,
     },
   };
+  const template = config.workers.default ?? Object.values(config.workers)[0];
+  // The dedicated pool at full size (not a standby's fraction): the tenant's quota is sized for it.
+  const dedicatedPool = (tenant: PlatformConfig["tenants"][number]) =>
+    tenant.dedicatedWorkers && template && tenant.state !== "offboarded" && tenant.state !== "deleted"
+      ? dedicatedWorkerPool(template, tenant.id)
+      : undefined;
   // Tenant memberships in the Redis user group form a chain (components/tenant/redis.ts, `tenantRedisUser`).
   let membershipAfter = context.redis.membershipAfter ?? [];
   const tenants = config.tenants.map((tenant) => {
@@ -71,12 +77,12 @@ export function buildTenants(
       tenant,
       ...tenantArgs,
       redis: { ...tenantArgs.redis, membershipAfter },
+      kubernetes: { ...tenantArgs.kubernetes, dedicatedPool: dedicatedPool(tenant) },
     });
     if (built.redisMembership) membershipAfter = [built.redisMembership];
     return built;
   });
 
-  const template = config.workers.default ?? Object.values(config.workers)[0];
   if (options.dedicatedWorkers === false) return tenants;
   config.tenants.forEach((tenant, i) => {
     if (!tenant.dedicatedWorkers || !template || tenant.state === "offboarded" || tenant.state === "deleted") return;
