@@ -117,6 +117,12 @@ export function databaseSchema(env: Environment) {
       .default(prod(env) ? 30 : 7),
     backupWindow: dailyWindow.default("03:00-04:00"),
     maintenanceWindow: weeklyWindow.default("sun:04:30-sun:05:30"),
+    /**
+     * When RDS applies instance modifications (class, storage, engine version, Multi-AZ…): `immediately`, or in the
+     * next `maintenanceWindow` (RDS ModifyDBInstance `ApplyImmediately: false`). Static parameters wait for a reboot
+     * either way. Defaults to `maintenanceWindow` in production, `immediately` elsewhere.
+     */
+    applyChanges: z.enum(["immediately", "maintenanceWindow"]).default(prod(env) ? "maintenanceWindow" : "immediately"),
     deletionProtection: z.boolean().default(prod(env)),
     /** Delete without a final snapshot. Never allowed in production; defaults to true only in development. */
     skipFinalSnapshot: z.boolean().default(env === "development"),

@@ -10,6 +10,7 @@ import { exportJobsNamespace } from "../program/wiring/backups";
 import { fleetPreview, validateFleet } from "./lib/fleet";
 import { connectionBudget } from "../config/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
+import { deferredChangeNotes, pendingChangeNotes } from "../components/database/deferred";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
 import { REDACTED, StackOutputs, renderProgram } from "./lib/render";
 import { readProjectName, readStackFile } from "./lib/stack-file";
@@ -288,12 +289,18 @@ async function planStack(
   phase("policies evaluated");
   const schema = { validated: checks.manifests.length, ...(await schemaReport) };
   phase("schema validated, manifests written");
+  const baseResources = cli.diffBase
+    ? (JSON.parse(readFileSync(cli.diffBase, "utf8")) as PlanDocument).resources
+    : undefined;
   const notes = [
+    ...(baseResources && config.tenancy.role !== "shard"
+      ? pendingChangeNotes(baseResources, rendered.resources, config.database)
+      : []),
     ...(config.tenancy.role === "shard"
       ? [
           `tenant shard "${config.tenancy.shard}" of ${config.tenancy.platformStack}: ${config.tenants.length} of at most ${config.tenancy.maxTenantsPerShard} tenants; data tier read from that stack's outputs (${platformReference?.file ?? "?"})`,
         ]
-      : [connectionNote(config)]),
+      : [connectionNote(config), ...deferredChangeNotes(config.database)]),
     ...lifecycleNotes(config.tenants, exportNotes(config)),
     ...schema.unvalidated.map((u) => `not schema-validated: ${u.object} (${u.message})`),
   ];
@@ -308,9 +315,7 @@ async function planStack(
     notes,
   });
 
-  const diff: PlanDiff | undefined = cli.diffBase
-    ? diffPlans((JSON.parse(readFileSync(cli.diffBase, "utf8")) as PlanDocument).resources, plan.resources)
-    : undefined;
+  const diff: PlanDiff | undefined = baseResources ? diffPlans(baseResources, plan.resources) : undefined;
   const readiness = readinessReport(plan.policy, Object.keys(plan.summary.byType));
   writeOutputs(cli.outDir, plan, summaryMarkdown(plan, { diff, diffBase: cli.diffBase, readiness }));
   phase("outputs written");
