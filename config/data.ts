@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { Environment, dailyWindow, dnsLabel, weeklyWindow } from "./common";
+import { TIERS } from "./tenants";
+import { egressRuleSchema } from "./egress";
 
 /** PostgreSQL major versions RDS offers that the project supports. */
 export const POSTGRES_VERSIONS = ["14", "15", "16", "17"] as const;
@@ -37,6 +39,18 @@ export const kubernetesSchema = z.strictObject({
     .default("platform"),
   /** Namespace of the cluster's monitoring stack (Prometheus, Pushgateway, adapter), admitted to scrape tenant pods. */
   monitoringNamespace: dnsLabel(1, 63, "a namespace name").default("monitoring"),
+  /**
+   * Port Prometheus scrapes on tenant pods: a number, or a container port name (the worker pools name theirs
+   * "http"). Defaults to "http".
+   */
+  tenantMetricsPort: z
+    .union([
+      z.number().int().min(1).max(65535),
+      z.string().regex(/^(?=.*[a-z])[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, "a container port name (IANA_SVC_NAME)"),
+    ])
+    .default("http"),
+  /** Extra egress of every tenant namespace of a tier (e.g. 443 to the platform API). Defaults to none. */
+  tierEgress: z.partialRecord(z.enum(TIERS), z.array(egressRuleSchema)).default({}),
   /** kubeconfig context to use; the ambient kubeconfig's current context when unset. */
   context: z.string().optional(),
   /**
@@ -109,6 +123,12 @@ export function databaseSchema(env: Environment) {
       .default(prod(env) ? 30 : 7),
     backupWindow: dailyWindow.default("03:00-04:00"),
     maintenanceWindow: weeklyWindow.default("sun:04:30-sun:05:30"),
+    /**
+     * When RDS applies instance modifications (class, storage, engine version, Multi-AZ…): `immediately`, or in the
+     * next `maintenanceWindow` (RDS ModifyDBInstance `ApplyImmediately: false`). Static parameters wait for a reboot
+     * either way. Defaults to `maintenanceWindow` in production, `immediately` elsewhere.
+     */
+    applyChanges: z.enum(["immediately", "maintenanceWindow"]).default(prod(env) ? "maintenanceWindow" : "immediately"),
     deletionProtection: z.boolean().default(prod(env)),
     /** Delete without a final snapshot. Never allowed in production; defaults to true only in development. */
     skipFinalSnapshot: z.boolean().default(env === "development"),

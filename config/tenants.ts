@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cpuQuantity, memoryQuantity } from "./common";
+import { egressRuleSchema } from "./egress";
 
 export const TIERS = ["free", "standard", "enterprise"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -65,6 +66,8 @@ export const tenantSchema = z.strictObject({
   dedicatedWorkers: z.boolean().default(false),
   connectionLimit: z.number().int().min(1).max(5000).optional(),
   redisUser: z.boolean().optional(),
+  /** Extra egress of this tenant's namespace, besides its tier's (`platform:kubernetes.tierEgress`). */
+  egress: z.array(egressRuleSchema).optional(),
   quota: z
     .strictObject({
       cpu: cpuQuantity.optional(),

@@ -63,6 +63,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
       host: redis.primaryEndpoint,
       port: redis.port,
       userIdPrefix: redis.userIdPrefix,
+      membershipAfter: [redis.replicationGroup],
     },
     platformNamespace: config.kubernetes.namespace,
   };

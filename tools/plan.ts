@@ -11,6 +11,7 @@ import { exportJobsNamespace } from "../program/wiring/backups";
 import { fleetPreview, validateFleet } from "./lib/fleet";
 import { connectionBudget } from "../config/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
+import { deferredChangeNotes, pendingChangeNotes } from "../components/database/deferred";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
 import {
   BasePlan,
@@ -312,12 +313,16 @@ async function planStack(
   phase("policies evaluated");
   const schema = { validated: checks.manifests.length, ...(await schemaReport) };
   phase("schema validated, manifests written");
+  const baseResources = base?.resources;
   const notes = [
+    ...(baseResources && config.tenancy.role !== "shard"
+      ? pendingChangeNotes(baseResources, rendered.resources, config.database)
+      : []),
     ...(config.tenancy.role === "shard"
       ? [
           `tenant shard "${config.tenancy.shard}" of ${config.tenancy.platformStack}: ${config.tenants.length} of at most ${config.tenancy.maxTenantsPerShard} tenants; data tier read from that stack's outputs (${platformReference?.file ?? "?"})`,
         ]
-      : [connectionNote(config)]),
+      : [connectionNote(config), ...deferredChangeNotes(config.database)]),
     ...lifecycleNotes(config.tenants, exportNotes(config)),
     ...schema.unvalidated.map((u) => `not schema-validated: ${u.object} (${u.message})`),
   ];

@@ -305,7 +305,8 @@ export class Database extends pulumi.ComponentResource {
         ...(this.writable ? [] : [this.instance.identifier]),
         ...this.replicas.map((r) => r.identifier),
       ],
-      allocatedStorageGb: config.allocatedStorageGb,
+      allocatedStorageGb: this.instance.allocatedStorage,
+      maxAllocatedStorageGb: config.maxAllocatedStorageGb,
       memoryGib: instanceClassMemoryGib(config.instanceClass),
       maxConnections,
       alerts: args.alerts,
@@ -362,10 +363,16 @@ export class Database extends pulumi.ComponentResource {
       },
       dr,
     );
+    // aws_db_instance_automated_backups_replication has no Update: kms_key_id, pre_signed_url, retention_period and
+    // source_db_instance_arn are all ForceNew (hashicorp/terraform-provider-aws
+    // internal/service/rds/instance_automated_backups_replication.go), so a retention change replaces it. Pulumi's
+    // default create-before-delete would call StartDBInstanceAutomatedBackupsReplication for an instance that is
+    // still replicating to the region; stop first, then start (a short gap in DR backups, docs/operations.md,
+    // "Changing the backup retention").
     new aws.rds.InstanceAutomatedBackupsReplication(
       `${name}-dr-backups`,
       { sourceDbInstanceArn: this.instance.arn, kmsKeyId: key.arn, retentionPeriod: config.backupRetentionDays },
-      dr,
+      { ...dr, deleteBeforeReplace: true },
     );
   }
 }

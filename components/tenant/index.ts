@@ -50,6 +50,8 @@ export class Tenant extends pulumi.ComponentResource {
   /** Always secrets; undefined when the tenant has no such credential (deleted, or no Redis user). */
   readonly databaseUrl?: pulumi.Output<string>;
   readonly redisUrl?: pulumi.Output<string>;
+  /** The tenant's membership in the Redis user group, when it has a Redis user: the next membership waits for it. */
+  readonly redisMembership?: pulumi.Resource;
 
   constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:tenant:Tenant", name, {}, opts);
@@ -93,7 +95,7 @@ export class Tenant extends pulumi.ComponentResource {
         database: pg.database,
       });
       if (withRedisUser) {
-        tenantRedisUser(name, tenant.id, lifecycle, password, args.redis, this);
+        this.redisMembership = tenantRedisUser(name, tenant.id, lifecycle, password, args.redis, this).membership;
         this.redisUrl = redisUrl({
           user: tenantNames(tenant.id).redisUser,
           password,

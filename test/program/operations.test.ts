@@ -162,12 +162,14 @@ describe("maintenance: pause → snapshot → resume as two commits", () => {
     for (const r of [...pools, ...paused.ofType(CRONJOB)]) expect(component.dependsOn, r.name).toContain(r.urn);
   });
 
-  it("changes nothing but suspension, replicas, HPAs and the snapshot", () => {
+  it("changes nothing but suspension, replicas (applied with patchForce), HPAs and the snapshot", () => {
     const diff = diffPlans(revealed(base), revealed(paused));
     expect(byName(diff.added)).toEqual(["maintenance-snapshot", "maintenance-snapshot-before-pg17"]);
     expect(diff.removed.every((r) => r.type === HPA)).toBe(true);
     for (const change of diff.changed)
-      expect(change.paths, change.urn).toEqual([change.type === CRONJOB ? "spec.suspend" : "spec.replicas"]);
+      expect(change.paths, change.urn).toEqual(
+        change.type === CRONJOB ? ["spec.suspend"] : ["metadata.annotations", "spec.replicas"],
+      );
   });
 
   it("round-trips: on, then off, renders exactly the plan it started from", async () => {
