@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TenantPlatformContext, alertedTenants, buildTenants, tenantOutputs } from "./wiring/tenants";
-import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT, buildShard } from "./wiring/shard";
+import {
+  TENANT_PLATFORM_OPERATIONS_PASSWORD_OUTPUT,
+  TENANT_PLATFORM_OUTPUT,
+  TENANT_PLATFORM_PASSWORD_OUTPUT,
+  buildShard,
+} from "./wiring/shard";
+import { OPERATIONS_ROLE } from "../components/database";
 import type { PlatformConfig } from "../config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
 import { AlertsTopic } from "../components/monitoring/topic";
@@ -50,6 +56,8 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
       port: database.port,
       // A promoted DR replica already holds every tenant object (replicated): adopt them instead of creating them.
       adoptFrom: database.adoptExisting ? { applicationDatabase: database.applicationDatabaseName } : undefined,
+      operations: { role: database.roles.operations.name, ownerProvider: database.roles.ownerProvider },
+      adminRole: database.masterUsername,
     },
     redis: {
       userGroupId: redis.userGroupId,
@@ -148,6 +156,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
         adminHost: config.database.adminHost ?? database.address,
         adminPort: config.database.adminPort ?? database.port,
         adminUser: database.masterUsername,
+        operationsUser: OPERATIONS_ROLE,
         applicationDatabase: database.applicationDatabaseName,
         engineVersion: config.database.engineVersion,
       },
@@ -167,6 +176,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
       alertsTopicArn: alertsTopic.arn,
     },
     [TENANT_PLATFORM_PASSWORD_OUTPUT]: pulumi.secret(database.masterPassword),
+    [TENANT_PLATFORM_OPERATIONS_PASSWORD_OUTPUT]: pulumi.secret(database.roles.operations.password),
   };
 }
 

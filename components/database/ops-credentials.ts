@@ -19,9 +19,12 @@ export interface DatabaseOpsCredentialsArgs {
 }
 
 /**
- * The login the platform's operations jobs (backups, VACUUM ANALYZE) use, as a Kubernetes Secret, and the
- * `DatabaseAccess` those jobs take. They run as the RDS master user: dumping tenant-owned schemas and databases and
- * vacuuming tenant tables needs ownership or rds_superuser on PostgreSQL before 17.
+ * The login the platform's operations jobs (backups, exports, VACUUM ANALYZE) use, as a Kubernetes Secret, and the
+ * `DatabaseAccess` those jobs take. They run as the operations role (`platform_ops`, never the RDS master): a member
+ * of every tenant role and of the application role, so it dumps and vacuums their objects with the owners'
+ * privileges (on RDS nobody is a superuser, and before PostgreSQL 17 only an owner may VACUUM a table). The user
+ * name is stored in plain text (names are not secrets: a reviewer sees which role the jobs use), the password as a
+ * secret.
  */
 export class DatabaseOpsCredentials extends pulumi.ComponentResource {
   readonly access: DatabaseAccess;

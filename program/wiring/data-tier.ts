@@ -34,8 +34,8 @@ export function dataTier(
     namespace,
     host: database.address,
     port: database.port,
-    username: database.masterUsername,
-    password: database.masterPassword,
+    username: database.roles.operations.name,
+    password: database.roles.operations.password,
     provider: providers.kubernetes,
   }).access;
   return { database, redis, opsDatabase };

@@ -18,6 +18,10 @@ export interface TenantPlatformContext {
     port: pulumi.Input<number>;
     applicationDatabase: pulumi.Input<string>;
     adoptFrom?: { applicationDatabase: string };
+    /** The operations role and its connection (`Database.roles`): member of every tenant role. */
+    operations: { role: pulumi.Input<string>; ownerProvider: postgresql.Provider };
+    /** The login of `provider` (the RDS master). */
+    adminRole: pulumi.Input<string>;
   };
   /** The platform's ElastiCache RBAC user group tenant users join, its endpoint, and the account-unique user id prefix. */
   redis: {

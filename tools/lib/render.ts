@@ -35,6 +35,8 @@ export interface RecordedResource {
   importId?: string;
   /** URN of the explicit provider, when one was passed. */
   provider?: string;
+  /** The `ignoreChanges` resource option (input names the engine does not diff), when set. */
+  ignoreChanges?: string[];
   /** Inputs with secret values replaced by "[secret]" and resource references by their URN. */
   inputs: Record<string, unknown>;
   /** Outputs the engine returns as secrets (`additionalSecretOutputs`: the program's and the SDK class's). */
@@ -165,6 +167,7 @@ class RecordingMonitor extends MockMonitor {
       propertyDependencies: propertyDependenciesOf(req),
       importId: req.getImportid() || undefined,
       provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
+      ignoreChanges: req.getIgnorechangesList().length > 0 ? req.getIgnorechangesList() : undefined,
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       inputs: normalizeValue(object, "", secretPaths) as Record<string, unknown>,
       secretPaths,
