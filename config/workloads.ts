@@ -94,7 +94,17 @@ export function backupsSchema(env: Environment) {
       })
       .optional(),
     replicateToDr: z.boolean().default(production),
-    postgresImage: imageReference.default("postgres:16.4"),
+    /**
+     * Image of the dump, restore-check and maintenance steps (pg_dump, pg_restore, psql). Defaults to the official
+     * image of `platform:database.engineVersion` (`postgresImageFor`); an older major is refused (rules.ts).
+     */
+    postgresImage: imageReference.optional(),
+    /** Storage class of the backup pods' work volumes (sized from the database's storage ceiling). Defaults to the cluster's. */
+    workStorageClass: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a Kubernetes object name such as gp3")
+      .max(253)
+      .optional(),
     awsCliImage: imageReference.default("amazon/aws-cli:2.17.50"),
     /** Pushgateway the backup and verify jobs push their metrics to (e.g. http://pushgateway.monitoring:9091). */
     pushgatewayUrl: z
@@ -110,4 +120,30 @@ export function backupsSchema(env: Environment) {
     /** Restore verification fails when a restored database has fewer user tables than this. */
     verifyMinTables: z.number().int().min(0).default(1),
   });
+}
+
+/**
+ * The official postgres image of each engine major, pinned to a minor release. pg_dump cannot dump a server newer
+ * than its own major version ("aborting because of server version mismatch"; PostgreSQL docs, pg_dump: "cannot
+ * dump from PostgreSQL servers newer than its own major version"), so the tools follow `database.engineVersion`.
+ */
+export const POSTGRES_TOOL_IMAGES: Readonly<Record<string, string>> = {
+  "14": "postgres:14.13",
+  "15": "postgres:15.8",
+  "16": "postgres:16.4",
+  "17": "postgres:17.0",
+};
+
+/** The image the backup and maintenance steps run: the configured one, else the engine major's official image. */
+export const postgresImageFor = (engineVersion: string, configured?: string) =>
+  configured ?? POSTGRES_TOOL_IMAGES[engineVersion] ?? `postgres:${engineVersion}`;
+
+/** The major version an image's tag names (`postgres:16.4-bookworm` → 16), or undefined when the tag does not tell. */
+export function imageMajorVersion(image: string): number | undefined {
+  const withoutDigest = image.split("@")[0];
+  const slash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.lastIndexOf(":");
+  if (colon <= slash) return undefined;
+  const match = /^(\d+)(?:[.-]|$)/.exec(withoutDigest.slice(colon + 1));
+  return match ? Number(match[1]) : undefined;
 }

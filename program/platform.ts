@@ -16,7 +16,7 @@ import { MaintenanceSnapshot } from "../components/operations/maintenance-snapsh
 import { longestIntervalMinutes } from "../config/common";
 import { dataTier } from "./wiring/data-tier";
 import { workloads } from "./wiring/workloads";
-import { backupsTier, tenantDataLayouts } from "./wiring/backups";
+import { backupsTier, storageCeilingGb, tenantDataLayouts } from "./wiring/backups";
 import { operatingMode } from "./wiring/operations";
 import { createProviders } from "./providers";
 
@@ -159,6 +159,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
         operationsUser: OPERATIONS_ROLE,
         applicationDatabase: database.applicationDatabaseName,
         engineVersion: config.database.engineVersion,
+        storageCeilingGb: storageCeilingGb(config.database),
       },
       redis: {
         userGroupId: redis.userGroupId,

@@ -32,6 +32,8 @@ export interface TenantPlatformExport {
     operationsUser: string;
     applicationDatabase: string;
     engineVersion: string;
+    /** The instance's storage ceiling: sizes the shard's backup work volumes. */
+    storageCeilingGb: number;
   };
   redis: { userGroupId: string; host: string; port: number; userIdPrefix: string };
   kubernetes: { platformNamespace: string };
@@ -172,7 +174,10 @@ function shardBackups(
     exports,
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
-    ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
+    ...backupJobSettings(config, config.kubernetes.oidcProviderArn, {
+      engineVersion: platform.postgres.engineVersion,
+      storageCeilingGb: platform.postgres.storageCeilingGb,
+    }),
     awsProvider: providers.aws,
     k8sProvider: providers.kubernetes,
   });

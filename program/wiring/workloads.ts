@@ -8,6 +8,7 @@ import type { DatabaseAccess } from "../../components/jobs/database-access";
 import { tenantLabels, tenantNamespaceName } from "../../components/kubernetes/labels";
 import { WorkerPool, dedicatedWorkerPool } from "../../components/workers/worker-pool";
 import { PlatformJobs } from "../../components/jobs/platform-jobs";
+import { postgresImageFor } from "../../config/workloads";
 
 export interface WorkloadsArgs {
   namespace: pulumi.Input<string>;
@@ -63,7 +64,7 @@ export function workloads(config: PlatformConfig, args: WorkloadsArgs) {
         namespace,
         appImage: template.image,
         appEnv: template.env,
-        postgresImage: config.backups.postgresImage,
+        postgresImage: postgresImageFor(config.database.engineVersion, config.backups.postgresImage),
         database: args.opsDatabase,
         databases: args.databases,
         suspend: mode.suspendJobs,
