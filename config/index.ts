@@ -6,6 +6,7 @@ import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems } from "./operations"
 import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole } from "./tenancy";
 import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./errors";
 import { crossFieldProblems } from "./rules";
+import { connectorSecretProblems, redactConnectors } from "./tenants";
 import { PlatformConfig, sectionSchemas } from "./sections";
 
 // A process parses the stack config once or twice: zod's compiled fast path (generated with `new Function` per
@@ -93,14 +94,18 @@ export function parsePlatformConfig(
     }
     const result = (schema as z.ZodType).safeParse(raw[section]);
     if (result.success) parsed[section] = result.data;
-    else
-      problems.push(...problemsFromIssues(NAMESPACE, section, raw[section], schema as z.ZodType, result.error.issues));
+    else {
+      // Connector values are secrets: a problem elsewhere in a tenant entry must not print them.
+      const shown = section === "tenants" ? redactConnectors(raw[section]) : raw[section];
+      problems.push(...problemsFromIssues(NAMESPACE, section, shown, schema as z.ZodType, result.error.issues));
+    }
   }
 
   const alerts = parsed.alerts as PlatformConfig["alerts"] | undefined;
   // Receivers belong to the stack that routes alerts: a shard only adds its tenants' rules.
   if (role !== "shard")
     problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
+  problems.push(...connectorSecretProblems(raw.tenants, options.secretKeys, NAMESPACE));
   problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }, role));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed as PlatformConfig;

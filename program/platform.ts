@@ -45,7 +45,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
   });
 
   const alertsTopic = new AlertsTopic("platform-alerts", { provider: providers.aws });
-  const { database, redis, opsDatabase } = dataTier(config, providers, namespace.name, alertsTopic.arn);
+  const { database, redis, opsDatabase, connection } = dataTier(config, providers, namespace.name, alertsTopic.arn);
   // A standby's database is a read-only replica: tenant objects arrive by replication, and the stack manages them
   // only once promoted (docs/operations.md, "Regional failover").
   const tenantContext: TenantPlatformContext = {
@@ -72,7 +72,15 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
 
   const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames(config.database.applicationDatabase, isolation);
-  const work = workloads(config, { namespace: namespace.name, tenants, mode, opsDatabase, databases, providers });
+  const work = workloads(config, {
+    namespace: namespace.name,
+    connection,
+    tenants,
+    mode,
+    opsDatabase,
+    databases,
+    providers,
+  });
   const exports = tenantExports(config.database.applicationDatabase, isolation);
   const backups = backupsTier(config, {
     namespace: namespace.name,

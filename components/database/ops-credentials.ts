@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
 import { standardLabels } from "../kubernetes/labels";
 import type { DatabaseAccess } from "../jobs/database-access";
+import { LOGIN_ANNOTATIONS } from "./platform-connection";
 
 export interface DatabaseOpsCredentialsArgs {
   /** Namespace of the platform's jobs. */
@@ -23,8 +24,7 @@ export interface DatabaseOpsCredentialsArgs {
  * `DatabaseAccess` those jobs take. They run as the operations role (`platform_ops`, never the RDS master): a member
  * of every tenant role and of the application role, so it dumps and vacuums their objects with the owners'
  * privileges (on RDS nobody is a superuser, and before PostgreSQL 17 only an owner may VACUUM a table). The user
- * name is stored in plain text (names are not secrets: a reviewer sees which role the jobs use), the password as a
- * secret.
+ * name is also an annotation (names are not secrets: the plan shows which role the jobs use), the password a secret.
  */
 export class DatabaseOpsCredentials extends pulumi.ComponentResource {
   readonly access: DatabaseAccess;
@@ -38,6 +38,7 @@ export class DatabaseOpsCredentials extends pulumi.ComponentResource {
           name: "database-ops-credentials",
           namespace: args.namespace,
           labels: standardLabels({ name: "database-ops", component: "credentials" }),
+          annotations: { [LOGIN_ANNOTATIONS.database]: args.username },
         },
         type: "Opaque",
         stringData: { username: args.username, password: pulumi.secret(args.password) },

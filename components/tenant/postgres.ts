@@ -136,7 +136,7 @@ export function tenantPostgres(
 
 /** `postgresql://` URL of a tenant (TLS required; the password is URL-encoded). A secret when the password is. */
 export function databaseUrl(args: {
-  role: string;
+  role: pulumi.Input<string>;
   password: pulumi.Input<string>;
   host: pulumi.Input<string>;
   port: pulumi.Input<number>;

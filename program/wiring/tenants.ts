@@ -71,6 +71,8 @@ export function buildTenants(
         namespace: tenants[i].kubernetesNamespace ?? tenantNamespaceName(tenant.id),
         labels: tenantLabels(tenant.id, tenant.tier),
         paused: tenant.state === "suspended",
+        envFromSecrets: tenants[i].workload?.envFromSecrets,
+        serviceAccountName: tenants[i].workload?.serviceAccountName,
         provider: providers.kubernetes,
       },
       { parent: tenants[i] },

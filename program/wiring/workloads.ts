@@ -9,9 +9,12 @@ import { tenantLabels, tenantNamespaceName } from "../../components/kubernetes/l
 import { WorkerPool, dedicatedWorkerPool } from "../../components/workers/worker-pool";
 import { PlatformJobs } from "../../components/jobs/platform-jobs";
 import { postgresImageFor } from "../../config/workloads";
+import { CREDENTIALS_ANNOTATION, PlatformConnection } from "../../components/database/platform-connection";
 
 export interface WorkloadsArgs {
   namespace: pulumi.Input<string>;
+  /** The platform connection Secret every platform pool and application job mounts (DATABASE_URL, REDIS_URL). */
+  connection: PlatformConnection;
   tenants: Tenant[];
   mode: OperatingMode;
   opsDatabase: DatabaseAccess;
@@ -31,6 +34,8 @@ export function workloads(config: PlatformConfig, args: WorkloadsArgs) {
         objectName: `worker-${pool}`,
         namespace,
         paused: mode.pauseWorkers,
+        envFromSecrets: [args.connection.secretName],
+        podAnnotations: { [CREDENTIALS_ANNOTATION]: args.connection.generation },
         provider,
       }),
   );
@@ -51,6 +56,8 @@ export function workloads(config: PlatformConfig, args: WorkloadsArgs) {
           namespace: parent.kubernetesNamespace ?? tenantNamespaceName(tenant.id),
           labels: tenantLabels(tenant.id, tenant.tier),
           paused,
+          envFromSecrets: parent.workload?.envFromSecrets,
+          serviceAccountName: parent.workload?.serviceAccountName,
           provider,
         },
         { parent },
@@ -64,6 +71,7 @@ export function workloads(config: PlatformConfig, args: WorkloadsArgs) {
         namespace,
         appImage: template.image,
         appEnv: template.env,
+        appEnvFromSecrets: [args.connection.secretName],
         postgresImage: postgresImageFor(config.database.engineVersion, config.backups.postgresImage),
         database: args.opsDatabase,
         databases: args.databases,
