@@ -88,7 +88,8 @@ describe("Tenant component (prod stack under mocks)", () => {
   it("gives a standard tenant 10 resources and an enterprise tenant 17, all descendants of its Tenant", () => {
     expect(typesOf("initech")).toEqual(STANDARD_TYPES);
     expect(typesOf("globex")).toEqual(ENTERPRISE_TYPES);
-    expect(typesOf("acme")).toEqual([...ENTERPRISE_TYPES, ...DEDICATED_WORKER_TYPES].sort());
+    // acme also has a connector (Pulumi.prod.yaml): its Secret tenant-connectors.
+    expect(typesOf("acme")).toEqual([...ENTERPRISE_TYPES, T.secret, ...DEDICATED_WORKER_TYPES].sort());
     const grouped = new Set([...byTenant.values()].flat().map((r) => r.urn));
     const tenantScoped = prod.resources.filter((r) => /tenant[-_]/.test(r.name) && !grouped.has(r.urn));
     expect(tenantScoped.map((r) => r.name)).toEqual([]);
@@ -238,9 +239,20 @@ describe("Tenant component (prod stack under mocks)", () => {
   it("puts DATABASE_URL and REDIS_URL built from the generated password in the Secret, and never in plain text", () => {
     const password = String(one("acme", T.role).revealedInputs!.password);
     expect(password).toMatch(/^[A-Za-z0-9_-]{40}$/);
-    const secret = one("acme", T.secret);
-    expect(secret.inputs.stringData).toEqual({ DATABASE_URL: "[secret]", REDIS_URL: "[secret]" });
-    expect(secret.secretPaths.sort()).toEqual(["stringData.DATABASE_URL", "stringData.REDIS_URL"]);
+    const secret = prod.find(T.secret, "tenant-acme-connection");
+    // The SDK makes all of stringData secret; the login names are also in plain annotations (credentials.test.ts).
+    expect(secret.inputs.stringData).toEqual({
+      DATABASE_URL: "[secret]",
+      DATABASE_USER: "[secret]",
+      REDIS_URL: "[secret]",
+      REDIS_USER: "[secret]",
+    });
+    expect(secret.secretPaths.sort()).toEqual([
+      "stringData.DATABASE_URL",
+      "stringData.DATABASE_USER",
+      "stringData.REDIS_URL",
+      "stringData.REDIS_USER",
+    ]);
     const revealed = secret.revealedInputs!.stringData as Record<string, string>;
     expect(revealed.DATABASE_URL).toMatch(
       new RegExp(
@@ -253,7 +265,7 @@ describe("Tenant component (prod stack under mocks)", () => {
     expect((one("initech", T.secret).revealedInputs!.stringData as Record<string, string>).DATABASE_URL).toMatch(
       /^postgresql:\/\/tenant_initech:.+\/app\?sslmode=require$/,
     );
-    expect(one("initech", T.secret).inputs.stringData).toEqual({ DATABASE_URL: "[secret]" });
+    expect(one("initech", T.secret).inputs.stringData).toEqual({ DATABASE_URL: "[secret]", DATABASE_USER: "[secret]" });
 
     const passwords = prod.resources.filter((r) => r.type === T.role).map((r) => String(r.revealedInputs!.password));
     const everything = JSON.stringify([prod.resources.map((r) => r.inputs), prod.outputs]);
