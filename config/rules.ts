@@ -5,7 +5,7 @@ import { ConfigProblem, keyName, showValue } from "./errors";
 import type { TenancyRole } from "./tenancy";
 import { hasRedisUser, holdsGuaranteedConnections, tenantConnectionLimit } from "./tenants";
 import { restoreKey } from "./restore";
-import { imageMajorVersion, postgresImageFor } from "./workloads";
+import { toolImageProblems } from "./workloads";
 
 type Partial_ = Partial<PlatformConfig> & { environment: Environment };
 const key = (...path: (string | number)[]) => keyName("platform", path);
@@ -453,23 +453,4 @@ function operationsProblems({ database, dr, maintenance }: Partial_): ConfigProb
     });
   }
   return problems;
-}
-
-/** The dump and maintenance image must be at least the engine's major: pg_dump refuses a newer server. */
-function toolImageProblems({ backups, database }: Partial_): ConfigProblem[] {
-  const image = backups?.postgresImage;
-  if (!image || !database) return [];
-  const major = imageMajorVersion(image);
-  const engine = Number(database.engineVersion);
-  if (major === undefined || major >= engine) return [];
-  return [
-    {
-      key: key("backups", "postgresImage"),
-      value: showValue(image),
-      message:
-        `its PostgreSQL ${major} tools cannot dump the PostgreSQL ${engine} server of platform:database.engineVersion ` +
-        `(pg_dump aborts "because of server version mismatch"): use a postgres image of major ${engine} or newer, ` +
-        `or leave it unset for ${postgresImageFor(database.engineVersion)}`,
-    },
-  ];
 }

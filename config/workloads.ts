@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConfigProblem, keyName, showValue } from "./errors";
 import { Environment, cpuQuantity, cronSchedule, dnsLabel, imageReference, memoryQuantity } from "./common";
 
 const resourcesSchema = z.strictObject({
@@ -146,4 +147,29 @@ export function imageMajorVersion(image: string): number | undefined {
   if (colon <= slash) return undefined;
   const match = /^(\d+)(?:[.-]|$)/.exec(withoutDigest.slice(colon + 1));
   return match ? Number(match[1]) : undefined;
+}
+
+/** The dump and maintenance image must be at least the engine's major: pg_dump refuses a newer server. */
+export function toolImageProblems({
+  backups,
+  database,
+}: {
+  backups?: { postgresImage?: string };
+  database?: { engineVersion: string };
+}): ConfigProblem[] {
+  const image = backups?.postgresImage;
+  if (!image || !database) return [];
+  const major = imageMajorVersion(image);
+  const engine = Number(database.engineVersion);
+  if (major === undefined || major >= engine) return [];
+  return [
+    {
+      key: keyName("platform", ["backups", "postgresImage"]),
+      value: showValue(image),
+      message:
+        `its PostgreSQL ${major} tools cannot dump the PostgreSQL ${engine} server of platform:database.engineVersion ` +
+        `(pg_dump aborts "because of server version mismatch"): use a postgres image of major ${engine} or newer, ` +
+        `or leave it unset for ${postgresImageFor(database.engineVersion)}`,
+    },
+  ];
 }

@@ -7,16 +7,30 @@
 import type { Client } from "pg";
 import type { RecordedResource } from "../../tools/lib/render";
 import type { Login } from "./postgres";
+import { readBack } from "./postgres-sql-read";
+import {
+  DATABASE,
+  type Drift,
+  type Executed,
+  GRANT,
+  GRANT_ROLE,
+  type Inputs,
+  PROVIDER,
+  ROLE,
+  SCHEMA,
+  Session,
+} from "./postgres-session";
+
+export type { Drift, Executed } from "./postgres-session";
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-const ROLE = "postgresql:index/role:Role";
-const DATABASE = "postgresql:index/database:Database";
-const SCHEMA = "postgresql:index/schema:Schema";
-const GRANT = "postgresql:index/grant:Grant";
-const GRANT_ROLE = "postgresql:index/grantRole:GrantRole";
-const PROVIDER = "pulumi:providers:postgresql";
+type Connect = (database: string, login: Login) => Promise<Client>;
+
+interface ProviderLogin extends Login {
+  database: string;
+}
 
 const KNOWN: Record<string, string[]> = {
   [ROLE]: ["name", "login", "connectionLimit", "password", "createDatabase", "createRole", "superuser", "inherit"],
@@ -25,58 +39,6 @@ const KNOWN: Record<string, string[]> = {
   [GRANT]: ["database", "schema", "role", "objectType", "privileges"],
   [GRANT_ROLE]: ["role", "grantRole", "withAdminOption"],
 };
-
-/** One statement the emulated provider ran: as whom, where, and the warnings PostgreSQL answered with. */
-export interface Executed {
-  resource: string;
-  login: string;
-  database: string;
-  sql: string;
-  warnings: string[];
-}
-
-/** A difference between what the plan asks for and what the provider reads back: `pulumi up` would act on it. */
-export interface Drift {
-  resource: string;
-  field: string;
-  desired: unknown;
-  actual: unknown;
-}
-
-type Inputs = Record<string, any>;
-type Connect = (database: string, login: Login) => Promise<Client>;
-
-interface ProviderLogin extends Login {
-  database: string;
-}
-
-/** A provider connection: a pg client that logs every statement and the WARNINGs it drew. */
-class Session {
-  constructor(
-    readonly client: Client,
-    private readonly log: Executed[],
-    private readonly resource: string,
-    readonly login: string,
-    readonly database: string,
-  ) {}
-
-  async exec(sql: string, params?: unknown[]) {
-    const warnings: string[] = [];
-    const onNotice = (notice: { severity?: string; message?: string }) => {
-      if (notice.severity === "WARNING") warnings.push(notice.message ?? "");
-    };
-    this.client.on("notice", onNotice);
-    try {
-      const result = await this.client.query(sql, params);
-      // Notices arrive before the command completes; give the event loop one turn to deliver them.
-      await new Promise((resolve) => setImmediate(resolve));
-      this.log.push({ resource: this.resource, login: this.login, database: this.database, sql, warnings });
-      return result.rows as Record<string, any>[];
-    } finally {
-      this.client.removeListener("notice", onNotice);
-    }
-  }
-}
 
 export class PostgresProviderEmulator {
   /** Every statement run, in order. */
@@ -341,89 +303,4 @@ async function createGrantRole(s: Session, i: Inputs) {
   await s.exec(
     `GRANT ${quoteIdent(i.grantRole)} TO ${quoteIdent(i.role)}${i.withAdminOption ? " WITH ADMIN OPTION" : ""}`,
   );
-}
-
-const sameSet = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
-
-/** The provider's Read of a resource, compared with its inputs (the fields the project sets). */
-async function readBack(s: Session, r: RecordedResource, i: Inputs): Promise<Drift[]> {
-  const drift: Drift[] = [];
-  const differs = (field: string, desired: unknown, actual: unknown, same = desired === actual) => {
-    if (!same && !r.ignoreChanges?.includes(field)) drift.push({ resource: r.name, field, desired, actual });
-  };
-  switch (r.type) {
-    case ROLE: {
-      // `resourcePostgreSQLRoleReadImpl`: attributes, and every role it is a member of as `roles`.
-      const [row] = await s.exec(
-        `SELECT ARRAY(SELECT pg_get_userbyid(roleid) FROM pg_catalog.pg_auth_members members WHERE member = pg_roles.oid)::text[] AS roles,
-                rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, rolconnlimit
-           FROM pg_catalog.pg_roles WHERE rolname = $1`,
-        [i.name],
-      );
-      if (!row) return [{ resource: r.name, field: "(exists)", desired: true, actual: false }];
-      differs("login", i.login ?? false, row.rolcanlogin);
-      differs("connectionLimit", i.connectionLimit ?? -1, row.rolconnlimit);
-      differs("superuser", i.superuser ?? false, row.rolsuper);
-      differs("createDatabase", i.createDatabase ?? false, row.rolcreatedb);
-      differs("createRole", i.createRole ?? false, row.rolcreaterole);
-      differs("inherit", i.inherit ?? true, row.rolinherit);
-      differs("roles", [], row.roles, sameSet([], row.roles as string[]));
-      break;
-    }
-    case DATABASE: {
-      // `resourcePostgreSQLDatabaseReadImpl`
-      const [row] = await s.exec(
-        "SELECT pg_catalog.pg_get_userbyid(d.datdba) AS owner, d.datconnlimit, d.datallowconn FROM pg_database d WHERE datname = $1",
-        [i.name],
-      );
-      if (!row) return [{ resource: r.name, field: "(exists)", desired: true, actual: false }];
-      differs("owner", i.owner ?? s.login, row.owner);
-      differs("connectionLimit", i.connectionLimit ?? -1, row.datconnlimit);
-      differs("allowConnections", i.allowConnections !== false, row.datallowconn);
-      break;
-    }
-    case SCHEMA: {
-      // `resourcePostgreSQLSchemaReadImpl` (in the schema's database)
-      const rows = await s.exec(
-        "SELECT pg_catalog.pg_get_userbyid(n.nspowner) AS owner FROM pg_catalog.pg_namespace n WHERE n.nspname = $1",
-        [i.name],
-      );
-      if (rows.length === 0) return [{ resource: r.name, field: "(exists)", desired: true, actual: false }];
-      if (i.owner) differs("owner", i.owner, rows[0].owner);
-      break;
-    }
-    case GRANT: {
-      // `readDatabaseRolePrivileges` / `readSchemaRolePrivileges`: aclexplode of the object's ACL for the role's
-      // OID (0 for PUBLIC, `getRoleOID`), compared as a set (`resourcePrivilegesEqual`).
-      const oid =
-        i.role === "public"
-          ? 0
-          : Number((await s.exec("SELECT oid FROM pg_roles WHERE rolname = $1", [i.role]))[0].oid);
-      const [row] =
-        i.objectType === "database"
-          ? await s.exec(
-              "SELECT array_agg(privilege_type) AS p FROM (SELECT (aclexplode(datacl)).* FROM pg_database WHERE datname=$1) AS privileges WHERE grantee = $2",
-              [i.database, oid],
-            )
-          : await s.exec(
-              "SELECT array_agg(privilege_type) AS p FROM (SELECT (aclexplode(nspacl)).* FROM pg_namespace WHERE nspname=$1) AS privileges WHERE grantee = $2",
-              [i.schema, oid],
-            );
-      const granted = ((row.p ?? []) as string[]).sort();
-      differs("privileges", i.privileges, granted, sameSet(i.privileges, granted));
-      break;
-    }
-    case GRANT_ROLE: {
-      // `readGrantRole`: the first pg_auth_members row of (member, role); ForceNew on every field.
-      const rows = await s.exec(
-        "SELECT pg_get_userbyid(member) AS role, pg_get_userbyid(roleid) AS grant_role, admin_option FROM pg_auth_members WHERE pg_get_userbyid(member) = $1 AND pg_get_userbyid(roleid) = $2",
-        [i.role, i.grantRole],
-      );
-      if (rows.length === 0) return [{ resource: r.name, field: "(exists)", desired: true, actual: false }];
-      differs("withAdminOption", i.withAdminOption ?? false, rows[0].admin_option);
-      break;
-    }
-  }
-  return drift;
 }

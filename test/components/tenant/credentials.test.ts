@@ -11,6 +11,7 @@ import type { RecordedResource, RenderResult } from "../../../tools/lib/render";
 
 type Obj = Record<string, any>;
 const SECRET = "kubernetes:core/v1:Secret";
+const ROLE = "postgresql:index/role:Role";
 const meta = (r: RecordedResource) => (r.revealedInputs ?? r.inputs).metadata as Obj;
 
 let prod: RenderResult & Finders;
@@ -48,6 +49,50 @@ describe("every workload gets its credentials from a Secret in its own namespace
         expect(accounts).toContain(`${namespace}/tenant-workload`);
       }
     }
+  });
+
+  it("puts DATABASE_URL and REDIS_URL built from the generated password in the Secret, and never in plain text", () => {
+    const password = String(prod.find(ROLE, "tenant-acme-role").revealedInputs!.password);
+    expect(password).toMatch(/^[A-Za-z0-9_-]{40}$/);
+    const secret = prod.find(SECRET, "tenant-acme-connection");
+    // The SDK makes all of stringData secret; the login names are also in plain annotations (credentials.test.ts).
+    expect(secret.inputs.stringData).toEqual({
+      DATABASE_URL: "[secret]",
+      DATABASE_USER: "[secret]",
+      REDIS_URL: "[secret]",
+      REDIS_USER: "[secret]",
+    });
+    expect(secret.secretPaths.sort()).toEqual([
+      "stringData.DATABASE_URL",
+      "stringData.DATABASE_USER",
+      "stringData.REDIS_URL",
+      "stringData.REDIS_USER",
+    ]);
+    const revealed = secret.revealedInputs!.stringData as Record<string, string>;
+    expect(revealed.DATABASE_URL).toMatch(
+      new RegExp(
+        `^postgresql://tenant_acme:${password}@platform-db-instance-[0-9a-f]{7}\\..+\\.rds\\.amazonaws\\.com:5432/tenant_acme\\?sslmode=require$`,
+      ),
+    );
+    expect(revealed.REDIS_URL).toMatch(
+      new RegExp(`^rediss://tenant-acme:${password}@master\\..+\\.cache\\.amazonaws\\.com:6379$`),
+    );
+    expect(
+      (prod.find(SECRET, "tenant-initech-connection").revealedInputs!.stringData as Record<string, string>)
+        .DATABASE_URL,
+    ).toMatch(/^postgresql:\/\/tenant_initech:.+\/app\?sslmode=require$/);
+    expect(prod.find(SECRET, "tenant-initech-connection").inputs.stringData).toEqual({
+      DATABASE_URL: "[secret]",
+      DATABASE_USER: "[secret]",
+    });
+
+    const passwords = prod.resources.filter((r) => r.type === ROLE).map((r) => String(r.revealedInputs!.password));
+    const everything = JSON.stringify([prod.resources.map((r) => r.inputs), prod.outputs]);
+    for (const p of passwords) expect(everything).not.toContain(p);
+    expect(prod.find(ROLE, "tenant-acme-role").secretPaths).toEqual(["password"]);
+    expect(prod.find("aws:elasticache/user:User", "tenant-acme-redis-user").secretPaths).toEqual([
+      "authenticationMode.passwords[0]",
+    ]);
   });
 
   it("the platform Secret logs in as the application role and the platform Redis user, at the active instance", () => {
@@ -167,13 +212,14 @@ describe("connector credentials as config", () => {
   });
 
   it("a rotation keeps the previous value beside the new one until the stated time, then drops it", () => {
+    // The schema's type cannot say "string values, except `previous`": the parsed shape, spelled out.
     const connectors = {
       salesforce: {
         clientId: "id",
         clientSecret: "new",
         previous: { clientSecret: "old", until: "2026-12-15T00:00:00Z" },
       },
-    };
+    } as unknown as Parameters<typeof connectorEnvironment>[0];
     expect(connectorEnvironment(connectors, new Date("2026-12-10T00:00:00Z"))).toEqual({
       SALESFORCE_CLIENT_ID: "id",
       SALESFORCE_CLIENT_SECRET: "new",

@@ -236,44 +236,6 @@ describe("Tenant component (prod stack under mocks)", () => {
     expect(tenantQuota({ tier: "standard", quota: { pods: 80 } }).pods).toBe("80");
   });
 
-  it("puts DATABASE_URL and REDIS_URL built from the generated password in the Secret, and never in plain text", () => {
-    const password = String(one("acme", T.role).revealedInputs!.password);
-    expect(password).toMatch(/^[A-Za-z0-9_-]{40}$/);
-    const secret = prod.find(T.secret, "tenant-acme-connection");
-    // The SDK makes all of stringData secret; the login names are also in plain annotations (credentials.test.ts).
-    expect(secret.inputs.stringData).toEqual({
-      DATABASE_URL: "[secret]",
-      DATABASE_USER: "[secret]",
-      REDIS_URL: "[secret]",
-      REDIS_USER: "[secret]",
-    });
-    expect(secret.secretPaths.sort()).toEqual([
-      "stringData.DATABASE_URL",
-      "stringData.DATABASE_USER",
-      "stringData.REDIS_URL",
-      "stringData.REDIS_USER",
-    ]);
-    const revealed = secret.revealedInputs!.stringData as Record<string, string>;
-    expect(revealed.DATABASE_URL).toMatch(
-      new RegExp(
-        `^postgresql://tenant_acme:${password}@platform-db-instance-[0-9a-f]{7}\\..+\\.rds\\.amazonaws\\.com:5432/tenant_acme\\?sslmode=require$`,
-      ),
-    );
-    expect(revealed.REDIS_URL).toMatch(
-      new RegExp(`^rediss://tenant-acme:${password}@master\\..+\\.cache\\.amazonaws\\.com:6379$`),
-    );
-    expect((one("initech", T.secret).revealedInputs!.stringData as Record<string, string>).DATABASE_URL).toMatch(
-      /^postgresql:\/\/tenant_initech:.+\/app\?sslmode=require$/,
-    );
-    expect(one("initech", T.secret).inputs.stringData).toEqual({ DATABASE_URL: "[secret]", DATABASE_USER: "[secret]" });
-
-    const passwords = prod.resources.filter((r) => r.type === T.role).map((r) => String(r.revealedInputs!.password));
-    const everything = JSON.stringify([prod.resources.map((r) => r.inputs), prod.outputs]);
-    for (const p of passwords) expect(everything).not.toContain(p);
-    expect(one("acme", T.role).secretPaths).toEqual(["password"]);
-    expect(one("acme", T.redisUser).secretPaths).toEqual(["authenticationMode.passwords[0]"]);
-  });
-
   it("exports per-tenant connection details with the URLs as secrets", () => {
     const outputs = prod.outputs.tenants as Record<string, any>;
     expect(outputs.acme).toEqual({
