@@ -169,6 +169,10 @@ export function databaseSchema(env: Environment) {
     adminHost: z.string().min(1).optional(),
     adminPort: z.number().int().min(1).max(65535).optional(),
     passwordGeneration: z.number().int().min(1).default(1),
+    /** Bump to rotate the generated password of the operations role (`platform_ops`: backups, maintenance). */
+    operationsPasswordGeneration: z.number().int().min(1).default(1),
+    /** Bump to rotate the generated password of the application role (`platform_app`: the platform's services). */
+    applicationPasswordGeneration: z.number().int().min(1).default(1),
     /** The active instance is created from this source (a new instance; consumers follow it). */
     restore: restoreSchema.optional(),
     /** Former active instances kept until retired (see docs/operations.md, "Restore"). */

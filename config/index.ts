@@ -8,6 +8,7 @@ import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue }
 import { ParsedSections, crossFieldProblems } from "./rules";
 import { timeBoundProblems } from "./rules-time";
 import { monitorSelectorLabels } from "./monitoring";
+import { connectorSecretProblems, redactConnectors } from "./tenants";
 import { PlatformConfig, sectionSchemas } from "./sections";
 
 // A process parses the stack config once or twice: zod's compiled fast path (generated with `new Function` per
@@ -69,7 +70,22 @@ export function parsePlatformConfig(
       delete raw[key];
       continue;
     }
-    if (isSecret(key) && !(SECRET_KEYS as readonly string[]).includes(key)) {
+    // `platform:tenants` may hold `secure:` values, under `connectors` only: the CLI then marks the whole key secret
+    // (pulumi/pulumi sdk/go/common/resource/config/value.go, `hasSecureValue`); the offline plan lists each path.
+    if (key === "tenants" && isSecret(key)) {
+      const misplaced = (options.secretKeys ?? []).filter(
+        (k) => k.startsWith(`${NAMESPACE}:tenants[`) && !/^[^:]+:tenants\[\d+\]\.connectors\./.test(k),
+      );
+      for (const path of misplaced)
+        problems.push({
+          key: path,
+          value: "[secret]",
+          message: `takes no secret: within ${NAMESPACE}:tenants only connector values (tenants[i].connectors.<name>.<key>) are set with --secret --path; set this one as plain config (its value is not shown)`,
+        });
+      if (misplaced.length > 0) delete raw[key];
+      if (misplaced.length > 0) continue;
+    }
+    if (key !== "tenants" && isSecret(key) && !(SECRET_KEYS as readonly string[]).includes(key)) {
       problems.push({
         key: `${NAMESPACE}:${key}`,
         value: "[secret]",
@@ -131,14 +147,18 @@ export function parsePlatformConfig(
     }
     const result = (schema as z.ZodType).safeParse(raw[section]);
     if (result.success) parsed[section] = result.data;
-    else
-      problems.push(...problemsFromIssues(NAMESPACE, section, raw[section], schema as z.ZodType, result.error.issues));
+    else {
+      // Connector values are secrets: a problem elsewhere in a tenant entry must not print them.
+      const shown = section === "tenants" ? redactConnectors(raw[section]) : raw[section];
+      problems.push(...problemsFromIssues(NAMESPACE, section, shown, schema as z.ZodType, result.error.issues));
+    }
   }
 
   const alerts = parsed.alerts as PlatformConfig["alerts"] | undefined;
   // Receivers belong to the stack that routes alerts: a shard only adds its tenants' rules.
   if (role !== "shard")
     problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
+  problems.push(...connectorSecretProblems(raw.tenants, options.secretKeys, NAMESPACE));
   problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }, role));
   problems.push(...timeBoundProblems(parsed as ParsedSections, options.now ?? new Date()));
   if (problems.length > 0) throw new ConfigError(problems);

@@ -13,6 +13,7 @@ import { nameProblems } from "./rules-names";
 import { alertingProblems } from "./rules-alerting";
 import { monitoringProblems } from "./monitoring";
 import { hasRedisUser } from "./tenants";
+import { toolImageProblems } from "./workloads";
 
 export { MAX_TENANT_REDIS_USERS } from "./rules-tenants";
 export { connectionBudget } from "./rules-capacity";
@@ -37,6 +38,8 @@ export function crossFieldProblems(
     }),
     ...capacityProblems(config),
     ...backupProblems(config, shard),
+    ...toolImageProblems(config),
+    ...toolImageProblems(config),
     ...operationsProblems(config),
     ...nameProblems(config),
     ...alertingProblems(config),

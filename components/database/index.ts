@@ -13,11 +13,14 @@ import { masterPassword, storeCredentials } from "./credentials";
 import { databaseParameters, parameterGroupFamily } from "./parameters";
 import { CA_CERT_IDENTIFIER, DatabaseConfig, MASTER_USERNAME } from "./settings";
 import { InstanceContext, InstanceOrigin, instanceArgs, instanceResourceName, originOf } from "./instances";
+import { DatabaseRoles, databaseRoles } from "./roles";
 
 export { databaseParameters, parameterGroupFamily, PLATFORM_PARAMETERS } from "./parameters";
 export { databaseAlarmSpecs } from "./alarms";
 export { finalSnapshotIdentifier, restoreInputs, MASTER_USERNAME } from "./settings";
 export { instanceArgs, instanceResourceName } from "./instances";
+export { APPLICATION_ROLE, OPERATIONS_ROLE } from "./roles";
+export type { DatabaseRoles, RoleLogin } from "./roles";
 
 /**
  * Resource options that adopt an existing PostgreSQL object (id = its name, or `database.schema` for a schema)
@@ -92,6 +95,8 @@ export class Database extends pulumi.ComponentResource {
    */
   readonly adoptExisting: boolean;
   readonly securityGroupId: pulumi.Output<string>;
+  /** The application role, the operations role and the operations role's provider (docs/data-tier.md, "Roles"). */
+  readonly roles: DatabaseRoles;
   readonly alarms: aws.cloudwatch.MetricAlarm[];
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -266,6 +271,23 @@ export class Database extends pulumi.ComponentResource {
     // Tenants share this database: PUBLIC keeps USAGE on the `public` schema but loses CREATE (granted to everyone
     // before PostgreSQL 15), so no tenant can leave objects where another tenant would find them. The provider
     // revokes all of PUBLIC's privileges on the schema, then grants the listed ones (idempotent after a promotion).
+    this.roles = databaseRoles(
+      name,
+      {
+        adminProvider: this.adminProvider,
+        applicationDatabase: this.applicationDatabase?.name ?? config.applicationDatabase,
+        adminHost: config.adminHost ?? this.address,
+        adminPort: config.adminPort ?? this.port,
+        operationsPasswordGeneration: config.operationsPasswordGeneration,
+        applicationPasswordGeneration: config.applicationPasswordGeneration,
+        applicationConnectionLimit: config.platformPoolConnections,
+        engineVersion: config.engineVersion,
+        adopt: this.adoptExisting,
+        writable: this.writable,
+        protect: production,
+      },
+      this,
+    );
     if (this.applicationDatabase) {
       new postgresql.Grant(
         `${name}-app-db-public-schema`,

@@ -5,9 +5,10 @@ import { cpuMillis, formatCpu, formatMemory, memoryBytes } from "../../config/qu
 import { poolQuotaFootprint } from "../workers/worker-pool";
 import type { Environment } from "../../config/common";
 import type { EgressRule } from "../../config/egress";
-import { TIER_PROFILES } from "../../config/tenants";
+import { TIER_PROFILES, envName } from "../../config/tenants";
 import { standardLabels, tenantLabels } from "../kubernetes/labels";
 import { tenantNames } from "./lifecycle";
+import { LOGIN_ANNOTATIONS } from "../database/platform-connection";
 
 export interface TenantKubernetesArgs {
   /** Kubernetes provider of the cluster. */
@@ -198,7 +199,7 @@ export function tenantKubernetes(
     },
     opts,
   );
-  new k8s.core.v1.ServiceAccount(
+  const serviceAccount = new k8s.core.v1.ServiceAccount(
     `${name}-service-account`,
     {
       metadata: { name: "tenant-workload", namespace, labels: labels("service-account") },
@@ -206,17 +207,82 @@ export function tenantKubernetes(
     },
     opts,
   );
-  // Each value a secret of its own, so the plan still shows which keys the Secret holds.
-  const stringData: Record<string, pulumi.Input<string>> = { DATABASE_URL: pulumi.secret(connection.databaseUrl) };
-  if (connection.redisUrl) stringData.REDIS_URL = pulumi.secret(connection.redisUrl);
-  new k8s.core.v1.Secret(
+  // Each value a secret of its own, so the plan still shows which keys the Secret holds; the login names also in
+  // plain text as annotations (names are not secrets): a reviewer sees which role the tenant's workloads use.
+  const stringData: Record<string, pulumi.Input<string>> = {
+    DATABASE_URL: pulumi.secret(connection.databaseUrl),
+    DATABASE_USER: names.role,
+  };
+  if (connection.redisUrl) {
+    stringData.REDIS_URL = pulumi.secret(connection.redisUrl);
+    stringData.REDIS_USER = names.redisUser;
+  }
+  const secret = new k8s.core.v1.Secret(
     `${name}-connection`,
     {
-      metadata: { name: "tenant-connection", namespace, labels: labels("connection-secret") },
+      metadata: {
+        name: "tenant-connection",
+        namespace,
+        labels: labels("connection-secret"),
+        annotations: {
+          [LOGIN_ANNOTATIONS.database]: names.role,
+          ...(connection.redisUrl ? { [LOGIN_ANNOTATIONS.redis]: names.redisUser } : {}),
+        },
+      },
       type: "Opaque",
       stringData,
     },
     opts,
   );
-  return { namespace };
+  return { namespace, serviceAccountName: serviceAccount.metadata.name, connectionSecretName: secret.metadata.name };
+}
+
+/**
+ * The environment a tenant's connectors give its workloads: `<CONNECTOR>_<KEY>` for each key, and while a rotation's
+ * grace period runs (`previous.until` still ahead of `now`), `<CONNECTOR>_<KEY>_PREVIOUS` beside the new value and
+ * `<CONNECTOR>_PREVIOUS_UNTIL`, so the application can accept both until then. Once the window has passed, the next
+ * `pulumi up` drops the previous values.
+ */
+export function connectorEnvironment(connectors: TenantConfig["connectors"], now: Date): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, connector] of Object.entries(connectors)) {
+    const prefix = envName(name);
+    for (const [key, value] of Object.entries(connector))
+      if (key !== "previous") env[`${prefix}_${envName(key)}`] = value as string;
+    const previous = connector.previous;
+    if (!previous || Date.parse(previous.until) <= now.getTime()) continue;
+    for (const [key, value] of Object.entries(previous))
+      if (key !== "until") env[`${prefix}_${envName(key)}_PREVIOUS`] = value;
+    env[`${prefix}_PREVIOUS_UNTIL`] = previous.until;
+  }
+  return env;
+}
+
+/** The Secret `tenant-connectors` in the tenant's namespace: every value a secret, the key names in the plan. */
+export function tenantConnectorsSecret(
+  name: string,
+  tenant: TenantConfig,
+  namespace: pulumi.Input<string>,
+  args: TenantKubernetesArgs,
+  parent: pulumi.Resource,
+  now = new Date(),
+) {
+  const env = connectorEnvironment(tenant.connectors, now);
+  const secret = new k8s.core.v1.Secret(
+    `${name}-connectors`,
+    {
+      metadata: {
+        name: "tenant-connectors",
+        namespace,
+        labels: {
+          ...standardLabels({ name: "tenant", instance: tenant.id, component: "connectors-secret" }),
+          ...tenantLabels(tenant.id, tenant.tier),
+        },
+      },
+      type: "Opaque",
+      stringData: Object.fromEntries(Object.entries(env).map(([key, value]) => [key, pulumi.secret(value)])),
+    },
+    { parent, provider: args.provider },
+  );
+  return secret.metadata.name;
 }

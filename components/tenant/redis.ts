@@ -105,7 +105,7 @@ export function tenantRedisUser(
 
 /** `rediss://` URL of a tenant's Redis user (TLS is required). A secret. */
 export function redisUrl(args: {
-  user: string;
+  user: pulumi.Input<string>;
   password: pulumi.Input<string>;
   host: pulumi.Input<string>;
   port: pulumi.Input<number>;

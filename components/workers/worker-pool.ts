@@ -22,6 +22,15 @@ export interface WorkerPoolArgs {
    * suspended tenants and a stopped DR standby. Defaults to false.
    */
   paused?: boolean;
+  /**
+   * Secrets (in the pool's namespace) whose keys become the containers' environment (`envFrom`): the connection
+   * Secret (DATABASE_URL, REDIS_URL) and, for a tenant, its connectors. Defaults to none.
+   */
+  envFromSecrets?: pulumi.Input<string>[];
+  /** Service account of the pods (a tenant's `tenant-workload`). Defaults to the namespace's `default`. */
+  serviceAccountName?: pulumi.Input<string>;
+  /** Annotations of the pod template: a change rolls the pods (e.g. a rotated credential's generation). Defaults to none. */
+  podAnnotations?: Record<string, string>;
   /** Kubernetes provider. */
   provider: k8s.Provider;
 }
@@ -99,7 +108,10 @@ function objectLabels(args: Pick<WorkerPoolArgs, "objectName" | "labels">, compo
  * the count, and a `replicas` field would reset it on every `pulumi up`.
  */
 export function workerDeploymentSpec(
-  args: Pick<WorkerPoolArgs, "pool" | "objectName" | "labels" | "paused">,
+  args: Pick<
+    WorkerPoolArgs,
+    "pool" | "objectName" | "labels" | "paused" | "envFromSecrets" | "serviceAccountName" | "podAnnotations"
+  >,
 ): Input.apps.v1.DeploymentSpec {
   const { pool, objectName } = args;
   const selector = selectorLabels(objectName);
@@ -112,6 +124,7 @@ export function workerDeploymentSpec(
     ...(pool.command ? { command: pool.command } : {}),
     ports: [{ name: "http", containerPort: pool.port }],
     env: [...env, { name: "TMPDIR", value: "/tmp" }],
+    ...(args.envFromSecrets?.length ? { envFrom: args.envFromSecrets.map((name) => ({ secretRef: { name } })) } : {}),
     resources: { requests: { ...pool.resources.requests }, limits: { ...pool.resources.limits } },
     livenessProbe: {
       httpGet: { path: pool.livenessPath, port: "http" },
@@ -143,8 +156,12 @@ export function workerDeploymentSpec(
     strategy: { type: "RollingUpdate", rollingUpdate: { ...ROLLING_UPDATE } },
     revisionHistoryLimit: 5,
     template: {
-      metadata: { labels: { ...objectLabels(args, "worker"), ...selector } },
+      metadata: {
+        labels: { ...objectLabels(args, "worker"), ...selector },
+        ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
+      },
       spec: {
+        ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : {}),
         automountServiceAccountToken: false,
         terminationGracePeriodSeconds: pool.terminationGracePeriodSeconds,
         securityContext: restrictedPodSecurityContext(),

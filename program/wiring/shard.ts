@@ -23,6 +23,8 @@ import { shardMonitoring } from "./monitoring";
 /** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
 export const TENANT_PLATFORM_OUTPUT = "tenantPlatform";
 export const TENANT_PLATFORM_PASSWORD_OUTPUT = "tenantPlatformAdminPassword";
+/** The operations role's password (secret): shards grant it their tenants and run their backups as it. */
+export const TENANT_PLATFORM_OPERATIONS_PASSWORD_OUTPUT = "tenantPlatformOperationsPassword";
 
 /** The plain part of what a platform stack exports for shards (`tenantPlatform`). */
 export interface TenantPlatformExport {
@@ -34,8 +36,12 @@ export interface TenantPlatformExport {
     adminHost: string;
     adminPort: number;
     adminUser: string;
+    /** The operations role (docs/data-tier.md, "Roles"). */
+    operationsUser: string;
     applicationDatabase: string;
     engineVersion: string;
+    /** The instance's storage ceiling: sizes the shard's backup work volumes. */
+    storageCeilingGb: number;
   };
   redis: { userGroupId: string; host: string; port: number; userIdPrefix: string };
   kubernetes: { platformNamespace: string };
@@ -56,6 +62,9 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
   const ref = new pulumi.StackReference("platform", { name: platformStack });
   const platform = ref.requireOutput(TENANT_PLATFORM_OUTPUT) as pulumi.Output<TenantPlatformExport>;
   const adminPassword = pulumi.secret(ref.requireOutput(TENANT_PLATFORM_PASSWORD_OUTPUT) as pulumi.Output<string>);
+  const operationsPassword = pulumi.secret(
+    ref.requireOutput(TENANT_PLATFORM_OPERATIONS_PASSWORD_OUTPUT) as pulumi.Output<string>,
+  );
 
   const postgres = platform.postgres;
   const adminProvider = new postgresql.Provider("tenants-postgres-admin", {
@@ -69,12 +78,26 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
     connectTimeout: 15,
     expectedVersion: postgres.engineVersion,
   });
+  // The operations role's connection: it revokes PUBLIC's privileges on dedicated databases as their owner would.
+  const ownerProvider = new postgresql.Provider("tenants-postgres-ops", {
+    host: postgres.adminHost,
+    port: postgres.adminPort,
+    username: postgres.operationsUser,
+    password: operationsPassword,
+    database: "postgres",
+    sslmode: "require",
+    superuser: false,
+    connectTimeout: 15,
+    expectedVersion: postgres.engineVersion,
+  });
   const context: TenantPlatformContext = {
     postgres: {
       provider: adminProvider,
       host: postgres.host,
       port: postgres.port,
       applicationDatabase: postgres.applicationDatabase,
+      operations: { role: postgres.operationsUser, ownerProvider },
+      adminRole: postgres.adminUser,
     },
     redis: {
       userGroupId: platform.redis.userGroupId,
@@ -105,7 +128,7 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
       );
   }
 
-  const backupNamespace = shardBackups(config, shard, platform, adminPassword, providers);
+  const backupNamespace = shardBackups(config, shard, platform, operationsPassword, providers);
   shardMonitoring(config, {
     shard,
     backupNamespace,
@@ -132,7 +155,7 @@ function shardBackups(
   config: PlatformConfig,
   shard: string,
   platform: pulumi.Output<TenantPlatformExport>,
-  adminPassword: pulumi.Output<string>,
+  operationsPassword: pulumi.Output<string>,
   providers: Pick<Providers, "aws" | "kubernetes">,
 ) {
   const isolation = tenantDataLayouts(config);
@@ -149,8 +172,8 @@ function shardBackups(
     namespace: namespace.name,
     host: platform.postgres.host,
     port: platform.postgres.port,
-    username: platform.postgres.adminUser,
-    password: adminPassword,
+    username: platform.postgres.operationsUser,
+    password: operationsPassword,
     provider: providers.kubernetes,
   }).access;
   new DatabaseBackups(`tenants-${shard}-backups`, {
@@ -161,7 +184,10 @@ function shardBackups(
     exports,
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
-    ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
+    ...backupJobSettings(config, config.kubernetes.oidcProviderArn, {
+      engineVersion: platform.postgres.engineVersion,
+      storageCeilingGb: platform.postgres.storageCeilingGb,
+    }),
     providers,
   });
   return namespaceName;

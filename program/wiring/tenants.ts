@@ -26,6 +26,10 @@ export interface TenantPlatformContext {
     port: pulumi.Input<number>;
     applicationDatabase: pulumi.Input<string>;
     adoptFrom?: { applicationDatabase: string };
+    /** The operations role and its connection (`Database.roles`): member of every tenant role. */
+    operations: { role: pulumi.Input<string>; ownerProvider: postgresql.Provider };
+    /** The login of `provider` (the RDS master). */
+    adminRole: pulumi.Input<string>;
   };
   /** The platform's ElastiCache RBAC user group tenant users join, its endpoint, and the account-unique user id prefix. */
   redis: {
@@ -124,6 +128,8 @@ export function tenantWorkerPools(
           namespace: parent.kubernetesNamespace ?? tenantNamespaceName(tenant.id),
           labels: tenantLabels(tenant.id, tenant.tier),
           paused: tenant.state === "suspended" || mode.pauseWorkers,
+          envFromSecrets: parent.workload?.envFromSecrets,
+          serviceAccountName: parent.workload?.serviceAccountName,
           provider,
         },
         { parent },

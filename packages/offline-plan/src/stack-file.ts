@@ -57,12 +57,36 @@ export function stackConfigFromObject(raw: Record<string, unknown>, project: str
       config[fullKey] = offlineSecretPlaceholder(fullKey);
       secretKeys.push(fullKey);
     } else {
-      config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
-      // The Pulumi CLI treats a structured value with a nested secure value as secret as a whole.
-      if (holdsSecure(value)) secretKeys.push(fullKey);
+      // A `secure:` value inside a structured one (`pulumi config set --secret --path`): the CLI treats the whole
+      // key as secret (pulumi/pulumi sdk/go/common/resource/config/value.go, `hasSecureValue`); offline, each such
+      // value becomes a placeholder and its path (`platform:tenants[2].connectors.crm.clientSecret`) is listed too.
+      const paths: string[] = [];
+      const replaced = replaceNestedSecure(value, fullKey, paths);
+      if (paths.length > 0) secretKeys.push(fullKey, ...paths);
+      config[fullKey] = typeof replaced === "string" ? replaced : JSON.stringify(replaced);
     }
   }
   return { config, secretKeys };
+}
+
+const isSecure = (value: unknown): value is { secure: string } =>
+  value !== null &&
+  typeof value === "object" &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  typeof (value as { secure?: unknown }).secure === "string";
+
+function replaceNestedSecure(value: unknown, path: string, paths: string[]): unknown {
+  if (isSecure(value)) {
+    paths.push(path);
+    return offlineSecretPlaceholder(path);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => replaceNestedSecure(v, `${path}[${i}]`, paths));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, replaceNestedSecure(v, `${path}.${k}`, paths)]),
+    );
+  return value;
 }
 
 /** The project name from Pulumi.yaml. */
