@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Cron } from "croner";
+import { cronScheduleProblem, parseCronSchedule } from "./cron";
+import { quantity } from "./kubernetes-rules";
 
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -16,21 +17,9 @@ export function dnsLabel(min: number, max: number, what: string) {
     );
 }
 
-/** Checks a Kubernetes CronJob schedule: exactly five fields that croner accepts. Returns a problem or undefined. */
+/** Checks a Kubernetes CronJob schedule as the API server and the CronJob controller do (config/cron.ts). */
 export function cronProblem(expression: string): string | undefined {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) {
-    return `a cron schedule has five fields (minute hour day-of-month month day-of-week), this has ${fields.length}`;
-  }
-  if (!/^[0-9*,/\-a-zA-Z\s]+$/.test(expression)) {
-    return "a cron schedule uses only digits, names, '*', ',', '-' and '/'";
-  }
-  try {
-    new Cron(expression, { paused: true });
-  } catch (error) {
-    return `not a valid cron schedule (${(error as Error).message})`;
-  }
-  return undefined;
+  return cronScheduleProblem(expression);
 }
 
 export const cronSchedule = z.string().superRefine((value, ctx) => {
@@ -40,13 +29,18 @@ export const cronSchedule = z.string().superRefine((value, ctx) => {
 
 /**
  * Longest gap in minutes between two consecutive runs of a schedule, sampled over the next 60 runs
- * (enough to cover a weekly schedule for a year). Used to compare a backup schedule with the RPO.
+ * (enough to cover a weekly schedule for a year), as the CronJob controller computes them (robfig/cron's Next).
+ * Used to compare a backup schedule with the RPO and the backup-stale alert.
  */
 export function longestIntervalMinutes(expression: string): number {
-  const runs = new Cron(expression, { paused: true, timezone: "UTC" }).nextRuns(60, new Date("2030-01-01T00:00:00Z"));
+  const schedule = parseCronSchedule(expression);
+  let previous = schedule.next(new Date("2030-01-01T00:00:00Z"));
   let longest = 0;
-  for (let i = 1; i < runs.length; i++) {
-    longest = Math.max(longest, (runs[i].getTime() - runs[i - 1].getTime()) / 60_000);
+  for (let i = 1; i < 60 && previous; i++) {
+    const run = schedule.next(previous);
+    if (!run) break;
+    longest = Math.max(longest, (run.getTime() - previous.getTime()) / 60_000);
+    previous = run;
   }
   return longest;
 }
@@ -68,23 +62,16 @@ export const weeklyWindow = z
     'a UTC weekly window "ddd:hh:mm-ddd:hh:mm", such as "sun:04:30-sun:05:30"',
   );
 
-/** Kubernetes quantities: CPU ("500m", "2") and memory ("512Mi", "4Gi"). */
-export const cpuQuantity = z.string().regex(/^\d+(\.\d+)?m?$/, 'a CPU quantity such as "500m" or "2"');
-export const memoryQuantity = z
-  .string()
-  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'a memory quantity such as "512Mi" or "4Gi"');
+/** Kubernetes quantities: CPU ("500m", "2") and memory ("512Mi", "4Gi"), by the API server's grammar. */
+export const cpuQuantity = quantity('"500m" or "2"');
+export const memoryQuantity = quantity('"512Mi" or "4Gi"');
 
 /**
- * A syntactically valid container image reference. Whether it is pinned (a tag other than "latest", or a digest) is
- * a production-readiness question the policy pack answers (`kubernetes-image-tag`), so a reviewer sees it as a
- * blocked change rather than a config error.
+ * A container image reference the runtime can pull (distribution/reference grammar). Whether it is pinned (a tag
+ * other than "latest", or a digest) is a production-readiness question the policy pack answers
+ * (`kubernetes-image-tag`), so a reviewer sees it as a blocked change rather than a config error.
  */
-export const imageReference = z
-  .string()
-  .regex(
-    /^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
-    'an image reference such as "ghcr.io/acme/worker:1.4.2"',
-  );
+export { imageReference } from "./kubernetes-rules";
 
 export const percent = (what: string) =>
   z.number().gt(0, `${what} is a percentage above 0`).max(100, `${what} is at most 100`);

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { Environment, dailyWindow, dnsLabel, weeklyWindow } from "./common";
+import { TIERS } from "./tenants";
+import { egressRuleSchema } from "./egress";
 
 /** PostgreSQL major versions RDS offers that the project supports. */
 export const POSTGRES_VERSIONS = ["14", "15", "16", "17"] as const;
@@ -7,6 +9,15 @@ export const POSTGRES_VERSIONS = ["14", "15", "16", "17"] as const;
 export const REDIS_VERSIONS = ["6.2", "7.0", "7.1"] as const;
 
 const prod = (env: Environment) => env === "production";
+
+/** RDS PerformanceInsightsRetentionPeriod: 7 (free tier), 31 × 1–23 months, or 731 (RDS API Reference). */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS: readonly number[] = [
+  7,
+  ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)),
+  731,
+];
+/** RDS MonitoringInterval (Enhanced Monitoring), seconds (RDS API Reference). */
+export const MONITORING_INTERVALS: readonly number[] = [0, 1, 5, 10, 15, 30, 60];
 
 export const networkSchema = z.strictObject({
   /** VPC that holds the data tier. */
@@ -28,6 +39,18 @@ export const kubernetesSchema = z.strictObject({
     .default("platform"),
   /** Namespace of the cluster's monitoring stack (Prometheus, Pushgateway, adapter), admitted to scrape tenant pods. */
   monitoringNamespace: dnsLabel(1, 63, "a namespace name").default("monitoring"),
+  /**
+   * Port Prometheus scrapes on tenant pods: a number, or a container port name (the worker pools name theirs
+   * "http"). Defaults to "http".
+   */
+  tenantMetricsPort: z
+    .union([
+      z.number().int().min(1).max(65535),
+      z.string().regex(/^(?=.*[a-z])[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, "a container port name (IANA_SVC_NAME)"),
+    ])
+    .default("http"),
+  /** Extra egress of every tenant namespace of a tier (e.g. 443 to the platform API). Defaults to none. */
+  tierEgress: z.partialRecord(z.enum(TIERS), z.array(egressRuleSchema)).default({}),
   /** kubeconfig context to use; the ambient kubeconfig's current context when unset. */
   context: z.string().optional(),
   /**
@@ -106,14 +129,34 @@ export function databaseSchema(env: Environment) {
       .default(prod(env) ? 30 : 7),
     backupWindow: dailyWindow.default("03:00-04:00"),
     maintenanceWindow: weeklyWindow.default("sun:04:30-sun:05:30"),
+    /**
+     * When RDS applies instance modifications (class, storage, engine version, Multi-AZ…): `immediately`, or in the
+     * next `maintenanceWindow` (RDS ModifyDBInstance `ApplyImmediately: false`). Static parameters wait for a reboot
+     * either way. Defaults to `maintenanceWindow` in production, `immediately` elsewhere.
+     */
+    applyChanges: z.enum(["immediately", "maintenanceWindow"]).default(prod(env) ? "maintenanceWindow" : "immediately"),
     deletionProtection: z.boolean().default(prod(env)),
     /** Delete without a final snapshot. Never allowed in production; defaults to true only in development. */
     skipFinalSnapshot: z.boolean().default(env === "development"),
     /** Read replicas in the same region (each gets a replica-lag alarm). */
     readReplicas: z.number().int().min(0).max(5).default(0),
     performanceInsights: z.boolean().default(prod(env)),
-    performanceInsightsRetentionDays: z.union([7, 31, 62, 93, 186, 372, 731].map((n) => z.literal(n))).default(7),
-    monitoringIntervalSeconds: z.union([0, 1, 5, 10, 15, 30, 60].map((n) => z.literal(n))).default(prod(env) ? 60 : 0),
+    // RDS API Reference, CreateDBInstance: PerformanceInsightsRetentionPeriod "Valid Values: 7, month * 31, where
+    // month is a number of months from 1-23, 731"; MonitoringInterval "Valid Values: 0, 1, 5, 10, 15, 30, 60".
+    performanceInsightsRetentionDays: z
+      .number()
+      .refine(
+        (n) => PERFORMANCE_INSIGHTS_RETENTION_DAYS.includes(n),
+        "allowed: 7, 31, a multiple of 31 up to 713 (31 × 1–23 months), or 731 (RDS PerformanceInsightsRetentionPeriod)",
+      )
+      .default(7),
+    monitoringIntervalSeconds: z
+      .number()
+      .refine(
+        (n) => MONITORING_INTERVALS.includes(n),
+        `allowed: ${MONITORING_INTERVALS.join(", ")} (seconds; 0 turns Enhanced Monitoring off — RDS MonitoringInterval)`,
+      )
+      .default(prod(env) ? 60 : 0),
     replicateBackupsToDr: z.boolean().default(prod(env)),
     parameters: z
       .record(z.string().regex(/^[a-z_.]+$/, "a PostgreSQL parameter name"), z.union([z.string(), z.number()]))
@@ -132,6 +175,10 @@ export function databaseSchema(env: Environment) {
     adminHost: z.string().min(1).optional(),
     adminPort: z.number().int().min(1).max(65535).optional(),
     passwordGeneration: z.number().int().min(1).default(1),
+    /** Bump to rotate the generated password of the operations role (`platform_ops`: backups, maintenance). */
+    operationsPasswordGeneration: z.number().int().min(1).default(1),
+    /** Bump to rotate the generated password of the application role (`platform_app`: the platform's services). */
+    applicationPasswordGeneration: z.number().int().min(1).default(1),
     /** The active instance is created from this source (a new instance; consumers follow it). */
     restore: restoreSchema.optional(),
     /** Former active instances kept until retired (see docs/operations.md, "Restore"). */

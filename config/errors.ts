@@ -109,6 +109,8 @@ export function knownKeysAt(schema: AnySchema, path: Path): string[] {
 function describeExpected(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
+      // A schema's own message (e.g. "required: …") says more than the type it expected.
+      if (issue.message && !issue.message.startsWith("Invalid input")) return issue.message;
       return `expected ${issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
     case "too_small": {
       const what = issue.origin === "array" ? "items" : issue.origin === "string" ? "characters" : "";

@@ -4,12 +4,14 @@ import { z } from "zod";
 import { ENVIRONMENTS, Environment, awsRegion } from "./common";
 import { ALERT_RECEIVER_SECRET_KEYS, alertReceiverProblems } from "./operations";
 import { SECTIONS_NOT_IN_SHARDS, TENANCY_ROLES, TenancyRole } from "./tenancy";
-import { ConfigError, didYouMean, problemsFromIssues, showValue } from "./errors";
-import { crossFieldProblems } from "./rules";
+import { ConfigError, ConfigProblem, didYouMean, problemsFromIssues, showValue } from "./errors";
+import { ParsedSections, crossFieldProblems } from "./rules";
+import { timeBoundProblems } from "./rules-time";
 import { StackReader, withPrimaryConfig } from "./dr-shared";
 
 export type { RawStack, StackReader } from "./dr-shared";
 import { monitorSelectorLabels } from "./monitoring";
+import { connectorSecretProblems, redactConnectors } from "./tenants";
 import { PlatformConfig, sectionSchemas } from "./sections";
 
 // A process parses the stack config once or twice: zod's compiled fast path (generated with `new Function` per
@@ -40,6 +42,8 @@ const KNOWN_KEYS: readonly string[] = [...SECTION_KEYS, ...SECRET_KEYS];
 export interface ParseOptions {
   /** Full keys (`platform:x`) whose values are secret; when given, secret-only keys must be among them. */
   secretKeys?: readonly string[];
+  /** The time time-bound operations are judged against (a point-in-time restore). Defaults to the current time. */
+  now?: Date;
   /** Reads another stack file beside this one: a DR stack's primary (config/dr-shared.ts). */
   readStack?: StackReader;
 }
@@ -49,18 +53,60 @@ export interface ParseOptions {
  * into one validated, fully defaulted PlatformConfig. Throws ConfigError listing every problem found.
  */
 export function parsePlatformConfig(
-  ownRaw: Record<string, unknown>,
+  rawConfig: Record<string, unknown>,
   awsRegionValue?: string,
   options: ParseOptions = {},
 ): PlatformConfig {
   // A DR stack's shared sections come from its primary's file; the checks below run on the result.
-  const { raw, problems } = withPrimaryConfig(ownRaw, options.readStack);
+  const shared = withPrimaryConfig(rawConfig, options.readStack, options.secretKeys);
+  options = { ...options, secretKeys: shared.secretKeys };
+  let raw = shared.raw;
+  const problems: ConfigProblem[] = [...shared.problems];
+  // Under the real CLI a `secure:` value arrives decrypted: a secret key's value is never shown in a message.
+  const isSecret = (key: string) => options.secretKeys?.includes(`${NAMESPACE}:${key}`) ?? false;
+  const shown = (key: string) => (isSecret(key) ? "[secret]" : showValue(raw[key]));
+  raw = { ...raw };
   for (const key of Object.keys(raw)) {
+    const namespaced = /^([^:]*):(.*)$/.exec(key);
+    if (namespaced) {
+      // rawPlatformConfig keeps keys of a namespace that looks like a typo of ours under their full name.
+      problems.push({
+        key,
+        value: options.secretKeys?.includes(key) ? "[secret]" : showValue(raw[key]),
+        message: `namespace "${namespaced[1]}" looks like a typo of "${NAMESPACE}": did you mean "${NAMESPACE}:${namespaced[2]}"? The program reads only ${NAMESPACE}:* keys, so this one would be ignored`,
+      });
+      delete raw[key];
+      continue;
+    }
+    // `platform:tenants` may hold `secure:` values, under `connectors` only: the CLI then marks the whole key secret
+    // (pulumi/pulumi sdk/go/common/resource/config/value.go, `hasSecureValue`); the offline plan lists each path.
+    if (key === "tenants" && isSecret(key)) {
+      const misplaced = (options.secretKeys ?? []).filter(
+        (k) => k.startsWith(`${NAMESPACE}:tenants[`) && !/^[^:]+:tenants\[\d+\]\.connectors\./.test(k),
+      );
+      for (const path of misplaced)
+        problems.push({
+          key: path,
+          value: "[secret]",
+          message: `takes no secret: within ${NAMESPACE}:tenants only connector values (tenants[i].connectors.<name>.<key>) are set with --secret --path; set this one as plain config (its value is not shown)`,
+        });
+      if (misplaced.length > 0) delete raw[key];
+      if (misplaced.length > 0) continue;
+    }
+    if (key !== "tenants" && isSecret(key) && !(SECRET_KEYS as readonly string[]).includes(key)) {
+      problems.push({
+        key: `${NAMESPACE}:${key}`,
+        value: "[secret]",
+        message: `takes no secret: only ${SECRET_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")} are set with --secret; set this key as plain config (its value is not shown)`,
+      });
+      delete raw[key];
+      continue;
+    }
     if (!KNOWN_KEYS.includes(key)) {
       const suggestion = didYouMean(key, KNOWN_KEYS);
       problems.push({
         key: `${NAMESPACE}:${key}`,
-        value: showValue(raw[key]),
+        value: shown(key),
         message: `unknown key${suggestion ? ` — did you mean "${NAMESPACE}:${suggestion}"?` : ""} Allowed keys: ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
       });
     }
@@ -109,15 +155,20 @@ export function parsePlatformConfig(
     }
     const result = (schema as z.ZodType).safeParse(raw[section]);
     if (result.success) parsed[section] = result.data;
-    else
-      problems.push(...problemsFromIssues(NAMESPACE, section, raw[section], schema as z.ZodType, result.error.issues));
+    else {
+      // Connector values are secrets: a problem elsewhere in a tenant entry must not print them.
+      const shown = section === "tenants" ? redactConnectors(raw[section]) : raw[section];
+      problems.push(...problemsFromIssues(NAMESPACE, section, shown, schema as z.ZodType, result.error.issues));
+    }
   }
 
   const alerts = parsed.alerts as PlatformConfig["alerts"] | undefined;
   // Receivers belong to the stack that routes alerts: a shard only adds its tenants' rules.
   if (role !== "shard")
     problems.push(...alertReceiverProblems(raw, env, alerts?.enabled ?? true, options.secretKeys, NAMESPACE));
+  problems.push(...connectorSecretProblems(raw.tenants, options.secretKeys, NAMESPACE));
   problems.push(...crossFieldProblems(parsed as Partial<PlatformConfig> & { environment: Environment }, role));
+  problems.push(...timeBoundProblems(parsed as ParsedSections, options.now ?? new Date()));
   if (problems.length > 0) throw new ConfigError(problems);
   const config = parsed as PlatformConfig;
   // Every rule and monitor object carries `release: <platform:monitoring.release>`, the label the operator selects by.
@@ -133,8 +184,10 @@ export function rawPlatformConfig(all: Record<string, string>): { raw: Record<st
   const raw: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(all)) {
     const [namespace, ...rest] = fullKey.split(":");
-    if (namespace !== NAMESPACE) continue;
-    const key = rest.join(":");
+    const typo = namespace !== NAMESPACE && rest.length > 0 && didYouMean(namespace, [NAMESPACE]) === NAMESPACE;
+    if (namespace !== NAMESPACE && !typo) continue;
+    // A key of a namespace that looks like a typo of ours is kept under its full name; the parser refuses it.
+    const key = typo ? fullKey : rest.join(":");
     try {
       raw[key] = JSON.parse(text);
     } catch {

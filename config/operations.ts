@@ -2,11 +2,63 @@ import { z } from "zod";
 import { Environment, awsRegion, dnsLabel } from "./common";
 import { restoreSchema, retainedInstanceSchema } from "./data";
 import { DEFAULT_LATENCY_BUCKETS } from "./monitoring";
+import { k8sLabels } from "./kubernetes-rules";
 
 const fraction = z.number().gt(0, "a fraction above 0").max(1, "a fraction of at most 1 (0.05 = 5 %)");
-const promDuration = z
+// Prometheus model.ParseDuration as prometheus-operator checks AlertmanagerConfig durations
+// (pkg/apis/monitoring/v1beta1 validation: durationRe): units in the order y, w, d, h, m, s, ms, each at most once.
+const PROM_DURATION = /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
+export const promDuration = z
   .string()
-  .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, 'a Prometheus duration such as "30s", "5m" or "4h"');
+  .regex(
+    PROM_DURATION,
+    'a Prometheus duration with units in the order y, w, d, h, m, s, ms, such as "30s", "5m" or "1h30m"',
+  )
+  .refine((d) => d !== "", 'a Prometheus duration such as "30s"');
+
+/** The milliseconds of a Prometheus duration (PROM_DURATION). */
+export function promDurationMs(duration: string): number {
+  const unit: Record<string, number> = {
+    y: 365 * 86_400_000,
+    w: 604_800_000,
+    d: 86_400_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+    ms: 1,
+  };
+  let total = 0;
+  for (const [, n, u] of duration.matchAll(/([0-9]+)(ms|y|w|d|h|m|s)/g)) total += Number(n) * unit[u];
+  return total;
+}
+
+/**
+ * Why a text is not one PromQL label matcher (`name op "value"`), or undefined. The name is a classic label name,
+ * the value a double-quoted string (backslash escapes allowed), and for =~ and !~ a regular expression Prometheus
+ * can compile: RE2 syntax (github.com/google/re2/wiki/Syntax), which has no lookaround and no backreferences.
+ */
+export function promLabelMatcherProblem(text: string): string | undefined {
+  // The value is a Go string literal (promql/parser lex.go + strconv.Unquote): only Go's escapes, so "5\.." is a
+  // parse error ("unknown escape sequence") and a regex dot is written "5\\..".
+  const match =
+    /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\\n]|\\[abfnrtv\\"]|\\x[0-9a-fA-F]{2}|\\[0-7]{3}|\\u[0-9a-fA-F]{4})*)"$/.exec(
+      text,
+    );
+  if (!match)
+    return 'one PromQL label matcher: a label name, =, !=, =~ or !~, and a double-quoted value (Go string escapes only), such as code=~"5.."';
+  const [, , op, quoted] = match;
+  if (op !== "=~" && op !== "!~") return undefined;
+  const re = quoted.replace(/\\(["\\])/g, "$1");
+  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(re))
+    return `the regular expression "${re}" uses lookaround or a backreference, which RE2 (Prometheus) does not support`;
+  try {
+    // RE2's named groups (?P<n>…) and leading flags (?i) are JS (?<n>…) and a flag; the rest is common syntax.
+    new RegExp(re.replace(/\(\?P</g, "(?<").replace(/^\(\?[imsU]+\)/, ""));
+  } catch (error) {
+    return `the regular expression "${re}" does not compile: ${(error as Error).message}`;
+  }
+  return undefined;
+}
 const pct = z.number().gt(0, "a percentage above 0").max(100, "a percentage of at most 100");
 
 /** Warning/critical pairs; the cross-field check that warning < critical lives in the top-level schema. */
@@ -84,17 +136,18 @@ function metricSetting(key: keyof typeof DEFAULT_METRICS) {
     return base.regex(/^[^"\\]+$/, "a job label value without quotes or backslashes").default(DEFAULT_METRICS[key]);
   if (key === "httpErrorMatcher") {
     return base
-      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"[^"]*"$/, 'one PromQL label matcher, such as code=~"5.."')
+      .superRefine((text, ctx) => {
+        const problem = promLabelMatcherProblem(text);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
       .default(DEFAULT_METRICS[key]);
   }
   if (key === "tenantLabel") return base.regex(LABEL_NAME, "a Prometheus label name").default(DEFAULT_METRICS[key]);
   return base.regex(METRIC_NAME, "a Prometheus metric name").default(DEFAULT_METRICS[key]);
 }
 
-const labelMap = z.record(
-  z.string().regex(/^([a-z0-9.-]+\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/, "a Kubernetes label key"),
-  z.string().max(63),
-);
+/** Labels on the PrometheusRule / AlertmanagerConfig objects and in the operator's selectors. */
+const labelMap = k8sLabels;
 
 export function alertsSchema(_env: Environment) {
   const metrics = Object.fromEntries(

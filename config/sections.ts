@@ -1,5 +1,5 @@
 // The sections of the `platform:*` namespace and the PlatformConfig type they parse into: on their own so that the
-// cross-field rules (rules.ts) and the parser (index.ts) share them without importing each other.
+// cross-field rules (rules*.ts) and the parser (index.ts) share them without importing each other.
 import { z } from "zod";
 import type { Environment } from "./common";
 import { databaseSchema, kubernetesSchema, networkSchema, redisSchema } from "./data";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cpuQuantity, memoryQuantity } from "./common";
+import { egressRuleSchema } from "./egress";
 
 export const TIERS = ["free", "standard", "enterprise"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -43,6 +44,59 @@ export const TIER_PROFILES: Record<Tier, TierProfile> = {
   },
 };
 
+/** Words that make a connector key look secret (camelCase split): its value must be a `secure:` config value. */
+export const SECRET_KEY_WORDS = [
+  "secret",
+  "password",
+  "passwd",
+  "token",
+  "key",
+  "credential",
+  "credentials",
+  "private",
+  "passphrase",
+  "signature",
+] as const;
+
+/** Whether a connector key (camelCase) names a secret: `clientSecret`, `refreshToken`, `apiKey`, `password`. */
+export const looksSecret = (key: string) =>
+  key.split(/(?=[A-Z])|_/).some((word) => (SECRET_KEY_WORDS as readonly string[]).includes(word.toLowerCase()));
+
+/** `clientSecret` → `CLIENT_SECRET`: connector names and keys become environment variable names. */
+export const envName = (camel: string) => camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+
+const connectorIdentifier = z
+  .string()
+  .regex(/^[a-z][a-zA-Z0-9]{0,39}$/, "a camelCase name such as salesforce or clientSecret (letters and digits)");
+const connectorValue = z.string().min(1, "a non-empty string");
+/**
+ * A connector's previous values during a rotation's grace period: the keys being rotated with their old values, and
+ * `until`, the end of the window (ISO-8601 UTC). The workloads see both until then.
+ */
+const previousSchema = z
+  .object({ until: z.iso.datetime({ message: 'an ISO-8601 UTC time such as "2026-12-15T00:00:00Z"' }) })
+  .catchall(connectorValue);
+/** One connector: its keys (e.g. clientId, clientSecret) and, while a rotation's grace period runs, `previous`. */
+const connectorSchema = z
+  .object({ previous: previousSchema.optional() })
+  .catchall(connectorValue)
+  .superRefine((connector, ctx) => {
+    for (const key of Object.keys(connector)) {
+      if (key !== "previous" && !connectorIdentifier.safeParse(key).success)
+        ctx.addIssue({ code: "custom", path: [key], message: "a camelCase key such as clientSecret" });
+    }
+    for (const key of Object.keys(connector.previous ?? {}))
+      if (key !== "until" && !(key in connector))
+        ctx.addIssue({
+          code: "custom",
+          path: ["previous", key],
+          message: `previous values only of the connector's own keys (${Object.keys(connector)
+            .filter((k) => k !== "previous")
+            .join(", ")})`,
+        });
+  });
+export type Connector = z.output<typeof connectorSchema>;
+
 export const tenantSchema = z.strictObject({
   /** Stable identifier: a DNS label of 3–32 characters. Never change it: every resource name derives from it. */
   id: z
@@ -78,6 +132,14 @@ export const tenantSchema = z.strictObject({
   dedicatedWorkers: z.boolean().default(false),
   connectionLimit: z.number().int().min(1).max(5000).optional(),
   redisUser: z.boolean().optional(),
+  /** Extra egress of this tenant's namespace, besides its tier's (`platform:kubernetes.tierEgress`). */
+  egress: z.array(egressRuleSchema).optional(),
+  /**
+   * Third-party credentials of the tenant's workloads, `{ <connector>: { <key>: value } }`: each becomes
+   * `<CONNECTOR>_<KEY>` in the Secret `tenant-connectors`, mounted by the tenant's pools. Keys that look secret must
+   * be `secure:` values (`pulumi config set --secret --path 'platform:tenants[2].connectors.crm.clientSecret' …`).
+   */
+  connectors: z.record(connectorIdentifier, connectorSchema).default({}),
   quota: z
     .strictObject({
       cpu: cpuQuantity.optional(),
@@ -105,3 +167,59 @@ export const hasRedisUser = (t: Pick<TenantEntry, "tier" | "redisUser" | "state"
  */
 export const holdsGuaranteedConnections = (t: Pick<TenantEntry, "tier" | "state">) =>
   TIER_PROFILES[t.tier].guaranteedConnections && (t.state === "active" || t.state === "suspended");
+
+/**
+ * Connector keys that look secret but hold a plain value. `secretKeys` as the caller knows them: the Pulumi CLI
+ * marks a whole key secret when any value inside it is `secure:` (pulumi/pulumi sdk/go/common/resource/config/
+ * value.go, `hasSecureValue`), so the program can only require `platform:tenants` to be secret; the offline plan
+ * reads the file and lists each secure path (`platform:tenants[2].connectors.crm.clientSecret`), and then each
+ * secret-looking value must be one of them. The value is never shown.
+ */
+export function connectorSecretProblems(
+  tenants: unknown,
+  secretKeys: readonly string[] | undefined,
+  namespace: string,
+): { key: string; value: string; message: string }[] {
+  if (!secretKeys || !Array.isArray(tenants)) return [];
+  const perPath = secretKeys.some((k) => k.startsWith(`${namespace}:tenants[`));
+  const problems: { key: string; value: string; message: string }[] = [];
+  tenants.forEach((tenant, i) => {
+    const connectors = (tenant as { connectors?: unknown })?.connectors;
+    if (!connectors || typeof connectors !== "object") return;
+    for (const [name, connector] of Object.entries(connectors as Record<string, unknown>)) {
+      if (!connector || typeof connector !== "object") continue;
+      const entries = Object.entries(connector as Record<string, unknown>);
+      const previous = (connector as { previous?: unknown }).previous;
+      const paths = [
+        ...entries.filter(([key]) => key !== "previous").map(([key]) => [key, `connectors.${name}.${key}`]),
+        ...(previous && typeof previous === "object" ? Object.keys(previous) : [])
+          .filter((key) => key !== "until")
+          .map((key) => [key, `connectors.${name}.previous.${key}`]),
+      ];
+      for (const [key, path] of paths) {
+        if (!looksSecret(key)) continue;
+        const full = `${namespace}:tenants[${i}].${path}`;
+        const secure = perPath ? secretKeys.includes(full) : secretKeys.includes(`${namespace}:tenants`);
+        if (!secure)
+          problems.push({
+            key: full,
+            value: "[not shown]",
+            message: `"${key}" names a secret, and a plain value sits readable in Pulumi.<stack>.yaml: set it with \`pulumi config set --secret --path '${full}' <value>\``,
+          });
+      }
+    }
+  });
+  return problems;
+}
+
+/** A copy of the raw tenants with every connector value replaced, for error messages that show values. */
+export function redactConnectors(tenants: unknown): unknown {
+  if (!Array.isArray(tenants)) return tenants;
+  const redact = (value: unknown): unknown =>
+    value && typeof value === "object"
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]))
+      : "[not shown]";
+  return tenants.map((t) =>
+    t && typeof t === "object" && "connectors" in t ? { ...t, connectors: redact((t as any).connectors) } : t,
+  );
+}

@@ -7,7 +7,13 @@ import {
   tenantAlerting,
   tenantOutputs,
 } from "./wiring/tenants";
-import { TENANT_PLATFORM_OUTPUT, TENANT_PLATFORM_PASSWORD_OUTPUT, buildShard } from "./wiring/shard";
+import {
+  TENANT_PLATFORM_OPERATIONS_PASSWORD_OUTPUT,
+  TENANT_PLATFORM_OUTPUT,
+  TENANT_PLATFORM_PASSWORD_OUTPUT,
+  buildShard,
+} from "./wiring/shard";
+import { OPERATIONS_ROLE } from "../components/database";
 import type { PlatformConfig } from "../config";
 import { PlatformNamespace } from "../components/kubernetes/namespace";
 import { AlertsTopic } from "../components/monitoring/topic";
@@ -16,7 +22,7 @@ import { AlertReceiverSecrets, AlertRules } from "../components/alerts";
 import { MaintenanceSnapshot } from "../components/operations/maintenance-snapshot";
 import { dataTier } from "./wiring/data-tier";
 import { workloads } from "./wiring/workloads";
-import { backupsTier, tenantDataLayouts } from "./wiring/backups";
+import { backupsTier, storageCeilingGb, tenantDataLayouts } from "./wiring/backups";
 import { operatingMode } from "./wiring/operations";
 import { createProviders } from "./providers";
 import { dedicatedPoolNamespaces, stackMonitoring } from "./wiring/monitoring";
@@ -46,7 +52,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
   });
 
   const alertsTopic = new AlertsTopic("platform-alerts", { provider: providers.aws });
-  const { database, redis, opsDatabase } = dataTier(config, providers, namespace.name, alertsTopic.arn);
+  const { database, redis, opsDatabase, connection } = dataTier(config, providers, namespace.name, alertsTopic.arn);
   // A standby's database is a read-only replica: tenant objects arrive by replication, and the stack manages them
   // only once promoted (docs/operations.md, "Regional failover").
   const tenantContext: TenantPlatformContext = {
@@ -57,12 +63,15 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
       port: database.port,
       // A promoted DR replica already holds every tenant object (replicated): adopt them instead of creating them.
       adoptFrom: database.adoptExisting ? { applicationDatabase: database.applicationDatabaseName } : undefined,
+      operations: { role: database.roles.operations.name, ownerProvider: database.roles.ownerProvider },
+      adminRole: database.masterUsername,
     },
     redis: {
       userGroupId: redis.userGroupId,
       host: redis.primaryEndpoint,
       port: redis.port,
       userIdPrefix: redis.userIdPrefix,
+      membershipAfter: [redis.replicationGroup],
     },
     platformNamespace: config.kubernetes.namespace,
   };
@@ -72,7 +81,15 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
 
   const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames(config.database.applicationDatabase, isolation);
-  const work = workloads(config, { namespace: namespace.name, tenants, mode, opsDatabase, databases, providers });
+  const work = workloads(config, {
+    namespace: namespace.name,
+    connection,
+    tenants,
+    mode,
+    opsDatabase,
+    databases,
+    providers,
+  });
   const exports = tenantExports(config.database.applicationDatabase, isolation);
   const backups = backupsTier(config, {
     namespace: namespace.name,
@@ -167,8 +184,10 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
         adminHost: config.database.adminHost ?? database.address,
         adminPort: config.database.adminPort ?? database.port,
         adminUser: database.masterUsername,
+        operationsUser: OPERATIONS_ROLE,
         applicationDatabase: database.applicationDatabaseName,
         engineVersion: config.database.engineVersion,
+        storageCeilingGb: storageCeilingGb(config.database),
       },
       redis: {
         userGroupId: redis.userGroupId,
@@ -186,6 +205,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
       alertsTopicArn: alertsTopic.arn,
     },
     [TENANT_PLATFORM_PASSWORD_OUTPUT]: pulumi.secret(database.masterPassword),
+    [TENANT_PLATFORM_OPERATIONS_PASSWORD_OUTPUT]: pulumi.secret(database.roles.operations.password),
   };
 }
 

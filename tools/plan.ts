@@ -12,6 +12,7 @@ import { fleetPreview, validateFleet } from "./lib/fleet";
 import { stackFileReader } from "../program/stack-files";
 import { connectionBudget } from "../config/rules";
 import { lifecycleNotes } from "../components/tenant/lifecycle";
+import { deferredChangeNotes, pendingChangeNotes } from "../components/database/deferred";
 import { ALL_POLICIES, DEFAULT_ENFORCEMENT, readinessReport } from "../policies/rules";
 import {
   BasePlan,
@@ -19,6 +20,7 @@ import {
   ManifestChecks,
   PolicyPackConfig,
   REDACTED,
+  StackFileError,
   StackOutputs,
   classify,
   previewMarkdown,
@@ -29,6 +31,7 @@ import {
   renderProgram,
   runPolicies,
 } from "@platform/offline-plan";
+import { restoreWindowWarning } from "../config/rules-time";
 import { PlanDocument, buildPlanDocument } from "./lib/plan";
 import { stdoutPreview, summaryMarkdown } from "./lib/summary";
 
@@ -242,8 +245,8 @@ async function planFromStackFile(
       readStack: stackFileReader(dirname(cli.configFile)),
     });
   } catch (error) {
-    console.error(`plan: ${cli.configFile}: ${(error as Error).message}`);
-    if (!(error instanceof ConfigError))
+    console.error(`plan: ${error instanceof StackFileError ? "" : `${cli.configFile}: `}${(error as Error).message}`);
+    if (!(error instanceof ConfigError) && !(error instanceof StackFileError))
       console.error("plan: the file is not valid YAML in the Pulumi.<stack>.yaml format");
     dropStalePlan(cli.outDir);
     return EXIT.invalidConfig;
@@ -251,6 +254,9 @@ async function planFromStackFile(
 
   // The program reads a DR stack's primary file where this stack file is (program/stack-files.ts).
   process.env.PLATFORM_STACK_DIR ??= dirname(cli.configFile);
+  const restoreWarning = restoreWindowWarning(config, new Date());
+  if (restoreWarning) console.error(`plan: warning: ${restoreWarning}`);
+
   // A tenant shard reads the platform stack's outputs: render that stack first, in this process (offline, faithful).
   let platformReference: Awaited<ReturnType<typeof resolvePlatformReference>>;
   try {
@@ -316,12 +322,16 @@ async function planStack(
   phase("policies evaluated");
   const schema = { validated: checks.manifests.length, ...(await schemaReport) };
   phase("schema validated, manifests written");
+  const baseResources = base?.resources;
   const notes = [
+    ...(baseResources && config.tenancy.role !== "shard"
+      ? pendingChangeNotes(baseResources, rendered.resources, config.database)
+      : []),
     ...(config.tenancy.role === "shard"
       ? [
           `tenant shard "${config.tenancy.shard}" of ${config.tenancy.platformStack}: ${config.tenants.length} of at most ${config.tenancy.maxTenantsPerShard} tenants; data tier read from that stack's outputs (${platformReference?.file ?? "?"})`,
         ]
-      : [connectionNote(config)]),
+      : [connectionNote(config), ...deferredChangeNotes(config.database)]),
     ...lifecycleNotes(config.tenants, exportNotes(config)),
     ...schema.unvalidated.map((u) => `not schema-validated: ${u.object} (${u.message})`),
   ];

@@ -204,14 +204,14 @@ export class BackupBucket extends pulumi.ComponentResource {
       stateful,
     );
     // The policy pack recognises backup buckets by this tag and checks their separate settings resources.
+    // `objectLockEnabled` is left out on purpose: it is ForceNew in aws_s3_bucket (hashicorp/terraform-provider-aws
+    // internal/service/s3/bucket.go, `"object_lock_enabled": { Optional, Computed, ForceNew }`), so rendering it (even
+    // `false`) would make turning object lock on later replace this protected bucket. Being Computed, an omitted
+    // value never diffs; object lock is switched on by BucketObjectLockConfiguration below, which S3 accepts on an
+    // existing versioned bucket.
     const bucket = new aws.s3.Bucket(
       `${name}-bucket`,
-      {
-        ...inRegion,
-        forceDestroy: false,
-        objectLockEnabled: args.objectLock !== undefined,
-        tags: { [BACKUP_PURPOSE_TAG]: "backups" },
-      },
+      { ...inRegion, forceDestroy: false, tags: { [BACKUP_PURPOSE_TAG]: "backups" } },
       stateful,
     );
     new aws.s3.BucketOwnershipControls(
@@ -260,6 +260,10 @@ export class BackupBucket extends pulumi.ComponentResource {
       { ...inRegion, bucket: bucket.id, rules: backupLifecycleRules(args) },
       { ...opts, dependsOn: [versioning] },
     );
+    // Enables object lock on the existing, versioned bucket ("This resource can be used enable Object Lock for new
+    // and existing buckets", aws_s3_bucket_object_lock_configuration docs; S3 PutObjectLockConfiguration requires
+    // versioning, hence the dependency). Once enabled S3 never disables it; removing the setting only drops the
+    // default retention rule.
     if (args.objectLock) {
       new aws.s3.BucketObjectLockConfiguration(
         `${name}-object-lock`,

@@ -7,6 +7,18 @@ import { DatabaseAccess, POSTGRES_IMAGE_UID, libpqEnv } from "../jobs/database-a
 import { ScheduledJob, jobSpec } from "../jobs/scheduled-job";
 import { standardLabels } from "../kubernetes/labels";
 import type { input as Input } from "@pulumi/kubernetes/types";
+import { backupAccessPolicy, irsaTrustPolicy } from "./irsa";
+import { TenantExport, tenantExportPrefix } from "./layout";
+import { STEP_EPHEMERAL_STORAGE, backupPodVolumes, workVolumeGb } from "./work-volume";
+
+export { backupAccessPolicy, irsaTrustPolicy, oidcIssuerOf } from "./irsa";
+export {
+  backupDatabaseNames,
+  tenantDatabaseName,
+  tenantExportPrefix,
+  tenantExports,
+  type TenantExport,
+} from "./layout";
 
 /** The scripts the backup jobs run, embedded in their ConfigMap: the same files the integration test runs. */
 export const BACKUP_SCRIPTS: Record<string, string> = {
@@ -34,7 +46,7 @@ export interface DatabaseBackupsArgs {
   /** Schedule of the restore verification (five-field cron, UTC). */
   verifySchedule: string;
   /** Official postgres image (pg_dump, pg_restore, a scratch server); its major version ≥ the server's. */
-  postgresImage: string;
+  postgresImage: pulumi.Input<string>;
   /** Official AWS CLI image (upload, download, metrics push). */
   awsCliImage: string;
   /** ARN of the cluster's IAM OIDC provider, trusted by the jobs' IAM roles (IRSA). */
@@ -46,75 +58,17 @@ export interface DatabaseBackupsArgs {
   verifyMaxDumpAgeHours?: number;
   /** Verification fails when a restored database has fewer user tables. Defaults to 1. */
   verifyMinTables?: number;
-  /** Scratch space of a job pod (dumps, and the scratch cluster when verifying). Defaults to "50Gi". */
-  workVolumeSize?: string;
+  /**
+   * The database's storage ceiling in GiB (`maxAllocatedStorageGb`, else `allocatedStorageGb`): sizes each pod's work
+   * volume (work-volume.ts).
+   */
+  storageCeilingGb: pulumi.Input<number>;
+  /** Storage class of the work volumes. Defaults to the cluster's default class. */
+  workStorageClass?: string;
   /** Suspends both schedules and the export Jobs (maintenance mode, DR standby). Defaults to false. */
   suspend?: boolean;
   /** AWS (IAM roles) and Kubernetes (jobs) providers: a Pick of components/providers.ts `Providers`. */
   providers: { aws: aws.Provider; kubernetes: k8s.Provider };
-}
-
-/** The issuer host/path of an IAM OIDC provider ARN (`oidc.eks.<region>.amazonaws.com/id/<id>`). */
-export function oidcIssuerOf(oidcProviderArn: string): string {
-  const index = oidcProviderArn.indexOf(":oidc-provider/");
-  if (index < 0) throw new Error(`not an IAM OIDC provider ARN: ${oidcProviderArn}`);
-  return oidcProviderArn.slice(index + ":oidc-provider/".length);
-}
-
-/** Trust policy letting exactly one Kubernetes service account assume a role through the cluster's OIDC provider. */
-export function irsaTrustPolicy(oidcProviderArn: string, namespace: string, serviceAccount: string): string {
-  const issuer = oidcIssuerOf(oidcProviderArn);
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-            [`${issuer}:aud`]: "sts.amazonaws.com",
-          },
-        },
-      },
-    ],
-  });
-}
-
-/**
- * S3 permissions of a backup job, scoped to the bucket prefix. The writer may only put objects (it can neither
- * read nor delete backups); the verifier may only list the prefix and read objects under it.
- */
-export function backupAccessPolicy(
-  role: "writer" | "verifier",
-  a: { bucketArn: string; prefix: string; kmsKeyArn: string },
-): string {
-  const objects = `${a.bucketArn}/${a.prefix}/*`;
-  const statements =
-    role === "writer"
-      ? [
-          { Sid: "PutDumps", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects] },
-          // Multipart uploads of SSE-KMS objects need Decrypt as well as GenerateDataKey.
-          {
-            Sid: "EncryptDumps",
-            Effect: "Allow",
-            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-            Resource: [a.kmsKeyArn],
-          },
-        ]
-      : [
-          {
-            Sid: "ListDumps",
-            Effect: "Allow",
-            Action: ["s3:ListBucket"],
-            Resource: [a.bucketArn],
-            Condition: { StringLike: { "s3:prefix": [`${a.prefix}/*`] } },
-          },
-          { Sid: "ReadDumps", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objects] },
-          { Sid: "DecryptDumps", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [a.kmsKeyArn] },
-        ];
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
 const env = (values: Record<string, pulumi.Input<string> | undefined>): Input.core.v1.EnvVar[] =>
@@ -196,11 +150,13 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     if (args.databases.length === 0 && exports.length === 0)
       throw new pulumi.ResourceError("databases: at least one database to back up, or a tenant to export", this);
     const databases = args.databases.join(" ");
-    const volumes: Input.core.v1.Volume[] = [
-      { name: "work", emptyDir: { sizeLimit: args.workVolumeSize ?? "50Gi" } },
-      { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
-      { name: "scripts", configMap: { name: scripts.metadata.name, defaultMode: 0o555 } },
-    ];
+    const volumes = (kind: "backup" | "verify") =>
+      backupPodVolumes({
+        sizeGb: pulumi.output(args.storageCeilingGb).apply((ceiling) => workVolumeGb(kind, ceiling)),
+        storageClassName: args.workStorageClass,
+        scriptsConfigMap: scripts.metadata.name,
+        labels: labels(`${kind}-work`),
+      });
     const mounts = [
       { name: "work", mountPath: "/work" },
       { name: "tmp", mountPath: "/tmp" },
@@ -214,11 +170,18 @@ export class DatabaseBackups extends pulumi.ComponentResource {
       PUSHGATEWAY_URL: args.pushgatewayUrl,
       PUSHGATEWAY_STACK: args.pushgatewayStack,
     });
-    const small = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } };
-    const postgresWork = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+    const disk = STEP_EPHEMERAL_STORAGE;
+    const small = {
+      requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": disk.request },
+      limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": disk.limit },
+    };
+    const postgresWork = {
+      requests: { cpu: "500m", memory: "1Gi", "ephemeral-storage": disk.request },
+      limits: { cpu: "2", memory: "4Gi", "ephemeral-storage": disk.limit },
+    };
     const step = (
       containerName: string,
-      image: string,
+      image: pulumi.Input<string>,
       script: string,
       mode: string,
       stepEnv: Input.core.v1.EnvVar[],
@@ -233,14 +196,19 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     });
 
     // Both pods run as the postgres image's user, so every step can read and write the shared work volume.
-    const jobCommon = (objectName: string, schedule: string, serviceAccount: k8s.core.v1.ServiceAccount) => ({
+    const jobCommon = (
+      objectName: string,
+      schedule: string,
+      serviceAccount: k8s.core.v1.ServiceAccount,
+      kind: "backup" | "verify",
+    ) => ({
       objectName,
       schedule,
       serviceAccountName: serviceAccount.metadata.name,
       namespace: args.namespace,
       suspend: args.suspend,
       runAsUser: POSTGRES_IMAGE_UID,
-      volumes,
+      volumes: volumes(kind),
       provider: args.providers.kubernetes,
     });
     for (const e of exports) {
@@ -272,7 +240,7 @@ export class DatabaseBackups extends pulumi.ComponentResource {
               {
                 serviceAccountName: writer.serviceAccount.metadata.name,
                 runAsUser: POSTGRES_IMAGE_UID,
-                volumes,
+                volumes: volumes("backup"),
                 activeDeadlineSeconds: 6 * 3600,
                 backoffLimit: 1,
                 keepFinished: true,
@@ -305,7 +273,7 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     const backup = new ScheduledJob(
       `${name}-backup`,
       {
-        ...jobCommon("database-backup", args.schedule, writer.serviceAccount),
+        ...jobCommon("database-backup", args.schedule, writer.serviceAccount, "backup"),
         activeDeadlineSeconds: 4 * 3600,
         backoffLimit: 1,
         initContainers: [
@@ -333,7 +301,7 @@ export class DatabaseBackups extends pulumi.ComponentResource {
     const verify = new ScheduledJob(
       `${name}-verify`,
       {
-        ...jobCommon("database-restore-verify", args.verifySchedule, verifier.serviceAccount),
+        ...jobCommon("database-restore-verify", args.verifySchedule, verifier.serviceAccount, "verify"),
         activeDeadlineSeconds: 6 * 3600,
         // A failed verification is a finding, not a flake: report it once, do not retry it away.
         backoffLimit: 0,
@@ -356,47 +324,4 @@ export class DatabaseBackups extends pulumi.ComponentResource {
       verifierRoleArn: this.verifierRoleArn,
     });
   }
-}
-
-/** An offboarded tenant's data to export once: its schema in the application database, or its own database. */
-export interface TenantExport {
-  tenantId: string;
-  /** The database to dump. */
-  database: pulumi.Input<string>;
-  /** Only this schema of it (pooled tenants); the whole database when undefined (dedicated tenants). */
-  schema?: string;
-}
-
-/** Where a tenant's export lands: `s3://<bucket>/<prefix>/offboarding/<tenant>/<database>/<timestamp>.dump`. */
-export const tenantExportPrefix = (prefix: string, tenantId: string) => `${prefix}/offboarding/${tenantId}`;
-
-/** The exports of the offboarded tenants: pooled ones' schema in the application database, dedicated ones' database. */
-export function tenantExports(
-  applicationDatabase: pulumi.Input<string>,
-  tenants: { id: string; isolation: "dedicated" | "schema"; state: string }[],
-): TenantExport[] {
-  return tenants
-    .filter((t) => t.state === "offboarded")
-    .map((t) =>
-      t.isolation === "dedicated"
-        ? { tenantId: t.id, database: tenantDatabaseName(t.id) }
-        : { tenantId: t.id, database: applicationDatabase, schema: tenantDatabaseName(t.id) },
-    );
-}
-
-/** PostgreSQL name of a tenant's database (ids are DNS labels; "-" becomes "_"). */
-export const tenantDatabaseName = (tenantId: string) => `tenant_${tenantId.replace(/-/g, "_")}`;
-
-/**
- * The databases to back up: the application database (which also holds the schema-isolated tenants) and the
- * database of every tenant with a dedicated one that still has data (all states but `deleted`).
- */
-export function backupDatabaseNames(
-  applicationDatabase: string,
-  tenants: { id: string; isolation: "dedicated" | "schema"; state: string }[],
-): string[] {
-  return [
-    applicationDatabase,
-    ...tenants.filter((t) => t.isolation === "dedicated" && t.state !== "deleted").map((t) => tenantDatabaseName(t.id)),
-  ];
 }

@@ -9,8 +9,13 @@ export interface DatabaseAlarmInputs {
   identifier: pulumi.Input<string>;
   /** DBInstanceIdentifiers of read replicas (each gets a replica-lag alarm). */
   replicaIdentifiers: pulumi.Input<string>[];
-  /** Storage the instance was sized with; the free-storage thresholds are fractions of it. */
-  allocatedStorageGb: number;
+  /**
+   * The instance's allocated storage as Pulumi last read it (`instance.allocatedStorage`: storage autoscaling grows it
+   * outside Pulumi, and every refresh reads the live size).
+   */
+  allocatedStorageGb: pulumi.Input<number>;
+  /** Storage autoscaling's ceiling (`maxAllocatedStorageGb`); undefined when storage does not autoscale. */
+  maxAllocatedStorageGb?: number;
   /** Nominal memory of the instance class, or undefined when unknown (no memory alarm then). */
   memoryGib: number | undefined;
   /** The instance's max_connections. */
@@ -22,8 +27,34 @@ export interface DatabaseAlarmInputs {
 }
 
 /**
+ * The percentage of the storage that can ever be used that is in use, as CloudWatch metric math over FreeStorageSpace
+ * (`m1`, bytes): `100 * (allocated − free) / ceiling`, the ceiling being maxAllocatedStorageGb with autoscaling, else
+ * the allocation. AWS/RDS publishes no allocated-size metric (Amazon RDS User Guide, "Amazon CloudWatch metrics for
+ * Amazon RDS"), so the allocation is the instance's as last read by Pulumi.
+ *
+ * Why the ceiling: with autoscaling, RDS adds storage once free space is ≤ 10 % of the allocation for five minutes
+ * (increments of the larger of 10 GiB, 10 % of the allocation or 7 hours of predicted growth; "Managing capacity
+ * automatically with Amazon RDS storage autoscaling"), so "90 % of the allocation used" is routine there, not an
+ * incident; the limit that pages is the ceiling, past which RDS adds nothing.
+ */
+export function storageUsedPercentExpression(
+  allocatedStorageGb: pulumi.Input<number>,
+  maxAllocatedStorageGb: number | undefined,
+): { expression: pulumi.Output<string>; label: string } {
+  return {
+    expression: pulumi
+      .output(allocatedStorageGb)
+      .apply((allocated) => `100 * (${allocated * GIB} - m1) / ${(maxAllocatedStorageGb ?? allocated) * GIB}`),
+    label:
+      maxAllocatedStorageGb === undefined
+        ? "percent of the allocated storage used"
+        : "percent of the storage autoscaling ceiling used",
+  };
+}
+
+/**
  * CloudWatch alarms of the PostgreSQL instance, thresholds from `platform:alerts`: CPU for the configured minutes,
- * free storage below (100 − disk warning/critical) % of the allocation, freeable memory below
+ * storage used above the disk warning/critical % of the ceiling (`storageUsedPercentExpression`), freeable memory below
  * (100 − memory warning/critical) % of the class's memory, connections above the configured share of
  * max_connections, and replica lag per read replica.
  */
@@ -45,16 +76,20 @@ export function databaseAlarmSpecs(inputs: DatabaseAlarmInputs): AlarmSpec[] {
     },
   ];
   for (const severity of ["warning", "critical"] as const) {
-    const freePercent = 100 - alerts.diskPercent[severity];
+    const ceiling = inputs.maxAllocatedStorageGb;
     specs.push({
       ...primary,
       role: `free-storage-${severity}`,
       severity,
-      description: `PostgreSQL free storage below ${freePercent} % of ${inputs.allocatedStorageGb} GiB (storage autoscaling may be at its ceiling)`,
+      description:
+        ceiling === undefined
+          ? `PostgreSQL storage above ${alerts.diskPercent[severity]} % used`
+          : `PostgreSQL storage above ${alerts.diskPercent[severity]} % of the autoscaling ceiling of ${ceiling} GiB used (raise maxAllocatedStorageGb)`,
       metricName: "FreeStorageSpace",
       statistic: "Minimum",
-      comparison: "LessThanThreshold",
-      threshold: Math.round(inputs.allocatedStorageGb * GIB * (freePercent / 100)),
+      comparison: "GreaterThanThreshold",
+      threshold: alerts.diskPercent[severity],
+      expression: storageUsedPercentExpression(inputs.allocatedStorageGb, ceiling),
       ...minutes(5),
     });
     if (inputs.memoryGib !== undefined) {

@@ -14,11 +14,14 @@ import { databaseParameters, parameterGroupFamily } from "./parameters";
 import { CA_CERT_IDENTIFIER, DatabaseConfig, MASTER_USERNAME } from "./settings";
 import { InstanceContext, InstanceOrigin, instanceArgs, instanceResourceName, originOf } from "./instances";
 import type { RestoreSource } from "../../config/data";
+import { DatabaseRoles, databaseRoles } from "./roles";
 
 export { databaseParameters, parameterGroupFamily, PLATFORM_PARAMETERS } from "./parameters";
 export { databaseAlarmSpecs } from "./alarms";
 export { finalSnapshotIdentifier, restoreInputs, MASTER_USERNAME } from "./settings";
 export { instanceArgs, instanceResourceName } from "./instances";
+export { APPLICATION_ROLE, OPERATIONS_ROLE } from "./roles";
+export type { DatabaseRoles, RoleLogin } from "./roles";
 
 /**
  * Resource options that adopt an existing PostgreSQL object (id = its name, or `database.schema` for a schema)
@@ -101,6 +104,8 @@ export class Database extends pulumi.ComponentResource {
    */
   readonly adoptExisting: boolean;
   readonly securityGroupId: pulumi.Output<string>;
+  /** The application role, the operations role and the operations role's provider (docs/data-tier.md, "Roles"). */
+  readonly roles: DatabaseRoles;
   readonly alarms: aws.cloudwatch.MetricAlarm[];
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -288,6 +293,23 @@ export class Database extends pulumi.ComponentResource {
     // Tenants share this database: PUBLIC keeps USAGE on the `public` schema but loses CREATE (granted to everyone
     // before PostgreSQL 15), so no tenant can leave objects where another tenant would find them. The provider
     // revokes all of PUBLIC's privileges on the schema, then grants the listed ones (idempotent after a promotion).
+    this.roles = databaseRoles(
+      name,
+      {
+        adminProvider: this.adminProvider,
+        applicationDatabase: this.applicationDatabase?.name ?? config.applicationDatabase,
+        adminHost: config.adminHost ?? this.address,
+        adminPort: config.adminPort ?? this.port,
+        operationsPasswordGeneration: config.operationsPasswordGeneration,
+        applicationPasswordGeneration: config.applicationPasswordGeneration,
+        applicationConnectionLimit: config.platformPoolConnections,
+        engineVersion: config.engineVersion,
+        adopt: this.adoptExisting,
+        writable: this.writable,
+        protect: production,
+      },
+      this,
+    );
     if (this.applicationDatabase) {
       new postgresql.Grant(
         `${name}-app-db-public-schema`,
@@ -327,7 +349,8 @@ export class Database extends pulumi.ComponentResource {
         ...(this.writable ? [] : [this.instance.identifier]),
         ...this.replicas.map((r) => r.identifier),
       ],
-      allocatedStorageGb: config.allocatedStorageGb,
+      allocatedStorageGb: this.instance.allocatedStorage,
+      maxAllocatedStorageGb: config.maxAllocatedStorageGb,
       memoryGib: instanceClassMemoryGib(config.instanceClass),
       maxConnections,
       alerts: args.alerts,
@@ -381,10 +404,16 @@ export class Database extends pulumi.ComponentResource {
 
   /** Automated backups (and their PITR log) copied continuously to the DR region, encrypted with a key there. */
   private replicateBackups(name: string, drProvider: aws.Provider, config: DatabaseConfig, key: aws.kms.Key) {
+    // aws_db_instance_automated_backups_replication has no Update: kms_key_id, pre_signed_url, retention_period and
+    // source_db_instance_arn are all ForceNew (hashicorp/terraform-provider-aws
+    // internal/service/rds/instance_automated_backups_replication.go), so a retention change replaces it. Pulumi's
+    // default create-before-delete would call StartDBInstanceAutomatedBackupsReplication for an instance that is
+    // still replicating to the region; stop first, then start (a short gap in DR backups, docs/operations.md,
+    // "Changing the backup retention").
     new aws.rds.InstanceAutomatedBackupsReplication(
       `${name}-dr-backups`,
       { sourceDbInstanceArn: this.instance.arn, kmsKeyId: key.arn, retentionPeriod: config.backupRetentionDays },
-      { parent: this, provider: drProvider },
+      { parent: this, provider: drProvider, deleteBeforeReplace: true },
     );
   }
 }

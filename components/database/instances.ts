@@ -112,7 +112,9 @@ export function instanceArgs(
     deletionProtection: config.deletionProtection && !retire,
     skipFinalSnapshot: config.skipFinalSnapshot,
     finalSnapshotIdentifier: config.skipFinalSnapshot ? undefined : finalSnapshotIdentifier(snapshotScope, ctx.stack),
-    applyImmediately: false,
+    // `platform:database.applyChanges`; deferred changes are listed in the plan's notes and tolerated by
+    // tools/drift-check.ts until the window (components/database/deferred.ts).
+    applyImmediately: config.applyChanges === "immediately",
     // Observability.
     performanceInsightsEnabled: config.performanceInsights,
     performanceInsightsKmsKeyId: config.performanceInsights ? ctx.kmsKeyArn : undefined,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../sdk/kubernetes";
 import { standardLabels } from "../kubernetes/labels";
 import type { DatabaseAccess } from "../jobs/database-access";
+import { LOGIN_ANNOTATIONS } from "./platform-connection";
 
 export interface DatabaseOpsCredentialsArgs {
   /** Namespace of the platform's jobs. */
@@ -19,9 +20,11 @@ export interface DatabaseOpsCredentialsArgs {
 }
 
 /**
- * The login the platform's operations jobs (backups, VACUUM ANALYZE) use, as a Kubernetes Secret, and the
- * `DatabaseAccess` those jobs take. They run as the RDS master user: dumping tenant-owned schemas and databases and
- * vacuuming tenant tables needs ownership or rds_superuser on PostgreSQL before 17.
+ * The login the platform's operations jobs (backups, exports, VACUUM ANALYZE) use, as a Kubernetes Secret, and the
+ * `DatabaseAccess` those jobs take. They run as the operations role (`platform_ops`, never the RDS master): a member
+ * of every tenant role and of the application role, so it dumps and vacuums their objects with the owners'
+ * privileges (on RDS nobody is a superuser, and before PostgreSQL 17 only an owner may VACUUM a table). The user
+ * name is also an annotation (names are not secrets: the plan shows which role the jobs use), the password a secret.
  */
 export class DatabaseOpsCredentials extends pulumi.ComponentResource {
   readonly access: DatabaseAccess;
@@ -35,6 +38,7 @@ export class DatabaseOpsCredentials extends pulumi.ComponentResource {
           name: "database-ops-credentials",
           namespace: args.namespace,
           labels: standardLabels({ name: "database-ops", component: "credentials" }),
+          annotations: { [LOGIN_ANNOTATIONS.database]: args.username },
         },
         type: "Opaque",
         stringData: { username: args.username, password: pulumi.secret(args.password) },

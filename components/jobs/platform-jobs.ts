@@ -16,6 +16,11 @@ export interface PlatformJobsArgs {
   appImage: string;
   /** Environment of the application containers (the default worker pool's `env`). Defaults to none. */
   appEnv?: Record<string, string>;
+  /**
+   * Secrets the application containers (reconcile, custom jobs) take their environment from (`envFrom`): the
+   * platform connection Secret with DATABASE_URL and REDIS_URL. Defaults to none.
+   */
+  appEnvFromSecrets?: pulumi.Input<string>[];
   /** Image with psql for database maintenance (an official postgres image). */
   postgresImage: string;
   /** The database the maintenance job connects to. */
@@ -57,6 +62,7 @@ export class PlatformJobs extends pulumi.ComponentResource {
     const childOpts = { parent: this };
     const common = { namespace, provider, suspend: args.suspend };
     const appEnv = envList(args.appEnv ?? {});
+    const appEnvFrom = (args.appEnvFromSecrets ?? []).map((name) => ({ secretRef: { name } }));
 
     if (jobs.reconcile.enabled) {
       const stuck = jobs.reconcile.stuckAfterMinutes;
@@ -86,6 +92,7 @@ export class PlatformJobs extends pulumi.ComponentResource {
                     ]
                   : []),
               ],
+              envFrom: appEnvFrom,
               volumeMounts: [tmpMount],
             },
           ],
@@ -158,6 +165,7 @@ export class PlatformJobs extends pulumi.ComponentResource {
               image: custom.image ?? args.appImage,
               command: custom.command,
               env: appEnv,
+              envFrom: appEnvFrom,
               volumeMounts: [tmpMount],
             },
           ],

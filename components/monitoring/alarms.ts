@@ -21,6 +21,11 @@ export interface AlarmSpec {
   dimensions: Record<string, pulumi.Input<string>>;
   /** Defaults to "missing" (a metric that stops reporting is itself suspicious) unless the metric is sparse. */
   treatMissingData?: "missing" | "notBreaching" | "breaching";
+  /**
+   * A metric-math alarm instead of a plain one: the metric above is query `m1` (not returned) and the threshold
+   * applies to this expression over it (CloudWatch metric math, e.g. `100 * (A - m1) / C`). Defaults to none.
+   */
+  expression?: { expression: pulumi.Input<string>; label: string };
 }
 
 /** Evaluation periods of one minute that add up to `minutes`. */
@@ -39,15 +44,34 @@ export function createAlarms(
         `${name}-alarm-${spec.role}`,
         {
           alarmDescription: `[${spec.severity}] ${spec.description}`,
-          namespace: spec.namespace,
-          metricName: spec.metricName,
-          statistic: spec.statistic,
+          ...(spec.expression
+            ? {
+                metricQueries: [
+                  {
+                    id: "m1",
+                    returnData: false,
+                    metric: {
+                      namespace: spec.namespace,
+                      metricName: spec.metricName,
+                      dimensions: spec.dimensions,
+                      stat: spec.statistic,
+                      period: spec.periodSeconds,
+                    },
+                  },
+                  { id: "e1", expression: spec.expression.expression, label: spec.expression.label, returnData: true },
+                ],
+              }
+            : {
+                namespace: spec.namespace,
+                metricName: spec.metricName,
+                statistic: spec.statistic,
+                period: spec.periodSeconds,
+                dimensions: spec.dimensions,
+              }),
           comparisonOperator: spec.comparison,
           threshold: spec.threshold,
-          period: spec.periodSeconds,
           evaluationPeriods: spec.evaluationPeriods,
           datapointsToAlarm: spec.evaluationPeriods,
-          dimensions: spec.dimensions,
           treatMissingData: spec.treatMissingData ?? "missing",
           alarmActions: [topicArn],
           okActions: [topicArn],

@@ -7,13 +7,13 @@ import { tenantNamespaceName } from "../kubernetes/labels";
 import { tenantLifecycle, tenantNames } from "./lifecycle";
 import { TenantPostgresArgs, databaseUrl, tenantPostgres } from "./postgres";
 import { TenantRedisArgs, redisUrl, tenantRedisUser } from "./redis";
-import { TenantKubernetesArgs, tenantKubernetes } from "./kubernetes";
+import { TenantKubernetesArgs, tenantConnectorsSecret, tenantKubernetes } from "./kubernetes";
 
 export { tenantLifecycle, tenantNames } from "./lifecycle";
 export type { Lifecycle } from "./lifecycle";
 export { databaseUrl } from "./postgres";
 export { TENANT_DENIED_COMMANDS, tenantAccessString, tenantRedisUserId } from "./redis";
-export { tenantNetworkPolicySpec, tenantQuota } from "./kubernetes";
+export { connectorEnvironment, tenantNetworkPolicySpec, tenantQuota } from "./kubernetes";
 
 export interface TenantArgs {
   /** The tenant's validated entry from `platform:tenants`. */
@@ -50,6 +50,13 @@ export class Tenant extends pulumi.ComponentResource {
   /** Always secrets; undefined when the tenant has no such credential (deleted, or no Redis user). */
   readonly databaseUrl?: pulumi.Output<string>;
   readonly redisUrl?: pulumi.Output<string>;
+  /** The tenant's membership in the Redis user group, when it has a Redis user: the next membership waits for it. */
+  readonly redisMembership?: pulumi.Resource;
+  /**
+   * What the tenant's workloads run with, while it has a runtime: its service account (`tenant-workload`) and the
+   * Secrets they mount with `envFrom` (`tenant-connection`, and `tenant-connectors` when it has connectors).
+   */
+  readonly workload?: { serviceAccountName: pulumi.Output<string>; envFromSecrets: pulumi.Output<string>[] };
 
   constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:tenant:Tenant", name, {}, opts);
@@ -93,7 +100,7 @@ export class Tenant extends pulumi.ComponentResource {
         database: pg.database,
       });
       if (withRedisUser) {
-        tenantRedisUser(name, tenant.id, lifecycle, password, args.redis, this);
+        this.redisMembership = tenantRedisUser(name, tenant.id, lifecycle, password, args.redis, this).membership;
         this.redisUrl = redisUrl({
           user: tenantNames(tenant.id).redisUser,
           password,
@@ -101,7 +108,7 @@ export class Tenant extends pulumi.ComponentResource {
           port: args.redis.port,
         });
       }
-      this.kubernetesNamespace = tenantKubernetes(
+      const kubernetes = tenantKubernetes(
         name,
         tenant,
         args.environment,
@@ -113,7 +120,16 @@ export class Tenant extends pulumi.ComponentResource {
         },
         args.kubernetes,
         this,
-      ).namespace;
+      );
+      this.kubernetesNamespace = kubernetes.namespace;
+      const connectors =
+        Object.keys(tenant.connectors).length > 0
+          ? [tenantConnectorsSecret(name, tenant, kubernetes.namespace, args.kubernetes, this)]
+          : [];
+      this.workload = {
+        serviceAccountName: kubernetes.serviceAccountName,
+        envFromSecrets: [kubernetes.connectionSecretName, ...connectors],
+      };
     }
 
     this.registerOutputs({

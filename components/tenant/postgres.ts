@@ -17,6 +17,17 @@ export interface TenantPostgresArgs {
    * schemas and databases already exist by replication. Holds the application database's name. Defaults to create.
    */
   adoptFrom?: { applicationDatabase: string };
+  /**
+   * The operations role (`Database.roles`): made a member of the tenant role, so backups, exports and maintenance
+   * read and vacuum the tenant's objects as their owner would, and its provider revokes PUBLIC's privileges on a
+   * dedicated database as the owner would.
+   */
+  operations: { role: pulumi.Input<string>; ownerProvider: postgresql.Provider };
+  /**
+   * The login of `provider` (the RDS master). Once PUBLIC loses CONNECT on a dedicated database the master may only
+   * connect because the owner grants it CONNECT: it creates and reads the tenant's schema in there.
+   */
+  adminRole: pulumi.Input<string>;
 }
 
 export interface TenantPostgres {
@@ -29,10 +40,17 @@ export interface TenantPostgres {
 /**
  * A tenant's PostgreSQL: a login role `tenant_<id>` (connection limit by tier, login only while active), and either
  * a schema `tenant_<id>` in the shared application database (pooled tiers) or a database `tenant_<id>` of its own
- * with the same schema inside (dedicated tiers). Every object is owned by the tenant role and nobody else gets a
+ * with the same schema inside (dedicated tiers). Every object is owned by the tenant role and no other tenant gets a
  * privilege: a new schema grants nothing to PUBLIC, and a dedicated database has CONNECT and TEMP revoked from PUBLIC
  * (PostgreSQL grants both to everyone by default). The role's default search_path (`"$user", public`) finds the
- * schema first, in both layouts.
+ * schema first, in both layouts. The operations role is a member of the tenant role while the tenant has data.
+ *
+ * Who runs what (cyrilgdn/terraform-provider-postgresql): the master creates the role; creates the database as its
+ * owner after granting itself the owner role, revoked right after (`createDatabase`, resource_postgresql_database.go);
+ * creates the schema inside `withRolesGranted` (postgresql/helpers.go) of the database owner and the schema owner,
+ * revoked at the end of the transaction; grants the tenant role to the operations role (`GrantRole`). The PUBLIC
+ * revoke, and the master's own CONNECT on the dedicated database (it creates and refreshes the schema in there),
+ * run on the operations role's connection (see `DatabaseRoles.ownerProvider`), after that membership exists.
  */
 export function tenantPostgres(
   name: string,
@@ -67,7 +85,14 @@ export function tenantPostgres(
     },
     { ...data, additionalSecretOutputs: ["password"], ...adopt(names.role) },
   );
+  // Dumps, exports (offboarded tenants) and VACUUM read and maintain the tenant's objects through this membership.
+  const membership = new postgresql.GrantRole(
+    `${name}-ops-membership`,
+    { role: args.operations.role, grantRole: role.name, withAdminOption: false },
+    opts,
+  );
   let database: pulumi.Input<string> = args.applicationDatabase;
+  const schemaDependsOn: pulumi.Resource[] = [];
   if (dedicated) {
     const own = new postgresql.Database(
       `${name}-db`,
@@ -81,11 +106,21 @@ export function tenantPostgres(
       },
       { ...data, ...adopt(names.database) },
     );
-    // Revoke everything PUBLIC holds on the database (CONNECT, TEMP): an empty privilege list revokes all.
+    // Revoke everything PUBLIC holds on the database (CONNECT, TEMP): an empty privilege list revokes all. Issued
+    // by a member of the owner (the operations role), else PostgreSQL revokes nothing, with only a WARNING.
+    const asOwner = { parent, provider: args.operations.ownerProvider, dependsOn: [membership] };
     new postgresql.Grant(
       `${name}-db-public-revoke`,
       { database: own.name, role: "public", objectType: "database", privileges: [] },
-      opts,
+      asOwner,
+    );
+    // The provider creates and refreshes the schema below on the master's connection to this database.
+    schemaDependsOn.push(
+      new postgresql.Grant(
+        `${name}-db-admin-connect`,
+        { database: own.name, role: args.adminRole, objectType: "database", privileges: ["CONNECT"] },
+        asOwner,
+      ),
     );
     database = own.name;
     result.database = own.name;
@@ -94,14 +129,14 @@ export function tenantPostgres(
   new postgresql.Schema(
     `${name}-schema`,
     { name: names.schema, database, owner: role.name, dropCascade: lifecycle.dropCascade },
-    { ...data, ...adopt(`${schemaDatabase}.${names.schema}`) },
+    { ...data, dependsOn: schemaDependsOn, ...adopt(`${schemaDatabase}.${names.schema}`) },
   );
   return result;
 }
 
 /** `postgresql://` URL of a tenant (TLS required; the password is URL-encoded). A secret when the password is. */
 export function databaseUrl(args: {
-  role: string;
+  role: pulumi.Input<string>;
   password: pulumi.Input<string>;
   host: pulumi.Input<string>;
   port: pulumi.Input<number>;

@@ -15,6 +15,11 @@ export interface TenantRedisArgs {
   keyPatterns?: readonly string[];
   /** AWS provider of the stack's region. */
   provider: aws.Provider;
+  /**
+   * What this tenant's membership must wait for: the replication group (its creation modifies the user group) or
+   * the previous tenant's membership (see `tenantRedisUser`). Defaults to none.
+   */
+  membershipAfter?: pulumi.Resource[];
 }
 
 /**
@@ -56,7 +61,19 @@ export function tenantRedisUserId(idPrefix: string, tenantId: string): string {
   return `${tenantId}-${createHash("sha256").update(natural).digest("hex").slice(0, 7)}`;
 }
 
-/** A tenant's ElastiCache user (on while active, off otherwise) and its membership in the platform's user group. */
+/**
+ * A tenant's ElastiCache user (on while active, off otherwise) and its membership in the platform's user group.
+ *
+ * Memberships are created one after another (`membershipAfter`), never together: each is a ModifyUserGroup call that
+ * puts the group in "modifying", and while it is, ElastiCache refuses the next one with InvalidUserGroupStateFault.
+ * The provider retries that fault only within the create/delete timeout, 10 minutes by default
+ * (hashicorp/terraform-provider-aws internal/service/elasticache/user_group_association.go:
+ * `RetryWhenIsA[*awstypes.InvalidUserGroupStateFault](ctx, d.Timeout(schema.TimeoutCreate), ...)`, `Create:
+ * schema.DefaultTimeout(10 * time.Minute)`), then waits for the group to be active again. Concurrent memberships
+ * (and memberships racing the replication group that attaches the group) run out of that window
+ * (hashicorp/terraform-provider-aws#28688, #37911); a chain never has two modifications in flight, and Pulumi
+ * deletes a chain in reverse, one at a time, too.
+ */
 export function tenantRedisUser(
   name: string,
   tenantId: string,
@@ -78,17 +95,17 @@ export function tenantRedisUser(
     },
     opts,
   );
-  new aws.elasticache.UserGroupAssociation(
+  const membership = new aws.elasticache.UserGroupAssociation(
     `${name}-redis-membership`,
     { userGroupId: args.userGroupId, userId: user.userId },
-    opts,
+    { ...opts, dependsOn: args.membershipAfter ?? [] },
   );
-  return user;
+  return { user, membership };
 }
 
 /** `rediss://` URL of a tenant's Redis user (TLS is required). A secret. */
 export function redisUrl(args: {
-  user: string;
+  user: pulumi.Input<string>;
   password: pulumi.Input<string>;
   host: pulumi.Input<string>;
   port: pulumi.Input<number>;

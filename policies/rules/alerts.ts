@@ -1,6 +1,6 @@
 // Alerting: every Prometheus alert says how bad it is, what happened and where the runbook is.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { Props, describeObject } from "./util";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { ENVIRONMENT_CONFIG, Props, describeObject, isProduction, ofType } from "./util";
 
 export const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 export const SEVERITIES = ["critical", "warning", "info"] as const;
@@ -40,4 +40,28 @@ export const alertRuleAnnotations: ResourceValidationPolicy = {
   },
 };
 
-export const alertPolicies = [alertRuleAnnotations];
+export const ALERTMANAGER_CONFIG = "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig";
+export const RDS_INSTANCE = "aws:rds/instance:Instance";
+
+/**
+ * A production stack that runs the data tier (an RDS instance: the platform or a single stack, not a tenant shard)
+ * has alert rules and alert routing: with `platform:alerts.enabled: false` nobody learns of an outage.
+ */
+export const alertingInProduction: StackValidationPolicy = {
+  name: "alerting-in-production",
+  description: "A production stack with a data tier has PrometheusRules and an AlertmanagerConfig (alerts enabled).",
+  configSchema: ENVIRONMENT_CONFIG,
+  validateStack: (args, report) => {
+    if (!isProduction(args) || ofType(args.resources, RDS_INSTANCE).length === 0) return;
+    const missing = [
+      ofType(args.resources, PROMETHEUS_RULE).length === 0 ? "no PrometheusRule" : undefined,
+      ofType(args.resources, ALERTMANAGER_CONFIG).length === 0 ? "no AlertmanagerConfig" : undefined,
+    ].filter((m) => m !== undefined);
+    if (missing.length > 0)
+      report(
+        `The production stack runs a database but has ${missing.join(" and ")}: outages, full disks and failed backups would page no one. Fix: set platform:alerts.enabled: true (the default) so the alert rules and routing are created.`,
+      );
+  },
+};
+
+export const alertPolicies = [alertRuleAnnotations, alertingInProduction];

@@ -73,7 +73,7 @@ export const READINESS_ITEMS: readonly ReadinessDefinition[] = [
   { item: "Probes", policies: ["kubernetes-probes"], evidence: ["kubernetes:apps/v1:Deployment"] },
   {
     item: "Alerting",
-    policies: ["alert-rule-annotations"],
+    policies: ["alert-rule-annotations", "alerting-in-production"],
     evidence: ["kubernetes:monitoring.coreos.com/v1:PrometheusRule"],
   },
   { item: "Secrets", policies: ["kubernetes-no-plaintext-credentials", "elasticache-rbac"], evidence: [] },

@@ -54,11 +54,18 @@ export const statefulResourcesProtected: StackValidationPolicy = {
   },
 };
 
-/** Names of environment variables and config keys that hold credentials (the credential word ends the name). */
+/**
+ * Names of environment variables and config keys that hold credentials: the credential word ends the name, and
+ * PASSWORD/PASSWD may be glued to a prefix (libpq's PGPASSWORD, PostgreSQL docs "Environment Variables"); the
+ * clients' own password variables count too (redis-cli's REDISCLI_AUTH, MySQL's MYSQL_PWD).
+ */
 export const CREDENTIAL_NAME =
-  /(^|[_.-])(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|SECRET_ACCESS_KEY)$/i;
-/** A URL with a password in it (`postgres://user:pass@host`). */
-export const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+  /((^|[_.-])(SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|SECRET_ACCESS_KEY)|PASSWORD|PASSWD|^REDISCLI_AUTH|^MYSQL_PWD)$/i;
+/**
+ * A URL with a password in it (`postgres://user:pass@host`), also with an empty user (`rediss://:pass@host`, the
+ * form Redis clients use for AUTH with a password only): RFC 3986 userinfo = user [":" password] before "@".
+ */
+export const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
 const looksLikeCredential = (name: string, value: unknown) =>
   typeof value === "string" &&

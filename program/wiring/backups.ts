@@ -5,6 +5,7 @@ import type { DatabaseAccess } from "../../components/jobs/database-access";
 import { BackupBucket } from "../../components/backups/backup-bucket";
 import { DatabaseBackups, TenantExport } from "../../components/backups/database-backups";
 import { TIER_PROFILES } from "../../config/tenants";
+import { postgresImageFor } from "../../config/workloads";
 
 /** Where each tenant's data lives (its own database or a schema) and its state: what backups and exports need. */
 export const tenantDataLayouts = (config: Pick<PlatformConfig, "tenants">) =>
@@ -42,7 +43,7 @@ export function backupsTier(
         exports: args.exports,
         bucket: { name: bucket.bucketName, arn: bucket.bucketArn, kmsKeyArn: bucket.kmsKeyArn },
         bucketRegion: config.region,
-        ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
+        ...backupJobSettings(config, config.kubernetes.oidcProviderArn, databaseSizing(config.database)),
         suspend: args.suspend,
         providers: args.providers,
       })
@@ -64,13 +65,34 @@ export function exportJobsNamespace(config: PlatformConfig): string | undefined 
 /** The namespace of a tenant shard's own jobs (backups and exports of its tenants). */
 export const shardOpsNamespace = (platformNamespace: string, shard: string) => `${platformNamespace}-tenants-${shard}`;
 
-/** The backup and restore-verification jobs' settings from `platform:backups` (shared by the platform and shards). */
-export function backupJobSettings(config: PlatformConfig, oidcProviderArn: string) {
+/** What the backup jobs need to know of the database: its engine major (tools image) and storage ceiling (volumes). */
+export interface DatabaseSizing {
+  engineVersion: pulumi.Input<string>;
+  storageCeilingGb: pulumi.Input<number>;
+}
+
+export const databaseSizing = (database: PlatformConfig["database"]): DatabaseSizing => ({
+  engineVersion: database.engineVersion,
+  storageCeilingGb: storageCeilingGb(database),
+});
+
+/** The most storage the instance may grow to (RDS storage autoscaling's ceiling), else its allocation. */
+export const storageCeilingGb = (
+  database: Pick<PlatformConfig["database"], "allocatedStorageGb" | "maxAllocatedStorageGb">,
+) => database.maxAllocatedStorageGb ?? database.allocatedStorageGb;
+
+/**
+ * The backup and restore-verification jobs' settings from `platform:backups` (shared by the platform and shards),
+ * with the tools image derived from the engine major unless configured.
+ */
+export function backupJobSettings(config: PlatformConfig, oidcProviderArn: string, database: DatabaseSizing) {
   const backups = config.backups;
   return {
     schedule: backups.schedule,
     verifySchedule: backups.verifySchedule,
-    postgresImage: backups.postgresImage,
+    postgresImage: pulumi.output(database.engineVersion).apply((v) => postgresImageFor(v, backups.postgresImage)),
+    storageCeilingGb: database.storageCeilingGb,
+    workStorageClass: backups.workStorageClass,
     awsCliImage: backups.awsCliImage,
     oidcProviderArn,
     pushgatewayUrl: backups.pushgatewayUrl,

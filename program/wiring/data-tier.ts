@@ -8,9 +8,10 @@ import type { DatabaseArgs } from "../../components/database";
 import { boundedId } from "../../components/aws/names";
 import { restoreKey } from "../../config/restore";
 import type { RestoreSource } from "../../config/data";
+import { PlatformConnection } from "../../components/database/platform-connection";
 
 /**
- * PostgreSQL, Redis and the login the operations jobs use. Every consumer reads the database through what this
+ * PostgreSQL, Redis, the login the operations jobs use and the Secret the platform's services connect with. Every consumer reads the database through what this
  * returns (`database.address`, `adminProvider`, `opsDatabase`), so a restore or a DR promotion moves them all.
  */
 export function dataTier(
@@ -37,11 +38,33 @@ export function dataTier(
     namespace,
     host: database.address,
     port: database.port,
-    username: database.masterUsername,
-    password: database.masterPassword,
+    username: database.roles.operations.name,
+    password: database.roles.operations.password,
     provider: providers.kubernetes,
   }).access;
-  return { database, redis, opsDatabase };
+  // The active instance's address: after a restore or a DR promotion the Secret follows it.
+  const connection = new PlatformConnection("platform-connection", {
+    namespace,
+    database: {
+      host: database.address,
+      port: database.port,
+      name: database.applicationDatabase?.name ?? database.applicationDatabaseName,
+      user: database.roles.application.name,
+      password: database.roles.application.password,
+    },
+    redis: {
+      host: redis.primaryEndpoint,
+      port: redis.port,
+      user: redis.platformUserName,
+      password: redis.platformUserPassword,
+    },
+    generations: {
+      database: config.database.applicationPasswordGeneration,
+      redis: config.redis.platformUserGeneration,
+    },
+    provider: providers.kubernetes,
+  });
+  return { database, redis, opsDatabase, connection };
 }
 
 /**

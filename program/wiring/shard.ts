@@ -23,6 +23,8 @@ import { shardMonitoring } from "./monitoring";
 /** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
 export const TENANT_PLATFORM_OUTPUT = "tenantPlatform";
 export const TENANT_PLATFORM_PASSWORD_OUTPUT = "tenantPlatformAdminPassword";
+/** The operations role's password (secret): shards grant it their tenants and run their backups as it. */
+export const TENANT_PLATFORM_OPERATIONS_PASSWORD_OUTPUT = "tenantPlatformOperationsPassword";
 
 /** The plain part of what a platform stack exports for shards (`tenantPlatform`). */
 export interface TenantPlatformExport {
@@ -34,8 +36,12 @@ export interface TenantPlatformExport {
     adminHost: string;
     adminPort: number;
     adminUser: string;
+    /** The operations role (docs/data-tier.md, "Roles"). */
+    operationsUser: string;
     applicationDatabase: string;
     engineVersion: string;
+    /** The instance's storage ceiling: sizes the shard's backup work volumes. */
+    storageCeilingGb: number;
   };
   redis: { userGroupId: string; host: string; port: number; userIdPrefix: string };
   kubernetes: { platformNamespace: string };
@@ -63,6 +69,9 @@ export async function buildShard(config: PlatformConfig, providers: Pick<Provide
   const ref = new pulumi.StackReference("platform", { name: platformStack });
   const platform = ref.requireOutput(TENANT_PLATFORM_OUTPUT) as pulumi.Output<TenantPlatformExport>;
   const adminPassword = pulumi.secret(ref.requireOutput(TENANT_PLATFORM_PASSWORD_OUTPUT) as pulumi.Output<string>);
+  const operationsPassword = pulumi.secret(
+    ref.requireOutput(TENANT_PLATFORM_OPERATIONS_PASSWORD_OUTPUT) as pulumi.Output<string>,
+  );
 
   const postgres = platform.postgres;
   const adminProvider = new postgresql.Provider("tenants-postgres-admin", {
@@ -70,6 +79,18 @@ export async function buildShard(config: PlatformConfig, providers: Pick<Provide
     port: postgres.adminPort,
     username: postgres.adminUser,
     password: adminPassword,
+    database: "postgres",
+    sslmode: "require",
+    superuser: false,
+    connectTimeout: 15,
+    expectedVersion: postgres.engineVersion,
+  });
+  // The operations role's connection: it revokes PUBLIC's privileges on dedicated databases as their owner would.
+  const ownerProvider = new postgresql.Provider("tenants-postgres-ops", {
+    host: postgres.adminHost,
+    port: postgres.adminPort,
+    username: postgres.operationsUser,
+    password: operationsPassword,
     database: "postgres",
     sslmode: "require",
     superuser: false,
@@ -90,6 +111,8 @@ export async function buildShard(config: PlatformConfig, providers: Pick<Provide
               .postgres.applicationDatabase,
           }
         : undefined,
+      operations: { role: postgres.operationsUser, ownerProvider },
+      adminRole: postgres.adminUser,
     },
     redis: {
       userGroupId: platform.redis.userGroupId,
@@ -120,7 +143,7 @@ export async function buildShard(config: PlatformConfig, providers: Pick<Provide
       );
   }
 
-  const backupNamespace = shardBackups(config, shard, platform, adminPassword, providers, drStandby);
+  const backupNamespace = shardBackups(config, shard, platform, operationsPassword, providers, drStandby);
   shardMonitoring(config, {
     shard,
     backupNamespace,
@@ -147,7 +170,7 @@ function shardBackups(
   config: PlatformConfig,
   shard: string,
   platform: pulumi.Output<TenantPlatformExport>,
-  adminPassword: pulumi.Output<string>,
+  operationsPassword: pulumi.Output<string>,
   providers: Pick<Providers, "aws" | "kubernetes">,
   /** A DR standby's jobs are suspended, as every CronJob of its DR platform (the database is a read-only replica). */
   suspend: boolean,
@@ -166,8 +189,8 @@ function shardBackups(
     namespace: namespace.name,
     host: platform.postgres.host,
     port: platform.postgres.port,
-    username: platform.postgres.adminUser,
-    password: adminPassword,
+    username: platform.postgres.operationsUser,
+    password: operationsPassword,
     provider: providers.kubernetes,
   }).access;
   new DatabaseBackups(`tenants-${shard}-backups`, {
@@ -179,7 +202,10 @@ function shardBackups(
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
     suspend,
-    ...backupJobSettings(config, config.kubernetes.oidcProviderArn),
+    ...backupJobSettings(config, config.kubernetes.oidcProviderArn, {
+      engineVersion: platform.postgres.engineVersion,
+      storageCeilingGb: platform.postgres.storageCeilingGb,
+    }),
     providers,
   });
   return namespaceName;

@@ -26,6 +26,10 @@ export interface TenantPlatformContext {
     port: pulumi.Input<number>;
     applicationDatabase: pulumi.Input<string>;
     adoptFrom?: { applicationDatabase: string };
+    /** The operations role and its connection (`Database.roles`): member of every tenant role. */
+    operations: { role: pulumi.Input<string>; ownerProvider: postgresql.Provider };
+    /** The login of `provider` (the RDS master). */
+    adminRole: pulumi.Input<string>;
   };
   /** The platform's ElastiCache RBAC user group tenant users join, its endpoint, and the account-unique user id prefix. */
   redis: {
@@ -33,6 +37,11 @@ export interface TenantPlatformContext {
     host: pulumi.Input<string>;
     port: pulumi.Input<number>;
     userIdPrefix: string;
+    /**
+     * What the first tenant membership waits for: the replication group, whose creation modifies the user group.
+     * Defaults to none (a shard: the group lives in the platform stack).
+     */
+    membershipAfter?: pulumi.Resource[];
   };
   /** The platform namespace (tenant network policies admit it). */
   platformNamespace: string;
@@ -62,10 +71,33 @@ export function buildTenants(
       keyPatterns: config.redis.tenantKeyPatterns,
       userTiers: config.redis.tenantUserTiers,
     },
-    kubernetes: { provider: providers.kubernetes, platformNamespace: context.platformNamespace },
+    kubernetes: {
+      provider: providers.kubernetes,
+      platformNamespace: context.platformNamespace,
+      monitoringNamespace: config.kubernetes.monitoringNamespace,
+      metricsPort: config.kubernetes.tenantMetricsPort,
+      tierEgress: config.kubernetes.tierEgress,
+    },
   };
+  const template = config.workers.default ?? Object.values(config.workers)[0];
+  // The dedicated pool at full size (not a standby's fraction): the tenant's quota is sized for it.
+  const dedicatedPool = (tenant: PlatformConfig["tenants"][number]) =>
+    tenant.dedicatedWorkers && template && tenant.state !== "offboarded" && tenant.state !== "deleted"
+      ? dedicatedWorkerPool(template, tenant.id)
+      : undefined;
+  // Tenant memberships in the Redis user group form a chain (components/tenant/redis.ts, `tenantRedisUser`).
+  let membershipAfter = context.redis.membershipAfter ?? [];
   return new Map(
-    config.tenants.map((tenant) => [tenant.id, new Tenant(`tenant-${tenant.id}`, { tenant, ...tenantArgs })]),
+    config.tenants.map((tenant) => {
+      const built = new Tenant(`tenant-${tenant.id}`, {
+        tenant,
+        ...tenantArgs,
+        redis: { ...tenantArgs.redis, membershipAfter },
+        kubernetes: { ...tenantArgs.kubernetes, dedicatedPool: dedicatedPool(tenant) },
+      });
+      if (built.redisMembership) membershipAfter = [built.redisMembership];
+      return [tenant.id, built];
+    }),
   );
 }
 
@@ -96,6 +128,8 @@ export function tenantWorkerPools(
           namespace: parent.kubernetesNamespace ?? tenantNamespaceName(tenant.id),
           labels: tenantLabels(tenant.id, tenant.tier),
           paused: tenant.state === "suspended" || mode.pauseWorkers,
+          envFromSecrets: parent.workload?.envFromSecrets,
+          serviceAccountName: parent.workload?.serviceAccountName,
           provider,
         },
         { parent },

@@ -7,9 +7,13 @@ import { type Tenants, tenantWorkerPools } from "./tenants";
 import type { DatabaseAccess } from "../../components/jobs/database-access";
 import { WorkerPool } from "../../components/workers/worker-pool";
 import { PlatformJobs } from "../../components/jobs/platform-jobs";
+import { postgresImageFor } from "../../config/workloads";
+import { CREDENTIALS_ANNOTATION, PlatformConnection } from "../../components/database/platform-connection";
 
 export interface WorkloadsArgs {
   namespace: pulumi.Input<string>;
+  /** The platform connection Secret every platform pool and application job mounts (DATABASE_URL, REDIS_URL). */
+  connection: PlatformConnection;
   /** The stack's tenants; their dedicated worker pools follow the mode like the platform's. */
   tenants: Tenants;
   mode: OperatingMode;
@@ -30,6 +34,8 @@ export function workloads(config: PlatformConfig, args: WorkloadsArgs) {
         objectName: `worker-${pool}`,
         namespace,
         paused: mode.pauseWorkers,
+        envFromSecrets: [args.connection.secretName],
+        podAnnotations: { [CREDENTIALS_ANNOTATION]: args.connection.generation },
         provider,
       }),
   );
@@ -42,7 +48,8 @@ export function workloads(config: PlatformConfig, args: WorkloadsArgs) {
         namespace,
         appImage: template.image,
         appEnv: template.env,
-        postgresImage: config.backups.postgresImage,
+        appEnvFromSecrets: [args.connection.secretName],
+        postgresImage: postgresImageFor(config.database.engineVersion, config.backups.postgresImage),
         database: args.opsDatabase,
         databases: args.databases,
         suspend: mode.suspendJobs,

@@ -56,10 +56,16 @@ const document = (stack: string) =>
     encryptionsalt?: string;
     config: Record<string, unknown>;
   };
-const secureValues = (stack: string) =>
-  Object.entries(document(stack).config).flatMap(([key, value]) =>
-    value !== null && typeof value === "object" && "secure" in value ? [[key, String(value.secure)] as const] : [],
+/** Every `secure:` value, top-level or nested (`pulumi config set --secret --path`), with its path. */
+function nestedSecure(path: string, value: unknown): (readonly [string, string])[] {
+  if (value === null || typeof value !== "object") return [];
+  if (!Array.isArray(value) && "secure" in value) return [[path, String((value as { secure: unknown }).secure)]];
+  return Object.entries(value).flatMap(([k, v]) =>
+    nestedSecure(Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`, v),
   );
+}
+const secureValues = (stack: string) =>
+  Object.entries(document(stack).config).flatMap(([key, value]) => nestedSecure(key, value));
 
 describe("stack file secrets (passphrase provider)", () => {
   it("every stack file selects the passphrase provider the way the CLI writes it: an encryptionsalt, no other provider", () => {
@@ -84,6 +90,8 @@ describe("stack file secrets (passphrase provider)", () => {
       expect(Object.keys(byStack[stack]!).sort(), stack).toEqual([
         "platform:pagerdutyRoutingKey",
         "platform:slackWebhookUrl",
+        // a connector secret set with `pulumi config set --secret --path` (docs/data-tier.md, connectors)
+        ...(stack === "staging" ? [] : ["platform:tenants[0].connectors.salesforce.clientSecret"]),
       ]);
       expect(byStack[stack]!["platform:pagerdutyRoutingKey"]).toMatch(/^example-pagerduty-routing-key-/);
       expect(byStack[stack]!["platform:slackWebhookUrl"]).toMatch(/^https:\/\/hooks\.slack\.com\/services\/\w+\/\w+\//);
@@ -100,7 +108,13 @@ describe("stack file secrets (passphrase provider)", () => {
 
   it("the offline plan still never decrypts: secure values read as placeholders", () => {
     const { config, secretKeys } = readStackFile(stackFile("prod"), "platform");
-    expect(secretKeys.sort()).toEqual(["platform:pagerdutyRoutingKey", "platform:slackWebhookUrl"]);
+    // A nested secure value marks its whole key secret (pulumi/pulumi config/value.go, hasSecureValue), plus its path.
+    expect(secretKeys.sort()).toEqual([
+      "platform:pagerdutyRoutingKey",
+      "platform:slackWebhookUrl",
+      "platform:tenants",
+      "platform:tenants[0].connectors.salesforce.clientSecret",
+    ]);
     expect(config["platform:slackWebhookUrl"]).toBe(offlineSecretPlaceholder("platform:slackWebhookUrl"));
     expect(Object.keys(config)).not.toContain("platform:encryptionsalt");
   });

@@ -97,7 +97,7 @@ describe("platform:alerts config", () => {
 
   it("rejects routing intervals that are not Prometheus durations and unknown routing keys", () => {
     expect(problemsOf(withAlerts({ routing: { repeatInterval: "4 hours" } }))).toEqual([
-      'platform:alerts.routing.repeatInterval = "4 hours": a Prometheus duration such as "30s", "5m" or "4h"',
+      'platform:alerts.routing.repeatInterval = "4 hours": a Prometheus duration with units in the order y, w, d, h, m, s, ms, such as "30s", "5m" or "1h30m"',
     ]);
     expect(problemsOf(withAlerts({ routing: { pagingReciever: "pager" } }))[0]).toMatch(
       /^platform:alerts\.routing\.pagingReciever = "pager": unknown key — did you mean "pagingReceiver"\?/,

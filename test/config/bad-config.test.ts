@@ -122,13 +122,13 @@ const cases: Array<[string, Mutation, string, RegExp]> = [
     "six-field cron",
     (c) => (c["platform:backups"].schedule = "0 0 2 * * *"),
     "platform:backups.schedule",
-    /five fields .* this has 6/,
+    /robfig\/cron standard parser\): expected exactly 5 fields, found 6/,
   ],
   [
     "invalid cron",
     (c) => (c["platform:jobs"].reconcile.schedule = "*/10 25 * * *"),
     "platform:jobs.reconcile.schedule",
-    /not a valid cron schedule/,
+    /end of range \(25\) above maximum \(23\)/,
   ],
   [
     "backup window malformed",

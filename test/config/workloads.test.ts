@@ -40,12 +40,12 @@ describe("workload config knobs", () => {
     [
       "a six-field backup schedule",
       (r: Obj) => (r.backups.schedule = "0 0 2 * * *"),
-      'platform:backups.schedule = "0 0 2 * * *": a cron schedule has five fields',
+      'platform:backups.schedule = "0 0 2 * * *": not a schedule the Kubernetes CronJob controller accepts (robfig/cron standard parser): expected exactly 5 fields, found 6',
     ],
     [
       "an invalid verify schedule",
       (r: Obj) => (r.backups.verifySchedule = "0 25 * * 1"),
-      'platform:backups.verifySchedule = "0 25 * * 1": not a valid cron schedule',
+      'platform:backups.verifySchedule = "0 25 * * 1": not a schedule the Kubernetes CronJob controller accepts (robfig/cron standard parser): end of range (25) above maximum (23)',
     ],
     [
       "an invalid reconcile schedule",

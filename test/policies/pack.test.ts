@@ -62,6 +62,7 @@ describe("the policy pack", () => {
         .map((v) => `${v.enforcementLevel} ${v.policy}`)
         .sort();
     expect(await run("production")).toEqual([
+      "mandatory alerting-in-production",
       "mandatory rds-backup-retention",
       "mandatory rds-deletion-protection",
       "mandatory rds-force-ssl",

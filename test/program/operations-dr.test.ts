@@ -148,6 +148,11 @@ describe("the prod-dr standby stack", () => {
       "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
       "postgresql:index/database:Database",
       "postgresql:index/grant:Grant",
+      // The application and operations roles (adopted), their membership and the application role's CREATE.
+      "postgresql:index/grant:Grant",
+      "postgresql:index/grantRole:GrantRole",
+      "postgresql:index/role:Role",
+      "postgresql:index/role:Role",
     ]);
   });
 
@@ -164,6 +169,8 @@ describe("the prod-dr standby stack", () => {
   it("adopts the replicated tenant roles, schemas and databases at promotion instead of creating them", async () => {
     const adopted = (type: string) => Object.fromEntries(primary.ofType(type).map((r) => [r.name, r.importId]));
     expect(adopted("postgresql:index/role:Role")).toMatchObject({
+      "platform-db-app-role": "platform_app",
+      "platform-db-ops-role": "platform_ops",
       "tenant-acme-role": "tenant_acme",
       "tenant-initech-role": "tenant_initech",
     });

@@ -162,12 +162,14 @@ describe("maintenance: pause → snapshot → resume as two commits", () => {
     for (const r of [...pools, ...paused.ofType(CRONJOB)]) expect(component.dependsOn, r.name).toContain(r.urn);
   });
 
-  it("changes nothing but suspension, replicas, HPAs and the snapshot", () => {
+  it("changes nothing but suspension, replicas (applied with patchForce), HPAs and the snapshot", () => {
     const diff = diffPlans(revealed(base), revealed(paused));
     expect(byName(diff.added)).toEqual(["maintenance-snapshot", "maintenance-snapshot-before-pg17"]);
     expect(diff.removed.every((r) => r.type === HPA)).toBe(true);
     for (const change of diff.changed)
-      expect(change.paths, change.urn).toEqual([change.type === CRONJOB ? "spec.suspend" : "spec.replicas"]);
+      expect(change.paths, change.urn).toEqual(
+        change.type === CRONJOB ? ["spec.suspend"] : ["metadata.annotations", "spec.replicas"],
+      );
   });
 
   it("round-trips: on, then off, renders exactly the plan it started from", async () => {
@@ -186,30 +188,45 @@ describe("maintenance: pause → snapshot → resume as two commits", () => {
 
 describe("rotation: a generation bump changes only credentials and what carries them", () => {
   const CREDENTIAL_PATHS =
-    /^(keepers\.generation|result|password|secretString|stringData\.password|authenticationMode\.passwords\[\d\])$/;
+    /^(keepers\.generation|result|password|secretString|stringData\.(password|DATABASE_URL|REDIS_URL)|authenticationMode\.passwords\[\d\]|spec\.template\.metadata\.annotations.*credentials-generation.*)$/;
+  const PLATFORM_POOLS = ["workers-default-deployment", "workers-reports-deployment"];
 
   it.each([
     [
+      // The operations jobs log in as their own role: the master's rotation does not touch them.
       "the master password",
       (c: Obj) => (c.database.passwordGeneration = 2),
-      [
-        "platform-db-instance",
-        "platform-db-master-password",
-        "platform-db-master-secret-value",
-        "database-ops-secret",
-        "platform-db-admin",
-      ],
+      ["platform-db-instance", "platform-db-master-password", "platform-db-master-secret-value", "platform-db-admin"],
+      false,
     ],
-    ["the Redis platform user", (c: Obj) => (c.redis.platformUserGeneration = 2), ["platform-redis-platform-user"]],
-  ])("%s", async (_what, edit, expected) => {
+    [
+      "the operations role",
+      (c: Obj) => (c.database.operationsPasswordGeneration = 2),
+      ["platform-db-ops-password", "platform-db-ops-role", "platform-db-ops", "database-ops-secret"],
+      false,
+    ],
+    [
+      // The pools read DATABASE_URL at start: their pod template carries the generation, so they roll.
+      "the application role",
+      (c: Obj) => (c.database.applicationPasswordGeneration = 2),
+      ["platform-db-app-password", "platform-db-app-role", "platform-connection-secret", ...PLATFORM_POOLS],
+      false,
+    ],
+    [
+      "the Redis platform user",
+      (c: Obj) => (c.redis.platformUserGeneration = 2),
+      ["platform-redis-platform-user", "platform-connection-secret", ...PLATFORM_POOLS],
+      true,
+    ],
+  ])("%s", async (_what, edit, expected, redis) => {
     const rotated = await renderStack(prodWith(edit), { revealSecrets: true });
     const diff = diffPlans(revealed(base), revealed(rotated));
     expect(byName(diff.changed)).toEqual([...expected].sort());
     for (const change of diff.changed)
       for (const path of change.paths) expect(path, change.urn).toMatch(CREDENTIAL_PATHS);
     // Redis passwords are one resource per generation (so the previous one can stay accepted): replaced, not edited.
-    expect(byName(diff.added)).toEqual(expected.length === 1 ? ["platform-redis-platform-user-g2-password"] : []);
-    expect(byName(diff.removed)).toEqual(expected.length === 1 ? ["platform-redis-platform-user-password"] : []);
+    expect(byName(diff.added)).toEqual(redis ? ["platform-redis-platform-user-g2-password"] : []);
+    expect(byName(diff.removed)).toEqual(redis ? ["platform-redis-platform-user-password"] : []);
   });
 
   it("Redis: while keepPreviousPlatformPassword is on, the previous generation's password stays valid", async () => {

@@ -66,8 +66,14 @@ describe("tenant shard (prod-tenants-a on prod's outputs)", () => {
     const password = references["acme-org/platform/prod"].outputs.tenantPlatformAdminPassword;
     expect(password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(provider.revealedInputs!.password).toBe(password);
+    const ops = shard.find("pulumi:providers:postgresql", "tenants-postgres-ops");
+    expect(ops.inputs).toMatchObject({ host: platformAdmin.inputs.host, username: "platform_ops", sslmode: "require" });
+    expect(ops.revealedInputs!.password).toBe(
+      references["acme-org/platform/prod"].outputs.tenantPlatformOperationsPassword,
+    );
+    // Only a dedicated database's ACL changes run as the owner's member (the operations role).
     for (const r of shard.resources.filter((x) => x.type.startsWith("postgresql:")))
-      expect(r.provider).toBe(provider.urn);
+      expect(r.provider, r.name).toBe(/-db-(public-revoke|admin-connect)$/.test(r.name) ? ops.urn : provider.urn);
   });
 
   it("joins tenant Redis users to the platform's user group by UserGroupAssociation, with the platform's user id prefix", () => {

@@ -152,8 +152,6 @@ describe("database in production", () => {
     const maxConnections = defaultMaxConnections("db.r6g.xlarge")!;
     const expected: Record<string, [string, string, number, number]> = {
       cpu: ["CPUUtilization", "GreaterThanThreshold", 80, 10],
-      "free-storage-warning": ["FreeStorageSpace", "LessThanThreshold", 200 * GIB * 0.2, 5],
-      "free-storage-critical": ["FreeStorageSpace", "LessThanThreshold", 200 * GIB * 0.1, 5],
       "freeable-memory-warning": ["FreeableMemory", "LessThanThreshold", Math.round(32 * GIB * 0.15), 10],
       "connections-warning": ["DatabaseConnections", "GreaterThanThreshold", Math.floor(maxConnections * 0.8), 5],
       "connections-critical": ["DatabaseConnections", "GreaterThanThreshold", Math.floor(maxConnections * 0.95), 5],

