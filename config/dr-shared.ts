@@ -74,8 +74,6 @@ export function withPrimaryConfig(
       value: showValue(dr.region),
       message: `must be the region of the primary stack ${primaryName} (its aws:region is ${primary.awsRegion ?? "not set"})`,
     });
-  if (problems.length > 0) return { raw, problems };
-
   const merged: Obj = { ...raw };
   for (const section of shared) if (primary.raw[section] !== undefined) merged[section] = primary.raw[section];
   const tenants = overlaySecrets(primary.raw.tenants, raw.tenants, primaryName, secretKeys);
@@ -107,6 +105,12 @@ const deepMerge = (base: unknown, over: unknown): unknown =>
         [...new Set([...Object.keys(base), ...Object.keys(over)])].map((k) => [k, deepMerge(base[k], over[k])]),
       )
     : (over ?? base);
+
+const setPath = (target: Obj, path: string[], value: unknown) => {
+  let node = target;
+  for (const key of path.slice(0, -1)) node = node[key] as Obj;
+  node[path[path.length - 1]] = value;
+};
 
 /** Paths of `secure:` values left in a value (ciphertext of another stack, which this stack cannot decrypt). */
 const securePaths = (value: unknown, path: string): string[] =>
@@ -144,15 +148,19 @@ function overlaySecrets(
   });
   const value = primaryTenants.map((tenant) => {
     const own = entries.find((e) => isObject(tenant) && e.id === tenant.id);
-    return own ? deepMerge(tenant, own) : tenant;
+    return structuredClone(own ? deepMerge(tenant, own) : tenant);
   });
   value.forEach((tenant, i) => {
-    for (const path of securePaths(tenant, `platform:tenants[${i}]`))
+    for (const path of securePaths(tenant, `platform:tenants[${i}]`)) {
+      // Reported once, here: the value stands in as a secret placeholder for the checks that follow.
+      setPath(tenant as Obj, path.split(".").slice(1), `[a secret of Pulumi.${primaryName}.yaml]`);
+      moved.push("platform:tenants", path);
       problems.push({
         key: path,
         value: "[secret]",
         message: `is a secret of Pulumi.${primaryName}.yaml, encrypted for that stack: give this stack its own with an entry { id: ${(tenant as Obj).id}, connectors: … } set by \`pulumi config set --secret --path\``,
       });
+    }
   });
-  return { value, problems, secretKeys: secretKeys ? moved : undefined };
+  return { value, problems, secretKeys: secretKeys || problems.length > 0 ? moved : undefined };
 }

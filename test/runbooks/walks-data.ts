@@ -186,9 +186,14 @@ export const MAJOR_UPGRADE: Walk = {
     maintenanceOn,
     {
       name: "upgrade",
-      does: "engineVersion 17 with allowMajorVersionUpgrade, while paused",
+      does: "engineVersion 17 with allowMajorVersionUpgrade, applied now (not at the maintenance window), while paused",
       stack: "prod",
-      edit: (c) => Object.assign(c["platform:database"], { engineVersion: "17", allowMajorVersionUpgrade: true }),
+      edit: (c) =>
+        Object.assign(c["platform:database"], {
+          engineVersion: "17",
+          allowMajorVersionUpgrade: true,
+          applyChanges: "immediately",
+        }),
       expect: {
         exit: 0,
         refused: [],
@@ -197,7 +202,9 @@ export const MAJOR_UPGRADE: Walk = {
           const db = promises.byName(plan, "platform-db-instance")?.inputs ?? {};
           const params = promises.byName(plan, "platform-db-params")?.inputs ?? {};
           return [
-            ...(db.engineVersion === "17" && db.allowMajorVersionUpgrade === true ? [] : ["instance not on 17"]),
+            ...(db.engineVersion === "17" && db.allowMajorVersionUpgrade === true && db.applyImmediately === true
+              ? []
+              : ["the instance is not upgraded to 17 now"]),
             ...(params.family === "postgres17" ? [] : [`parameter group family ${params.family}`]),
             ...(JSON.stringify(promises.byName(plan, "database-backups-backup-cronjob")?.inputs).includes("17")
               ? []
@@ -213,6 +220,7 @@ export const MAJOR_UPGRADE: Walk = {
       edit: (c) => {
         c["platform:maintenance"] = { enabled: false };
         delete c["platform:database"].allowMajorVersionUpgrade;
+        delete c["platform:database"].applyChanges;
       },
       expect: {
         exit: 0,

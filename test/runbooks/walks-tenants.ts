@@ -10,9 +10,9 @@ const tenant = (c: StackConfig, id: string) => c["platform:tenants"].find((t: { 
 export const NAKATOMI_EXPORT =
   "s3://platform-backups-prod/production/offboarding/nakatomi/tenant_nakatomi/20261120T020000Z.dump";
 /** Resources of an enterprise tenant (with the Tenant component), and the 4 its dedicated worker pool adds. */
-export const ENTERPRISE_TENANT_RESOURCES = 15;
+export const ENTERPRISE_TENANT_RESOURCES = 17;
 export const DEDICATED_POOL_RESOURCES = 4;
-export const STANDARD_TENANT_RESOURCES = 10;
+export const STANDARD_TENANT_RESOURCES = 11;
 
 const login = (plan: Parameters<NonNullable<Step["expect"]["promise"]>>[0], id: string, expected: boolean) =>
   promises.byName(plan, `tenant-${id}-role`)?.inputs.login === expected
@@ -32,7 +32,9 @@ const onboard: Step = {
     }),
   expect: {
     exit: 0,
-    only: ["create", "update"],
+    refused: [],
+    // The Pushgateway cleanup Job lists the backed-up databases: a Job's pod template is immutable (replaced).
+    only: ["create", "update", "replace"],
     ops: {
       "tenant-nakatomi-role": "create",
       "tenant-nakatomi-db": "create",
@@ -203,8 +205,13 @@ export const ROTATION: Walk = {
         Object.assign(c["platform:redis"], { platformUserGeneration: 2, keepPreviousPlatformPassword: true }),
       expect: {
         exit: 0,
-        only: ["create", "update"],
-        ops: { "platform-redis-platform-user-g2-password": "create", "platform-redis-platform-user": "update" },
+        // The platform's connection Secret carries the new password: Secret data is replaced, not updated.
+        only: ["create", "update", "replace"],
+        ops: {
+          "platform-redis-platform-user-g2-password": "create",
+          "platform-redis-platform-user": "update",
+          "platform-connection-secret": "replace",
+        },
       },
     },
     {
@@ -245,7 +252,8 @@ export const SHARD_ONBOARDING: Walk = {
       edit: (c) => c["platform:tenants"].push({ id: "nakatomi", name: "Nakatomi Trading", tier: "enterprise" }),
       expect: {
         exit: 0,
-        only: ["create", "update"],
+        refused: [],
+        only: ["create", "update", "replace"],
         ops: {
           "tenant-nakatomi-role": "create",
           "tenant-nakatomi-db": "create",
