@@ -10,6 +10,7 @@ import { clusterOnlySecurityGroup } from "../aws/security-group";
 import { createAlarms } from "../monitoring/alarms";
 import { type DatabaseAlarmInputs, databaseAlarmSpecs } from "./alarms";
 import { masterPassword, storeCredentials } from "./credentials";
+import { drBackupsKey, replicateBackups } from "./dr-backups";
 import { databaseParameters, parameterGroupFamily } from "./parameters";
 import { CA_CERT_IDENTIFIER, DatabaseConfig, MASTER_USERNAME } from "./settings";
 import { InstanceContext, InstanceOrigin, instanceArgs, instanceResourceName, originOf } from "./instances";
@@ -235,9 +236,10 @@ export class Database extends pulumi.ComponentResource {
     // up), so a failover registers nothing new in it. A standby replica has no automated backups to replicate; the
     // promoted instance replicates them, unless the region is down (`platform:dr.regionAvailable: false`).
     if (config.replicateBackupsToDr && args.providers.awsDr) {
-      const drKey = this.drBackupsKey(name, args.providers.awsDr, stack, production);
+      const dr = { parent: this, provider: args.providers.awsDr };
+      const drKey = drBackupsKey(name, stack, production, dr);
       if (this.writable && crossRegion?.regionAvailable !== false)
-        this.replicateBackups(name, args.providers.awsDr, config, drKey);
+        replicateBackups(name, this.instance.arn, config.backupRetentionDays, drKey, dr);
     }
 
     this.masterSecretArn = storeCredentials(
@@ -387,33 +389,5 @@ export class Database extends pulumi.ComponentResource {
       child,
     );
     return role;
-  }
-
-  /** The key replicated automated backups are encrypted with in the DR region. */
-  private drBackupsKey(name: string, drProvider: aws.Provider, stack: string, production: boolean) {
-    return createDataKey(
-      `${name}-dr`,
-      {
-        description: `Replicated PostgreSQL backups (${stack})`,
-        alias: `platform/${stack}/database-dr`,
-        protect: production,
-      },
-      { parent: this, provider: drProvider },
-    ).key;
-  }
-
-  /** Automated backups (and their PITR log) copied continuously to the DR region, encrypted with a key there. */
-  private replicateBackups(name: string, drProvider: aws.Provider, config: DatabaseConfig, key: aws.kms.Key) {
-    // aws_db_instance_automated_backups_replication has no Update: kms_key_id, pre_signed_url, retention_period and
-    // source_db_instance_arn are all ForceNew (hashicorp/terraform-provider-aws
-    // internal/service/rds/instance_automated_backups_replication.go), so a retention change replaces it. Pulumi's
-    // default create-before-delete would call StartDBInstanceAutomatedBackupsReplication for an instance that is
-    // still replicating to the region; stop first, then start (a short gap in DR backups, docs/operations.md,
-    // "Changing the backup retention").
-    new aws.rds.InstanceAutomatedBackupsReplication(
-      `${name}-dr-backups`,
-      { sourceDbInstanceArn: this.instance.arn, kmsKeyId: key.arn, retentionPeriod: config.backupRetentionDays },
-      { parent: this, provider: drProvider, deleteBeforeReplace: true },
-    );
   }
 }
