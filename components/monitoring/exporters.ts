@@ -166,10 +166,13 @@ export class DataExporters extends pulumi.ComponentResource {
         { length: 32, special: false },
         { parent: this },
       );
+      // pg_monitor is granted by the GrantRole below; the provider reads a role's memberships back into `roles`, so
+      // the Role ignores that attribute or the two fight over it (cyrilgdn/terraform-provider-postgresql,
+      // website/docs/r/postgresql_grant_role.html.markdown).
       const role = new postgresql.Role(
         `${name}-postgres-role`,
         { name: pg.roleName, login: true, password: password.result, connectionLimit: 3 },
-        { parent: this, provider: pg.provider, protect: args.protect ?? false },
+        { parent: this, provider: pg.provider, protect: args.protect ?? false, ignoreChanges: ["roles"] },
       );
       const grant = new postgresql.GrantRole(
         `${name}-postgres-pg-monitor`,

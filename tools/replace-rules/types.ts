@@ -128,6 +128,7 @@ const pg = (token: string, tf: string, fn: string): TfType => ({
 export const POSTGRESQL_TYPES: TfType[] = [
   pg("postgresql:index/database:Database", "postgresql_database", "resourcePostgreSQLDatabase"),
   pg("postgresql:index/grant:Grant", "postgresql_grant", "resourcePostgreSQLGrant"),
+  pg("postgresql:index/grantRole:GrantRole", "postgresql_grant_role", "resourcePostgreSQLGrantRole"),
   pg("postgresql:index/role:Role", "postgresql_role", "resourcePostgreSQLRole"),
   pg("postgresql:index/schema:Schema", "postgresql_schema", "resourcePostgreSQLSchema"),
 ];
@@ -162,8 +163,12 @@ export const KUBERNETES_TYPES: Record<string, string[]> = {
   "kubernetes:core/v1:Namespace": [],
   "kubernetes:core/v1:ResourceQuota": ["spec.scopes"],
   "kubernetes:core/v1:Secret": ["type"],
+  "kubernetes:core/v1:Service": ["spec.clusterIP"],
   "kubernetes:core/v1:ServiceAccount": [],
+  "kubernetes:monitoring.coreos.com/v1:PodMonitor": [],
+  "kubernetes:monitoring.coreos.com/v1:Probe": [],
   "kubernetes:monitoring.coreos.com/v1:PrometheusRule": [],
+  "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": [],
   "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig": [],
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": [],
   "kubernetes:policy/v1:PodDisruptionBudget": [],
