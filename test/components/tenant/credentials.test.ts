@@ -24,10 +24,18 @@ const secretIn = (stack: Finders, namespace: string, name: string) =>
   stack.ofType(SECRET).find((s) => meta(s).namespace === namespace && meta(s).name === name);
 
 describe("every workload gets its credentials from a Secret in its own namespace", () => {
-  it("every Deployment's containers receive DATABASE_URL; platform pools also REDIS_URL; tenant pools run as tenant-workload", () => {
+  it("every application Deployment's containers receive DATABASE_URL; platform pools also REDIS_URL; tenant pools run as tenant-workload", () => {
     const deployments = prod.ofType("kubernetes:apps/v1:Deployment");
-    expect(deployments.length).toBe(3);
-    for (const d of deployments) {
+    const isExporter = (d: RecordedResource) => meta(d).labels["app.kubernetes.io/component"] === "exporter";
+    // Three worker pools (default, reports, acme's dedicated one) and the data tier's two exporters.
+    expect(deployments.filter((d) => !isExporter(d)).map((d) => d.name)).toHaveLength(3);
+    expect(
+      deployments
+        .filter(isExporter)
+        .map((d) => meta(d).name)
+        .sort(),
+    ).toEqual(["postgres-exporter", "redis-exporter"]);
+    for (const d of deployments.filter((x) => !isExporter(x))) {
       const { namespace } = meta(d);
       const pod = (d.revealedInputs as Obj).spec.template.spec;
       for (const container of pod.containers) {
@@ -48,6 +56,41 @@ describe("every workload gets its credentials from a Secret in its own namespace
           .map((s) => `${meta(s).namespace}/${meta(s).name}`);
         expect(accounts).toContain(`${namespace}/tenant-workload`);
       }
+    }
+  });
+
+  it("the exporters read only a credentials Secret of their own: a monitoring login, never the application's", () => {
+    // An exporter needs only to read statistics: postgres_exporter a login in pg_monitor (its README, "Running as
+    // non-superuser"), redis_exporter a user allowed INFO and friends (its README, "Authenticating with Redis").
+    // Mounting platform-connection would hand a metrics scraper the application role's write access to all data.
+    // secretKeyRef, like envFrom, resolves in the pod's namespace (core/v1 SecretKeySelector); a missing Secret or
+    // key keeps the container from starting.
+    const expected: Record<string, { secret: string; user: string }> = {
+      "postgres-exporter": { secret: "postgres-exporter-credentials", user: "monitoring-exporters-postgres-role" },
+      "redis-exporter": { secret: "redis-exporter-credentials", user: "monitoring-exporters-redis-user" },
+    };
+    const exporters = prod
+      .ofType("kubernetes:apps/v1:Deployment")
+      .filter((d) => meta(d).labels["app.kubernetes.io/component"] === "exporter");
+    expect(exporters).toHaveLength(2);
+    for (const d of exporters) {
+      const { namespace, name } = meta(d);
+      const want = expected[name];
+      for (const container of (d.revealedInputs as Obj).spec.template.spec.containers) {
+        expect(container.envFrom, name).toBeUndefined();
+        const refs = (container.env as Obj[]).filter((e) => e.valueFrom).map((e) => e.valueFrom.secretKeyRef);
+        expect(refs.length, name).toBeGreaterThan(0);
+        for (const ref of refs) {
+          expect(ref.name, name).toBe(want.secret);
+          const secret = secretIn(prod, namespace, ref.name);
+          expect(secret, `${name}: Secret ${namespace}/${ref.name}`).toBeDefined();
+          expect(Object.keys((secret!.revealedInputs as Obj).stringData), name).toContain(ref.key);
+        }
+      }
+      const credentials = (secretIn(prod, namespace, want.secret)!.revealedInputs as Obj).stringData;
+      const login = prod.resources.find((r) => r.name === want.user)!.revealedInputs as Obj;
+      expect(credentials.username, name).toBe(login.name ?? login.userName);
+      expect(credentials.username, name).not.toMatch(/^(platform|platform_app|platform_ops|platform_admin)$/);
     }
   });
 
