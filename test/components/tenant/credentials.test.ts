@@ -2,12 +2,13 @@
 // holding DATABASE_URL (and REDIS_URL), tenant pools run as their tenant's service account, logins are the
 // application, operations and tenant roles (never the master), and tenants' connector credentials become a Secret.
 import { beforeAll, describe, expect, it } from "vitest";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import { parseStackConfig, problemsOf } from "../../helpers/config";
 import { parsePlatformConfig, rawPlatformConfig } from "../../../config";
 import { stackConfigFromObject } from "@platform/offline-plan";
 import { connectorEnvironment } from "../../../components/tenant";
 import type { RecordedResource, RenderResult } from "@platform/offline-plan";
+import * as stacks from "../../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const SECRET = "kubernetes:core/v1:Secret";
@@ -16,7 +17,7 @@ const meta = (r: RecordedResource) => (r.revealedInputs ?? r.inputs).metadata as
 
 let prod: RenderResult & Finders;
 beforeAll(async () => {
-  prod = await renderStack(loadStackConfig("prod"), { stack: "prod", revealSecrets: true });
+  prod = await renderStack(stacks.production(), { stack: "prod", revealSecrets: true });
 });
 
 /** A Secret by namespace and name, or undefined. */
@@ -176,7 +177,7 @@ describe("every workload gets its credentials from a Secret in its own namespace
   });
 
   it("a rotation of the application password restarts the platform pools (their pod template changes)", async () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:database"] = { ...(config["platform:database"] as Obj), applicationPasswordGeneration: 2 };
     const rotated = await renderStack(config, { stack: "prod" });
     const annotation = (stack: Finders) =>
@@ -187,7 +188,7 @@ describe("every workload gets its credentials from a Secret in its own namespace
   });
 
   it("after a restore the platform Secret and the operations jobs point at the restored instance", async () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:database"] = {
       ...(config["platform:database"] as Obj),
       restore: { snapshotId: "before-migration" },
@@ -219,7 +220,7 @@ describe("connector credentials as config", () => {
   });
 
   it("a plain value under a key that looks secret is refused, the key named and the value not shown", () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     const tenants = config["platform:tenants"] as Obj[];
     tenants[1] = { ...tenants[1], connectors: { hubspot: { portalId: "123", apiKey: "pat-na1-very-secret" } } };
     const problems = problemsOf(config);
@@ -240,7 +241,7 @@ describe("connector credentials as config", () => {
   it("the program, which only learns that platform:tenants holds a secret, requires that much", () => {
     // What the Pulumi CLI hands a program: decrypted values, and the whole key listed as secret when any value in it
     // is `secure:` (pulumi/pulumi sdk/go/common/resource/config/value.go, hasSecureValue).
-    const stack = stackConfigFromObject(loadStackConfig("prod"), "platform");
+    const stack = stackConfigFromObject(stacks.production(), "platform");
     const { raw, awsRegion } = rawPlatformConfig(stack.config);
     (raw.tenants as Obj[])[0].connectors.salesforce.clientSecret = "decrypted-by-the-cli";
     const cliSecretKeys = stack.secretKeys.filter((k) => !k.includes("["));
@@ -251,7 +252,7 @@ describe("connector credentials as config", () => {
     expect(() => parsePlatformConfig(raw, awsRegion, { secretKeys: plain })).toThrow(
       /platform:tenants\[0\]\.connectors\.salesforce\.clientSecret = \[not shown\]/,
     );
-    expect(parseStackConfig(loadStackConfig("prod")).tenants[0].id).toBe("acme");
+    expect(parseStackConfig(stacks.production()).tenants[0].id).toBe("acme");
   });
 
   it("a rotation keeps the previous value beside the new one until the stated time, then drops it", () => {
@@ -273,7 +274,7 @@ describe("connector credentials as config", () => {
       SALESFORCE_CLIENT_ID: "id",
       SALESFORCE_CLIENT_SECRET: "new",
     });
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     (config["platform:tenants"] as Obj[])[0].connectors.salesforce.previous = {
       clientToken: { secure: "v1:b2xk" },
       until: "soon",
