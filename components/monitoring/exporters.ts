@@ -137,6 +137,11 @@ export interface DataExportersArgs {
     userIdPrefix: string;
     /** AWS provider of the replication group's region. */
     provider: aws.Provider;
+    /**
+     * The last modifier of the user group before the exporter's membership (the tail of the membership chain:
+     * `components/tenant/redis.ts`, `tenantRedisUser`). Defaults to none.
+     */
+    membershipAfter?: pulumi.Resource[];
   };
   /**
    * Protect the exporter's PostgreSQL role (production: the policy pack protects every role; removing the exporter
@@ -237,10 +242,12 @@ export class DataExporters extends pulumi.ComponentResource {
         },
         { parent: this, provider: r.provider },
       );
+      // One ModifyUserGroup at a time: the membership joins the end of the chain of the group's modifiers
+      // (ElastiCache refuses concurrent ones with InvalidUserGroupStateFault; components/tenant/redis.ts).
       const membership = new aws.elasticache.UserGroupAssociation(
         `${name}-redis-user-membership`,
         { userGroupId: r.userGroupId, userId: user.userId },
-        { parent: this, provider: r.provider },
+        { parent: this, provider: r.provider, dependsOn: r.membershipAfter ?? [] },
       );
       const secret = new k8s.core.v1.Secret(
         `${name}-redis-credentials`,

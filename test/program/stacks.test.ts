@@ -11,6 +11,8 @@ import { PROJECT_ROOT, loadStackConfig } from "../helpers/render";
 import { problemsOf } from "../helpers/config";
 import { runPlan, writeStackFile } from "../helpers/plan-cli";
 import { exampleKeyOf, revealSecure } from "../helpers/stack-secrets";
+import { readStackFile, stackConfigFromObject } from "@platform/offline-plan";
+import { STACK_FIXTURES, type StackName, stackFixture } from "../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const names = ALL_POLICIES.map((p) => p.name);
@@ -43,6 +45,38 @@ describe("the repository's stack files", () => {
       "platform:redis",
     ])
       expect(dr[key], key).toEqual(prod[key]);
+  });
+});
+
+/** `config` with every `secure:` ciphertext replaced by one placeholder: each file encrypts with its own salt. */
+function withoutCiphertexts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutCiphertexts);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === "secure") return { secure: "<ciphertext>" };
+  return Object.fromEntries(entries.map(([k, v]) => [k, withoutCiphertexts(v)]));
+}
+
+describe("the fixtures the other tests render (test/fixtures/stacks.ts)", () => {
+  it("are these files' config, key for key, apart from the secure: ciphertexts", () => {
+    // Fixtures exist so an edit of a stack file breaks no unit test; this check makes the edit carry the fixture
+    // along, so what the unit tests render never drifts from what the stacks deploy.
+    expect(Object.keys(STACK_FIXTURES).sort()).toEqual(repoStacks);
+    for (const stack of repoStacks)
+      expect(withoutCiphertexts(stackFixture(stack as StackName)), stack).toEqual(
+        withoutCiphertexts(loadStackConfig(stack)),
+      );
+  });
+});
+
+describe("the stack files as the offline plan reads them", () => {
+  it("read the same through the plan's reader as through the tests' YAML parser", () => {
+    // The offline plan reads the files with js-yaml's core schema (packages/offline-plan/src/stack-file.ts), the
+    // tests with the yaml package: the same config, so tests and plans see one truth.
+    for (const stack of repoStacks) {
+      const path = join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+      expect(readStackFile(path, "platform"), stack).toEqual(stackConfigFromObject(loadStackConfig(stack), "platform"));
+    }
   });
 });
 
