@@ -176,10 +176,12 @@ export const KUBERNETES_TYPES: Record<string, string[]> = {
 
 export const SOURCE_NOTES = {
   aws:
-    "@pulumi/aws 7.48.0 bridges terraform-provider-aws 6.x through pulumi/pulumi-aws's upstream submodule; the newest " +
-    "snapshot of the provider's source reachable here is its main branch at this commit (5.46.0 unreleased), read " +
-    "from the fork nuno407/terraform-provider-aws (the upstream repository is over the fetch size). Regenerate against " +
-    "the bridged tag when it can be fetched.",
+    "@pulumi/aws 7.48.0 bridges terraform-provider-aws 6.x through pulumi/pulumi-aws's upstream submodule (v6.66.0 by " +
+    "pulumi-proserv/pulumi-tool-import's version catalog; pulumi/pulumi-aws PR #6392 took it to v6.46.0 on 2026-05-22). " +
+    "No 6.x snapshot is reachable here: the upstream repository (932 MB) and its 6.x forks (zongruxie4 at 6.40.1, " +
+    "niralpokalibm) are over the 500 MB fetch size, and the file index holds each file at scattered commits, not at a " +
+    "release. So these rules come from the newest whole snapshot, main at this commit (5.46.0 unreleased), read from " +
+    "the fork nuno407/terraform-provider-aws. Regenerate against the bridged tag when it can be fetched.",
   postgresql:
     "The commit pulumi/pulumi-postgresql v3.18.0 and main pin as their upstream submodule (@pulumi/postgresql 3.18.1).",
   random: "v3.9.0, the commit pulumi/pulumi-random's provider/go.mod requires (@pulumi/random 4.21.x).",
