@@ -10,7 +10,16 @@ import type { ConfigProblem } from "./errors";
 import { keyName, showValue } from "./errors";
 
 /** Sections a DR platform stack takes from its primary's file. */
-export const SHARED_WITH_PRIMARY = ["database", "redis", "workers", "jobs", "backups", "alerts", "tenants"] as const;
+export const SHARED_WITH_PRIMARY = [
+  "database",
+  "redis",
+  "workers",
+  "jobs",
+  "backups",
+  "alerts",
+  "monitoring",
+  "tenants",
+] as const;
 /** Sections a DR shard takes from the shard it mirrors. */
 export const SHARED_WITH_PRIMARY_SHARD = ["redis", "workers", "backups", "alerts", "tenants"] as const;
 /** The primary's database keys that describe its own instances: the DR stack follows them as `dr.primaryInstances`. */

@@ -43,7 +43,6 @@ export function crossFieldProblems(
     ...capacityProblems(config),
     ...backupProblems(config, shard),
     ...toolImageProblems(config),
-    ...toolImageProblems(config),
     ...operationsProblems(config),
     ...nameProblems(config),
     ...alertingProblems(config),

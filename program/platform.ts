@@ -4,6 +4,7 @@ import {
   TenantPlatformContext,
   Tenants,
   buildTenants,
+  membershipChainTail,
   tenantAlerting,
   tenantOutputs,
 } from "./wiring/tenants";
@@ -104,7 +105,7 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
     namespace: config.kubernetes.namespace,
     workerNamespaces: [config.kubernetes.namespace, ...dedicatedPoolNamespaces(config)],
     backupDatabases: backups.jobs && !mode.standby ? databases : undefined,
-    dataTier: { database, redis },
+    dataTier: { database, redis, redisMembershipAfter: membershipChainTail(tenants, redis.replicationGroup) },
     providers,
   });
 

@@ -12,26 +12,17 @@ import { type DatabaseAlarmInputs, databaseAlarmSpecs } from "./alarms";
 import { masterPassword, storeCredentials } from "./credentials";
 import { drBackupsKey, replicateBackups } from "./dr-backups";
 import { databaseParameters, parameterGroupFamily } from "./parameters";
-import { CA_CERT_IDENTIFIER, DatabaseConfig, MASTER_USERNAME } from "./settings";
+import { CA_CERT_IDENTIFIER, DatabaseConfig, MASTER_USERNAME, adoptOption } from "./settings";
 import { InstanceContext, InstanceOrigin, instanceArgs, instanceResourceName, originOf } from "./instances";
 import type { RestoreSource } from "../../config/data";
 import { DatabaseRoles, databaseRoles } from "./roles";
 
 export { databaseParameters, parameterGroupFamily, PLATFORM_PARAMETERS } from "./parameters";
 export { databaseAlarmSpecs } from "./alarms";
-export { finalSnapshotIdentifier, restoreInputs, MASTER_USERNAME } from "./settings";
+export { adoptOption, finalSnapshotIdentifier, restoreInputs, MASTER_USERNAME } from "./settings";
 export { instanceArgs, instanceResourceName } from "./instances";
 export { APPLICATION_ROLE, OPERATIONS_ROLE } from "./roles";
 export type { DatabaseRoles, RoleLogin } from "./roles";
-
-/**
- * Resource options that adopt an existing PostgreSQL object (id = its name, or `database.schema` for a schema)
- * instead of creating it, when `adopt` is true. Leaving `import` in place after the first `up` is harmless: a
- * resource already in state with that id is managed like any other.
- */
-export function adoptOption(adopt: boolean, id: string): pulumi.CustomResourceOptions {
-  return adopt ? { import: id } : {};
-}
 
 export const POSTGRES_PORT = 5432;
 

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type * as aws from "../sdk/aws";
 export { finalSnapshotIdentifier } from "../aws/names";
 import type { DatabaseConfig } from "../../config";
@@ -33,4 +34,13 @@ export function restoreInputs(
     ? { sourceDbInstanceAutomatedBackupsArn: sourceInstance }
     : { sourceDbInstanceIdentifier: sourceInstance };
   return { restoreToPointInTime: { ...source, restoreTime: time, useLatestRestorableTime } };
+}
+
+/**
+ * Resource options that adopt an existing PostgreSQL object (id = its name, or `database.schema` for a schema)
+ * instead of creating it, when `adopt` is true. Leaving `import` in place after the first `up` is harmless: a
+ * resource already in state with that id is managed like any other.
+ */
+export function adoptOption(adopt: boolean, id: string): pulumi.CustomResourceOptions {
+  return adopt ? { import: id } : {};
 }

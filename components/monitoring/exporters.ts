@@ -137,6 +137,11 @@ export interface DataExportersArgs {
     userIdPrefix: string;
     /** AWS provider of the replication group's region. */
     provider: aws.Provider;
+    /**
+     * The last modifier of the user group before the exporter's membership (the tail of the membership chain:
+     * `components/tenant/redis.ts`, `tenantRedisUser`). Defaults to none.
+     */
+    membershipAfter?: pulumi.Resource[];
   };
   /**
    * Protect the exporter's PostgreSQL role (production: the policy pack protects every role; removing the exporter
@@ -166,10 +171,13 @@ export class DataExporters extends pulumi.ComponentResource {
         { length: 32, special: false },
         { parent: this },
       );
+      // pg_monitor is granted by the GrantRole below; the provider reads a role's memberships back into `roles`, so
+      // the Role ignores that attribute or the two fight over it (cyrilgdn/terraform-provider-postgresql,
+      // website/docs/r/postgresql_grant_role.html.markdown).
       const role = new postgresql.Role(
         `${name}-postgres-role`,
         { name: pg.roleName, login: true, password: password.result, connectionLimit: 3 },
-        { parent: this, provider: pg.provider, protect: args.protect ?? false },
+        { parent: this, provider: pg.provider, protect: args.protect ?? false, ignoreChanges: ["roles"] },
       );
       const grant = new postgresql.GrantRole(
         `${name}-postgres-pg-monitor`,
@@ -234,10 +242,12 @@ export class DataExporters extends pulumi.ComponentResource {
         },
         { parent: this, provider: r.provider },
       );
+      // One ModifyUserGroup at a time: the membership joins the end of the chain of the group's modifiers
+      // (ElastiCache refuses concurrent ones with InvalidUserGroupStateFault; components/tenant/redis.ts).
       const membership = new aws.elasticache.UserGroupAssociation(
         `${name}-redis-user-membership`,
         { userGroupId: r.userGroupId, userId: user.userId },
-        { parent: this, provider: r.provider },
+        { parent: this, provider: r.provider, dependsOn: r.membershipAfter ?? [] },
       );
       const secret = new k8s.core.v1.Secret(
         `${name}-redis-credentials`,

@@ -35,8 +35,12 @@ export function stackMonitoring(
     workerNamespaces: readonly string[];
     /** Databases the stack's backup job dumps (undefined: the stack runs no backup jobs). */
     backupDatabases?: readonly string[];
-    /** The data tier, on the platform stack only; omitted on shards. */
-    dataTier?: { database: Database; redis: Redis };
+    /**
+     * The data tier, on the platform stack only; omitted on shards. `redisMembershipAfter`: the tail of the user
+     * group's membership chain (the last tenant membership, or the replication group), which the exporter's
+     * membership follows.
+     */
+    dataTier?: { database: Database; redis: Redis; redisMembershipAfter?: pulumi.Resource[] };
     providers: Pick<Providers, "kubernetes" | "aws">;
   },
 ) {
@@ -79,6 +83,7 @@ export function stackMonitoring(
                 userGroupId: data.redis.userGroupId,
                 userIdPrefix: data.redis.userIdPrefix,
                 provider: args.providers.aws,
+                membershipAfter: data.redisMembershipAfter,
               }
             : undefined,
           protect: config.environment === "production",

@@ -102,6 +102,16 @@ export function buildTenants(
 }
 
 /**
+ * The last modifier of the Redis user group in the chain `buildTenants` builds: the last tenant membership, or
+ * `start` (the replication group) when no tenant has one. Whatever else joins the group (the redis_exporter's user)
+ * follows it, so no two ModifyUserGroup calls are ever in flight together.
+ */
+export function membershipChainTail(tenants: Tenants, start: pulumi.Resource): pulumi.Resource[] {
+  const memberships = [...tenants.values()].flatMap((t) => (t.redisMembership ? [t.redisMembership] : []));
+  return [memberships.at(-1) ?? start];
+}
+
+/**
  * Enterprise tenants' dedicated worker pools (`dedicatedWorkers: true`), each a child of its Tenant: a copy of the
  * `default` pool (or the first) in the tenant's namespace. Tenants not in `tenants` (a DR standby builds none) get
  * none; offboarded and deleted tenants none; a suspended tenant's pool is stopped. The mode scales or stops every

@@ -6,8 +6,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../config";
 import { parseStackConfig } from "../helpers/config";
-import { loadStackConfig, renderStack } from "../helpers/render";
+import { renderStack } from "../helpers/render";
 import { runPlanAsync, writeStackFile } from "../helpers/plan-cli";
+import * as stacks from "../fixtures/stacks";
 
 const SECTIONS = [
   "environment",
@@ -47,7 +48,7 @@ const mutatedConfig = fc
     value: yamlValue,
   })
   .map(({ section, whole, pick, value }) => {
-    const config = loadStackConfig("prod") as Record<string, any>;
+    const config = stacks.production() as Record<string, any>;
     const key = `platform:${section}`;
     const current = config[key];
     const target = Array.isArray(current) ? current[0] : current;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PlanRun, runPlanAsync, writeStackFile } from "../helpers/plan-cli";
-import { loadStackConfig } from "../helpers/render";
+import * as stacks from "../fixtures/stacks";
 
 type Config = Record<string, any>;
 
@@ -40,7 +40,7 @@ describe("the plan refuses bad configs with exit 2, naming each key", () => {
   const runs: Record<string, PlanRun> = {};
 
   beforeAll(async () => {
-    const values: Config = loadStackConfig("prod");
+    const values: Config = stacks.production();
     const workers = values["platform:workers"].default;
     workers.image = "ghcr.io/acme/worker:1.4.2:latest";
     workers.resources = { requests: { memory: "2Gi" }, limits: { memory: "1Gi" } };
@@ -58,7 +58,7 @@ describe("the plan refuses bad configs with exit 2, naming each key", () => {
     Object.assign(values["platform:database"], { performanceInsightsRetentionDays: 30, monitoringIntervalSeconds: 2 });
 
     // Cross-field rules run on sections that parsed cleanly: these mistakes get a run of their own.
-    const crossField: Config = loadStackConfig("prod");
+    const crossField: Config = stacks.production();
     crossField["platform:alerts"] = {
       ...crossField["platform:alerts"],
       backupStaleHours: 24,
@@ -71,12 +71,12 @@ describe("the plan refuses bad configs with exit 2, naming each key", () => {
       restore: { pointInTime: { sourceInstance: "db-old", time: "2999-01-01T00:00:00Z" } },
     });
 
-    const secrets: Config = loadStackConfig("prod");
+    const secrets: Config = stacks.production();
     secrets["platform:maintenance"] = { secure: "v1:AAAAciphertextAAAA" };
     secrets["platform:database"].adminHost = { secure: "v1:BBBBciphertextBBBB" };
     secrets["platfrom:tenants"] = [];
 
-    const commandless: Config = loadStackConfig("prod");
+    const commandless: Config = stacks.production();
     commandless["platform:jobs"] = { custom: { cleanup: { schedule: "0 1 * * *" } } };
 
     const [v, x, s, c, m] = await Promise.all([

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { giveToServerUser } from "../helpers/postgres";
 import { AppliedStack, applyStackToRds } from "../helpers/rds-stack";
 import { ScriptBench, fingerprint, startScriptBench, verifyLikeThePod } from "../helpers/backup-scripts";
-import { loadStackConfig } from "../helpers/render";
+import * as stacks from "../fixtures/stacks";
 
 const BUCKET = "platform-backups";
 const TENANTS = [
@@ -81,7 +81,7 @@ async function seed() {
 }
 
 beforeAll(async () => {
-  const config = loadStackConfig("prod");
+  const config = stacks.production();
   config["platform:tenants"] = TENANTS;
   applied = await applyStackToRds(config, "15");
   bench = await startScriptBench(() => applied.server, BUCKET);

@@ -10,29 +10,49 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresServer } from "../helpers/postgres";
 import { startRdsPostgres } from "../helpers/postgres-rds";
 import { ScriptBench, startScriptBench, verifyLikeThePod } from "../helpers/backup-scripts";
+import { renderStack } from "../helpers/render";
+import * as stacks from "../fixtures/stacks";
 
 const BUCKET = "platform-backups";
-const PREFIX = "production";
 const DATABASES = ["app", "tenant_acme"];
+/** The Pulumi stack the production fixture is rendered as: the `stack` grouping label of its pushes. */
+const STACK = "prod";
 
 let pg: PostgresServer;
 let bench: ScriptBench;
 let dumpKeys: Record<string, string> = {};
+/** BACKUP_PREFIX and PUSHGATEWAY_STACK as the rendered upload (backup) and report (verification) containers set them. */
+let rendered: { backup: Record<string, string>; verify: Record<string, string> };
+const PREFIX = () => rendered.backup.BACKUP_PREFIX;
+
+/** The plain environment values of a container of a rendered CronJob, restricted to `names`. */
+async function renderedEnv(names: string[]) {
+  const stack = await renderStack(stacks.production(), { stack: STACK });
+  const envOf = (job: string, container: string) => {
+    const cronJob = stack.ofType("kubernetes:batch/v1:CronJob").find((j) => (j.inputs as any).metadata.name === job);
+    const spec = (cronJob?.inputs as any)?.spec.jobTemplate.spec.template.spec;
+    const found = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].find((c) => c.name === container);
+    if (!found) throw new Error(`no container ${container} in a rendered CronJob ${job}`);
+    const env = found.env as { name: string; value?: string }[];
+    return Object.fromEntries(names.map((n) => [n, String(env.find((e) => e.name === n)?.value)]));
+  };
+  return { backup: envOf("database-backup", "upload"), verify: envOf("database-restore-verify", "report") };
+}
 
 const backupEnv = (workDir: string, extra: Record<string, string> = {}) => ({
+  ...rendered.backup,
   BACKUP_DATABASES: DATABASES.join(" "),
   BACKUP_WORK_DIR: workDir,
   BACKUP_BUCKET: BUCKET,
-  BACKUP_PREFIX: PREFIX,
   AWS_ENDPOINT_URL: bench.s3.endpoint,
   PUSHGATEWAY_URL: bench.pushgatewayUrl,
   ...extra,
 });
 const verifyEnv = (workDir: string, extra: Record<string, string> = {}) => ({
+  ...rendered.verify,
   VERIFY_DATABASES: DATABASES.join(" "),
   VERIFY_WORK_DIR: workDir,
   BACKUP_BUCKET: BUCKET,
-  BACKUP_PREFIX: PREFIX,
   AWS_ENDPOINT_URL: bench.s3.endpoint,
   PUSHGATEWAY_URL: bench.pushgatewayUrl,
   VERIFY_MIN_TABLES: "1",
@@ -42,6 +62,7 @@ const put = (key: string, body: Buffer | string) =>
   bench.s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 
 beforeAll(async () => {
+  rendered = await renderedEnv(["BACKUP_PREFIX", "PUSHGATEWAY_STACK"]);
   pg = await startRdsPostgres({ version: "15", master: { user: "platform_admin", password: "master-password-1" } });
   bench = await startScriptBench(() => pg, BUCKET);
   for (const database of DATABASES) {
@@ -53,7 +74,7 @@ beforeAll(async () => {
   }
   const run = await bench.run("backups/scripts/backup.sh", "all", backupEnv(bench.workDir("backup")));
   if (run.code !== 0) throw new Error(run.stderr);
-  for (const database of DATABASES) dumpKeys[database] = (await bench.listKeys(`${PREFIX}/${database}/`))[0];
+  for (const database of DATABASES) dumpKeys[database] = (await bench.listKeys(`${PREFIX()}/${database}/`))[0];
 }, 120_000);
 
 afterAll(async () => {
@@ -62,10 +83,13 @@ afterAll(async () => {
 });
 
 describe("backup and verification failures, for real", () => {
-  it("pushes platform_backup_last_success_timestamp_seconds per database to the Pushgateway", () => {
+  // Groups are addressed /metrics/job/<JOB>{/<LABEL>/<VALUE>} (prometheus/pushgateway README, "API" › "URL"); the stacks
+  // share a Pushgateway, so each group carries its Pulumi stack (`stack`), the label the alerts select on.
+  it("pushes platform_backup_last_success_timestamp_seconds per database to the Pushgateway, in the stack's group", () => {
+    expect(rendered.backup.PUSHGATEWAY_STACK).toBe(STACK);
     for (const database of DATABASES) {
       const push = bench.pushes.find(
-        (p) => p.url === `/metrics/job/platform_backup/environment/${PREFIX}/database/${database}`,
+        (p) => p.url === `/metrics/job/platform_backup/stack/${STACK}/database/${database}`,
       );
       expect(push, `no push for ${database}`).toBeDefined();
       const match = new RegExp(
@@ -87,7 +111,7 @@ describe("backup and verification failures, for real", () => {
     expect(run.stderr).toContain("RESTORE_VERIFY_OK database=tenant_acme"); // the other database is still verified
     const push = bench.pushes
       .slice(pushesBefore)
-      .find((p) => p.url === `/metrics/job/platform_restore_verify/environment/${PREFIX}`);
+      .find((p) => p.url === `/metrics/job/platform_restore_verify/stack/${STACK}`);
     expect(push?.body).toMatch(/^platform_restore_verify_failed 1$/m);
     expect(push?.body).not.toContain("last_success");
   });
@@ -98,7 +122,7 @@ describe("backup and verification failures, for real", () => {
       .toISOString()
       .replace(/[-:]/g, "")
       .replace(/\.\d{3}/, "");
-    const key = `${PREFIX}/tenant_acme/${later}.dump`;
+    const key = `${PREFIX()}/tenant_acme/${later}.dump`;
     await put(key, garbage);
     await put(`${key}.sha256`, `${createHash("sha256").update(garbage).digest("hex")}  ${later}.dump\n`);
     const run = await bench.run(

@@ -8,8 +8,9 @@ import type { Client } from "pg";
 import type { PostgresServer } from "../helpers/postgres";
 import { startRdsPostgres } from "../helpers/postgres-rds";
 import { PostgresProviderEmulator } from "../helpers/postgres-sql";
-import { loadStackConfig, renderStack } from "../helpers/render";
+import { renderStack } from "../helpers/render";
 import type { RecordedResource } from "@platform/offline-plan";
+import * as stacks from "../fixtures/stacks";
 
 const TENANTS = [
   { id: "alpha", name: "Alpha", tier: "enterprise" },
@@ -48,7 +49,7 @@ const failure = (promise: Promise<unknown>) =>
 
 serverSuite(
   async () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:tenants"] = TENANTS;
     ({ resources } = await renderStack(config, { stack: "it", revealSecrets: true }));
     const admin = recorded("pulumi:providers:postgresql", "platform-db-admin").revealedInputs!;

@@ -69,10 +69,13 @@ serverSuite(
 );
 
 describe("tenant isolation on a real redis-server, with the plan's ACL users", () => {
-  it("only tenants of Redis-user tiers get a user; the default user is off", () => {
+  it("only tenants of Redis-user tiers get a user (beside the platform's and redis_exporter's); the default user is off", () => {
+    // redis-exporter: the monitoring exporters' own ElastiCache user (components/monitoring/exporters.ts); the
+    // test below holds it away from tenants' keys, test/integration/monitoring.test.ts to the commands it issues.
     expect(users.map((u) => u.userName).sort()).toEqual([
       "default",
       "platform",
+      "redis-exporter",
       "tenant-alpha",
       "tenant-bravo",
       "tenant-delta",
@@ -119,6 +122,15 @@ describe("tenant isolation on a real redis-server, with the plan's ACL users", (
       expect(await failure(alpha.call(command[0], ...command.slice(1))), command.join(" ")).toMatch(/^NOPERM/);
     }
     expect(await clientOf("platform").get("tenant:bravo:plan")).toBe("enterprise");
+  });
+
+  it("redis_exporter's user, as the plan renders it, reaches no tenant's keys or channels", async () => {
+    const exporter = clientOf("redis-exporter");
+    expect(await exporter.ping()).toBe("PONG");
+    expect(await failure(exporter.get("tenant:bravo:plan"))).toMatch(/^NOPERM/);
+    expect(await failure(exporter.get("session:bravo:1"))).toMatch(/^NOPERM/);
+    expect(await failure(exporter.publish("tenant:bravo:events", "x"))).toMatch(/^NOPERM/);
+    expect(await failure(exporter.call("keys", "*"))).toMatch(/^NOPERM/);
   });
 
   it("a suspended tenant's user cannot authenticate, and the default user is off", async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { floorProgram } from "../../tools/bench/floor";
 import { buildPlanDocument } from "../../tools/lib/plan";
 import { RecordedResource, renderProgram } from "@platform/offline-plan";
-import { loadStackConfig, renderStack } from "../helpers/render";
+import { renderStack } from "../helpers/render";
+import * as stacks from "../fixtures/stacks";
 
 const byUrn = (resources: RecordedResource[]) => [...resources].sort((a, b) => a.urn.localeCompare(b.urn));
 
@@ -22,7 +23,7 @@ const registration = (r: RecordedResource) => ({
 
 describe("the benchmark's floor (tools/bench/floor.ts)", () => {
   it("registers exactly the resources of the plan it is given, with the options the typed SDK classes send", async () => {
-    const rendered = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    const rendered = await renderStack(stacks.production(), { stack: "prod" });
     const plan = buildPlanDocument({
       project: "platform",
       stack: "prod",

@@ -8,11 +8,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { stringify } from "yaml";
 import { PreviewDigest, PreviewStep, checkDrift, main, stackConfig } from "../../tools/drift-check";
 import { deferredChangeNotes, pendingChangeNotes } from "../../components/database/deferred";
-import { PROJECT_ROOT, loadStackConfig, renderStack } from "../helpers/render";
+import { PROJECT_ROOT, renderStack } from "../helpers/render";
 import type { PlatformConfig } from "../../config";
+import * as stacks from "../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const INSTANCE_URN =
@@ -34,6 +36,15 @@ function pendingClassStep(overrides: Partial<PreviewStep> = {}): PreviewStep {
     ...overrides,
   };
 }
+/** A project root holding the prod and staging fixtures as Pulumi.<stack>.yaml files (the tool reads them by name). */
+function fixtureRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), "drift-root-"));
+  for (const stack of ["prod", "staging"] as const)
+    writeFileSync(join(root, `Pulumi.${stack}.yaml`), stringify({ config: stacks.stackFixture(stack) }));
+  return root;
+}
+const ROOT = fixtureRoot();
+
 const digest = (...steps: PreviewStep[]): PreviewDigest => ({
   steps: [{ op: "same", urn: "urn:pulumi:prod::platform::pulumi:pulumi:Stack::platform-prod" }, ...steps],
 });
@@ -42,8 +53,8 @@ describe("tools/drift-check.ts", () => {
   let prod: PlatformConfig;
   let staging: PlatformConfig;
   beforeAll(() => {
-    prod = stackConfig("prod", PROJECT_ROOT);
-    staging = stackConfig("staging", PROJECT_ROOT);
+    prod = stackConfig("prod", ROOT);
+    staging = stackConfig("staging", ROOT);
   });
 
   it("production defers instance changes to the window; staging applies them immediately", () => {
@@ -101,39 +112,50 @@ describe("tools/drift-check.ts", () => {
     };
     const pending = write("pending.json", digest(pendingClassStep()));
     const drifted = write("drift.json", digest(pendingClassStep({ diffReasons: ["port"], detailedDiff: {} })));
-    const run = (...args: string[]) =>
-      spawnSync("npx", ["tsx", "tools/drift-check.ts", ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
+    // The command line exits with main's code (a usage error reads no stack file); main reads the fixtures' root.
+    const usage = spawnSync("npx", ["tsx", "tools/drift-check.ts", "--stack", "prod"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    });
+    expect([usage.status, usage.stderr]).toEqual([2, expect.stringContaining("usage: tsx tools/drift-check.ts")]);
+    const run = (...args: string[]) => {
+      const log = vi.spyOn(console, "log").mockImplementation(() => {});
+      try {
+        const status = main(args, ROOT);
+        return { status, stdout: log.mock.calls.map((c) => c.join(" ")).join("\n") };
+      } finally {
+        log.mockRestore();
+      }
+    };
     const ok = run("--stack", "prod", pending);
     expect([ok.status, ok.stdout]).toEqual([0, expect.stringContaining("deferred (tolerated):")]);
     const bad = run("--stack", "prod", drifted);
     expect([bad.status, bad.stdout]).toEqual([1, expect.stringContaining(`drift: update ${INSTANCE_URN}: port`)]);
-    expect(main(["--stack", "prod"])).toBe(2);
-    expect(main(["--stack", "nope", pending])).toBe(2);
+    expect(main(["--stack", "prod"], ROOT)).toBe(2);
+    expect(main(["--stack", "nope", pending], ROOT)).toBe(2);
   });
 });
 
 describe("the plan's deferred-change notes", () => {
   it("name the window and the static parameters waiting for a reboot", () => {
-    const prod = stackConfig("prod", PROJECT_ROOT);
+    const prod = stackConfig("prod", ROOT);
     const notes = deferredChangeNotes(prod.database);
     expect(notes[0]).toContain("maintenance window sun:04:30-sun:05:30");
     expect(notes[1]).toContain("rds.force_ssl, shared_preload_libraries");
-    expect(deferredChangeNotes(stackConfig("staging", PROJECT_ROOT).database)).toHaveLength(1); // reboot only
+    expect(deferredChangeNotes(stackConfig("staging", ROOT).database)).toHaveLength(1); // reboot only
   });
 
   it("list the pending class change and the changed static parameter against the base plan", async () => {
-    const changed = loadStackConfig("prod") as Obj;
+    const changed = stacks.production() as Obj;
     changed["platform:database"].instanceClass = "db.r6g.2xlarge";
     changed["platform:database"].parameters.shared_preload_libraries = "pg_stat_statements";
     const [base, next] = await Promise.all([
-      renderStack(loadStackConfig("prod"), { stack: "prod" }),
+      renderStack(stacks.production(), { stack: "prod" }),
       renderStack(changed, { stack: "prod" }),
     ]);
     const instance = next.find("aws:rds/instance:Instance", "platform-db-instance");
     expect(instance.inputs.applyImmediately).toBe(false);
-    expect(
-      pendingChangeNotes(base.resources, next.resources, stackConfig("prod", PROJECT_ROOT).database).sort(),
-    ).toEqual([
+    expect(pendingChangeNotes(base.resources, next.resources, stackConfig("prod", ROOT).database).sort()).toEqual([
       'pending until a reboot of the instances using platform-db-params: shared_preload_libraries "pg_stat_statements,auto_explain" → "pg_stat_statements" (static parameter; `aws rds reboot-db-instance`)',
       'pending until the maintenance window sun:04:30-sun:05:30: platform-db-instance instanceClass "db.r6g.xlarge" → "db.r6g.2xlarge"',
     ]);

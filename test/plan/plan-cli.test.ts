@@ -2,15 +2,19 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadStackConfig } from "../helpers/render";
 import { runPlan, writeStackFile } from "../helpers/plan-cli";
 import type { PlanDocument } from "../../tools/lib/plan";
+import * as stacks from "../fixtures/stacks";
 
 const readPlan = (outDir: string) => JSON.parse(readFileSync(join(outDir, "plan.json"), "utf8")) as PlanDocument;
 
+// The stacks are the fixtures (test/fixtures/stacks.ts) written to files; reading Pulumi.<stack>.yaml when no
+// --config is given is exercised by test/program/stacks.test.ts on the real files, and by "no-such-stack" below.
+const prodFile = () => writeStackFile(stacks.production());
+
 describe("npm run plan (offline plan contract)", () => {
   it("plans prod: exit 0, a readable preview, and every file of the contract", () => {
-    const run = runPlan(["--stack", "prod"]);
+    const run = runPlan(["--stack", "prod", "--config", prodFile()]);
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Plan platform\/prod \(production\): \d+ resources, 8 tenants/m);
@@ -46,13 +50,13 @@ describe("npm run plan (offline plan contract)", () => {
   });
 
   it("plans staging with exit 0", () => {
-    const run = runPlan(["--stack", "staging"]);
+    const run = runPlan(["--stack", "staging", "--config", writeStackFile(stacks.staging())]);
     expect(run.code).toBe(0);
     expect(readPlan(run.outDir).environment).toBe("staging");
   });
 
   it("exits 2 on a bad config file, names the keys on stderr and writes no plan", () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     (config["platform:tenants"] as Array<Record<string, unknown>>)[3].tier = "gold";
     (config["platform:database"] as Record<string, unknown>).backupRetentionDays = 90;
     const run = runPlan(["--stack", "bad", "--config", writeStackFile(config)]);
@@ -70,8 +74,8 @@ describe("npm run plan (offline plan contract)", () => {
   });
 
   it("--diff shows exactly the resources of an onboarded tenant", () => {
-    const base = runPlan(["--stack", "prod"]);
-    const config = loadStackConfig("prod");
+    const base = runPlan(["--stack", "prod", "--config", prodFile()]);
+    const config = stacks.production();
     (config["platform:tenants"] as unknown[]).push({ id: "soylent", name: "Soylent", tier: "standard" });
     const head = runPlan([
       "--stack",

@@ -2,15 +2,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadStackConfig } from "../helpers/render";
 import { runPlan, writeStackFile } from "../helpers/plan-cli";
+import * as stacks from "../fixtures/stacks";
 
 describe("npm run plan --diff (refusals and the base guard)", () => {
-  const base = runPlan(["--stack", "prod"]);
+  const prodFile = writeStackFile(stacks.production());
+  const base = runPlan(["--stack", "prod", "--config", prodFile]);
   const basePlan = join(base.outDir, "plan.json");
 
   it("exits 1 when a removed tenant entry would delete protected resources, naming each and the way out", () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:tenants"] = (config["platform:tenants"] as Array<{ id: string }>).filter(
       (t) => t.id !== "initech",
     );
@@ -29,13 +30,13 @@ describe("npm run plan --diff (refusals and the base guard)", () => {
   it("exits 2 on a base of another stack, naming both, and on a missing or unreadable base", () => {
     const other = join(base.outDir, "other-plan.json");
     writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync(basePlan, "utf8")), stack: "staging" }));
-    const wrong = runPlan(["--stack", "prod", "--diff", other]);
+    const wrong = runPlan(["--stack", "prod", "--config", prodFile, "--diff", other]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("is the plan of platform/staging, not of platform/prod");
-    const missing = runPlan(["--stack", "prod", "--diff", join(base.outDir, "none.json")]);
+    const missing = runPlan(["--stack", "prod", "--config", prodFile, "--diff", join(base.outDir, "none.json")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("no such plan.json");
     writeFileSync(other, "{ not json");
-    expect(runPlan(["--stack", "prod", "--diff", other]).code).toBe(2);
+    expect(runPlan(["--stack", "prod", "--config", prodFile, "--diff", other]).code).toBe(2);
   });
 });

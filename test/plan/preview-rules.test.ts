@@ -3,8 +3,9 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT, loadStackConfig, renderStack } from "../helpers/render";
+import { PROJECT_ROOT, renderStack } from "../helpers/render";
 import { REPLACE_RULES, isComponentType } from "@platform/offline-plan";
+import * as stacks from "../fixtures/stacks";
 
 /** Types with no per-type provider diff: explicit providers (their config diff is handled apart) and reads. */
 const NOT_DIFFED = /^pulumi:(providers:|pulumi:StackReference$)/;
@@ -38,8 +39,8 @@ describe("replace rules cover the program", () => {
 
   it("covers every type of the prod and prod-dr plans (custom resources included)", async () => {
     const types = new Set<string>();
-    for (const stack of ["prod", "prod-dr"])
-      for (const r of (await renderStack(loadStackConfig(stack), { stack })).resources) types.add(r.type);
+    for (const stack of ["prod", "prod-dr"] as const)
+      for (const r of (await renderStack(stacks.stackFixture(stack), { stack })).resources) types.add(r.type);
     const missing = [...types].filter((t) => !isComponentType(t) && !NOT_DIFFED.test(t) && !REPLACE_RULES.types[t]);
     expect(missing).toEqual([]);
   });

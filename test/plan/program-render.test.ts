@@ -2,11 +2,12 @@
 // records. The renderer's own behaviour is tested with fixture programs in packages/offline-plan/test/.
 import { describe, expect, it } from "vitest";
 import { RenderError } from "@platform/offline-plan";
-import { loadStackConfig, renderStack } from "../helpers/render";
+import { renderStack } from "../helpers/render";
+import * as stacks from "../fixtures/stacks";
 
 describe("rendering the platform program", () => {
   it("registers nothing when the stack config is invalid", async () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     (config["platform:workers"] as Record<string, Record<string, unknown>>).default.minReplicas = 50;
     const error = await renderStack(config).then(
       () => undefined,
@@ -20,7 +21,7 @@ describe("rendering the platform program", () => {
   });
 
   it("renders every tenant of the prod stack as a Tenant component under the stack", async () => {
-    const { ofType } = await renderStack(loadStackConfig("prod"));
+    const { ofType } = await renderStack(stacks.production());
     expect(
       ofType("platform:tenant:Tenant")
         .map((t) => t.name)

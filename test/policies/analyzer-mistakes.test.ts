@@ -8,7 +8,7 @@ import { ALL_POLICIES, DEFAULT_ENFORCEMENT } from "../../policies/rules";
 import { PolicyPackConfig, runPolicies } from "@platform/offline-plan";
 import type { RecordedResource } from "@platform/offline-plan";
 import { stackConfigFromObject } from "@platform/offline-plan";
-import { PROJECT_ROOT, loadStackConfig, renderStack } from "../helpers/render";
+import { PROJECT_ROOT, renderStack } from "../helpers/render";
 import { resource } from "../helpers/recorded";
 import {
   PackServer,
@@ -20,6 +20,7 @@ import {
   sorted,
   startPack,
 } from "./analyzer-client";
+import * as stacks from "../fixtures/stacks";
 
 type Config = Record<string, any>;
 const PRODUCTION = JSON.parse(
@@ -28,7 +29,7 @@ const PRODUCTION = JSON.parse(
 
 let pack: PackServer;
 let policies: PolicyInfo[];
-const prod = stackConfigFromObject(loadStackConfig("prod"), "platform");
+const prod = stackConfigFromObject(stacks.production(), "platform");
 
 beforeAll(async () => {
   pack = await startPack({ project: "platform", stack: "prod", config: prod.config });
@@ -74,7 +75,7 @@ describe("policy mistakes under the analyzer protocol", () => {
   it.each(mistakes.map(([what, change, policy]) => [what, policy, change] as const))(
     "%s: the served pack reports exactly the offline runner's violations (%s)",
     async (_what, policy, change) => {
-      const config = loadStackConfig("prod");
+      const config = stacks.production();
       change(config);
       const { resources } = await renderStack(config, { stack: "prod" });
       const served = await analyzeAsEngine(pack, policies, resources);

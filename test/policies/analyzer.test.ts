@@ -8,7 +8,7 @@ import { ALL_POLICIES, DEFAULT_ENFORCEMENT } from "../../policies/rules";
 import { PolicyPackConfig, runPolicies } from "@platform/offline-plan";
 import type { RecordedResource } from "@platform/offline-plan";
 import { stackConfigFromObject } from "@platform/offline-plan";
-import { PROJECT_ROOT, loadStackConfig, platformReference, renderStack } from "../helpers/render";
+import { PROJECT_ROOT, platformReference, renderStack } from "../helpers/render";
 import {
   PACK_DIR,
   PackServer,
@@ -21,6 +21,7 @@ import {
   sorted,
   startPack,
 } from "./analyzer-client";
+import * as stacks from "../fixtures/stacks";
 
 const packConfig = (environment: string) =>
   JSON.parse(readFileSync(join(PROJECT_ROOT, "policies/config", `${environment}.json`), "utf8")) as PolicyPackConfig;
@@ -28,7 +29,7 @@ const packConfig = (environment: string) =>
 let pack: PackServer;
 let policies: PolicyInfo[];
 let initialConfig: PolicyPackConfig;
-const prod = stackConfigFromObject(loadStackConfig("prod"), "platform");
+const prod = stackConfigFromObject(stacks.production(), "platform");
 
 beforeAll(async () => {
   pack = await startPack({ project: "platform", stack: "prod", config: prod.config });
@@ -37,8 +38,8 @@ beforeAll(async () => {
 afterAll(() => pack?.stop());
 
 /** The offline runner and the served pack on the same resources, configured for the stack's environment. */
-async function bothWays(stack: string, resources: RecordedResource[]) {
-  const raw = loadStackConfig(stack);
+async function bothWays(stack: stacks.StackName, resources: RecordedResource[]) {
+  const raw = stacks.stackFixture(stack);
   const environment = String(raw["platform:environment"]);
   const { config, secretKeys } = stackConfigFromObject(raw, "platform");
   const offline = await runPolicies(ALL_POLICIES, resources, {
@@ -66,17 +67,17 @@ describe("the policy pack served as the Pulumi CLI runs it", () => {
     expect(await pluginVersion(pack)).toBe(sdk.replace(/^v/, ""));
   });
 
-  it.each(["prod", "staging", "prod-dr"])("%s: the same violations as the offline runner", async (stack) => {
-    const { resources } = await renderStack(loadStackConfig(stack), { stack });
+  it.each(["prod", "staging", "prod-dr"] as const)("%s: the same violations as the offline runner", async (stack) => {
+    const { resources } = await renderStack(stacks.stackFixture(stack), { stack });
     const { offline, served, cannotRun } = await bothWays(stack, resources);
     expect(cannotRun).toEqual([]);
     expect(served).toEqual(offline);
   });
 
   it("a tenant shard: the same violations as the offline runner", async () => {
-    const { resources } = await renderStack(loadStackConfig("prod-tenants-a"), {
+    const { resources } = await renderStack(stacks.productionShard("a"), {
       stack: "prod-tenants-a",
-      stackReferences: await platformReference(loadStackConfig("prod")),
+      stackReferences: await platformReference(stacks.production()),
     });
     const { offline, served } = await bothWays("prod-tenants-a", resources);
     expect(served).toEqual(offline);

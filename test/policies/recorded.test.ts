@@ -1,5 +1,7 @@
 // The rules over resources as the real SDK classes register them under the mock runtime (generated names, ids the
 // mock computes, implied dependencies): the joins work on what the plan records, not only on hand-made fixtures.
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
@@ -8,6 +10,7 @@ import { linkedResources } from "../../policies/rules/util";
 import { dataPolicies } from "../../policies/rules/data";
 import { runPolicies } from "@platform/offline-plan";
 import { renderProgram } from "@platform/offline-plan";
+import { PROJECT_ROOT } from "../helpers/render";
 
 function backupBucket(name: string, key: aws.kms.Key) {
   const bucket = new aws.s3.Bucket(name, { tags: { "platform:purpose": "backups" } });
@@ -100,8 +103,11 @@ describe("policies over a recorded program", () => {
 
 describe("joins in a preview, where the engine's proxy throws on values not known yet", () => {
   it("link through property dependencies and treat unknown names as no match", async () => {
-    // The analyzer's own proxy and unknown sentinel (internal to @pulumi/policy, hence untyped).
-    const { unknownCheckingProxy, unknownStringValue } = require("@pulumi/policy/proxy") as {
+    // The analyzer's own proxy and unknown sentinel (internal to @pulumi/policy, hence untyped), taken from the copy
+    // the pack runs with: the engine runs the pack from its directory, so its analyzer and its rules share the pack's
+    // node_modules/@pulumi/policy (and `known` recognises that copy's UnknownValueError), not the project's.
+    const packRequire = createRequire(join(PROJECT_ROOT, "policies", "index.ts"));
+    const { unknownCheckingProxy, unknownStringValue } = packRequire("@pulumi/policy/proxy") as {
       unknownCheckingProxy(o: object): object;
       unknownStringValue: unknown;
     };

@@ -11,6 +11,9 @@ import { PROJECT_ROOT, loadStackConfig } from "../helpers/render";
 import { parseStackConfig, problemsOf } from "../helpers/config";
 import { stackFileReader } from "../../program/stack-files";
 import { runPlan, writeStackFile } from "../helpers/plan-cli";
+import { exampleKeyOf, revealSecure } from "../helpers/stack-secrets";
+import { readStackFile, stackConfigFromObject } from "@platform/offline-plan";
+import { STACK_FIXTURES, type StackName, stackFixture } from "../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const names = ALL_POLICIES.map((p) => p.name);
@@ -38,18 +41,68 @@ describe("the repository's stack files", () => {
     const read = stackFileReader(PROJECT_ROOT);
     const parse = (stack: string) => parseStackConfig(loadStackConfig(stack), read) as Obj;
     for (const [dr, primary, shared] of [
-      ["prod-dr", "prod", ["workers", "jobs", "backups", "alerts", "tenants", "redis"]],
+      ["prod-dr", "prod", ["workers", "jobs", "backups", "alerts", "monitoring", "tenants", "redis"]],
       ["prod-dr-tenants-a", "prod-tenants-a", ["workers", "backups", "alerts", "tenants", "redis"]],
       ["prod-dr-tenants-b", "prod-tenants-b", ["workers", "backups", "alerts", "tenants", "redis"]],
     ] as const) {
       const file = loadStackConfig(dr);
       for (const key of shared) {
-        expect(file[`platform:${key}`], `${dr} sets platform:${key}`).toBeUndefined();
-        expect(parse(dr)[key], `${dr} ${key}`).toEqual(parse(primary)[key]);
+        // prod-dr's tenants entries hold only its own ciphertext of prod's tenant secrets (compared below).
+        if (!(dr === "prod-dr" && key === "tenants"))
+          expect(file[`platform:${key}`], `${dr} sets platform:${key}`).toBeUndefined();
+        expect(withoutCiphertexts(parse(dr)[key]), `${dr} ${key}`).toEqual(withoutCiphertexts(parse(primary)[key]));
       }
     }
     const { restore: _r, retainedInstances: _i, ...database } = parse("prod").database;
     expect(parse("prod-dr").database).toEqual({ ...database, retainedInstances: [] });
+  });
+
+  it("prod-dr's own ciphertext of prod's tenant secrets decrypts to the same values", async () => {
+    // Each stack file has its own salt and each value a random nonce (pulumi/pulumi
+    // sdk/go/common/resource/config/crypt.go): the same secret never has the same ciphertext twice.
+    const [prodKey, drKey] = await Promise.all([exampleKeyOf("prod"), exampleKeyOf("prod-dr")]);
+    const prod = revealSecure(prodKey, loadStackConfig("prod")) as Obj;
+    const dr = revealSecure(drKey, loadStackConfig("prod-dr")) as Obj;
+    const overlay = dr["platform:tenants"] as Obj[];
+    expect(overlay.length).toBeGreaterThan(0);
+    for (const entry of overlay) {
+      const tenant = (prod["platform:tenants"] as Obj[]).find((t) => t.id === entry.id)!;
+      for (const [name, connector] of Object.entries(entry.connectors as Obj))
+        for (const [key, value] of Object.entries(connector as Obj))
+          expect(value, `${entry.id} ${name}.${key}`).toEqual(tenant.connectors[name][key]);
+    }
+  });
+});
+
+/** `config` with every `secure:` ciphertext replaced by one placeholder: each file encrypts with its own salt. */
+function withoutCiphertexts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutCiphertexts);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === "secure") return { secure: "<ciphertext>" };
+  return Object.fromEntries(entries.map(([k, v]) => [k, withoutCiphertexts(v)]));
+}
+
+describe("the fixtures the other tests render (test/fixtures/stacks.ts)", () => {
+  it("are these files' config, key for key, apart from the secure: ciphertexts", () => {
+    // Fixtures exist so an edit of a stack file breaks no unit test; this check makes the edit carry the fixture
+    // along, so what the unit tests render never drifts from what the stacks deploy.
+    expect(Object.keys(STACK_FIXTURES).sort()).toEqual(repoStacks);
+    for (const stack of repoStacks)
+      expect(withoutCiphertexts(stackFixture(stack as StackName)), stack).toEqual(
+        withoutCiphertexts(loadStackConfig(stack)),
+      );
+  });
+});
+
+describe("the stack files as the offline plan reads them", () => {
+  it("read the same through the plan's reader as through the tests' YAML parser", () => {
+    // The offline plan reads the files with js-yaml's core schema (packages/offline-plan/src/stack-file.ts), the
+    // tests with the yaml package: the same config, so tests and plans see one truth.
+    for (const stack of repoStacks) {
+      const path = join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+      expect(readStackFile(path, "platform"), stack).toEqual(stackConfigFromObject(loadStackConfig(stack), "platform"));
+    }
   });
 });
 

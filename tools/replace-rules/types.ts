@@ -128,6 +128,7 @@ const pg = (token: string, tf: string, fn: string): TfType => ({
 export const POSTGRESQL_TYPES: TfType[] = [
   pg("postgresql:index/database:Database", "postgresql_database", "resourcePostgreSQLDatabase"),
   pg("postgresql:index/grant:Grant", "postgresql_grant", "resourcePostgreSQLGrant"),
+  pg("postgresql:index/grantRole:GrantRole", "postgresql_grant_role", "resourcePostgreSQLGrantRole"),
   pg("postgresql:index/role:Role", "postgresql_role", "resourcePostgreSQLRole"),
   pg("postgresql:index/schema:Schema", "postgresql_schema", "resourcePostgreSQLSchema"),
 ];
@@ -162,8 +163,12 @@ export const KUBERNETES_TYPES: Record<string, string[]> = {
   "kubernetes:core/v1:Namespace": [],
   "kubernetes:core/v1:ResourceQuota": ["spec.scopes"],
   "kubernetes:core/v1:Secret": ["type"],
+  "kubernetes:core/v1:Service": ["spec.clusterIP"],
   "kubernetes:core/v1:ServiceAccount": [],
+  "kubernetes:monitoring.coreos.com/v1:PodMonitor": [],
+  "kubernetes:monitoring.coreos.com/v1:Probe": [],
   "kubernetes:monitoring.coreos.com/v1:PrometheusRule": [],
+  "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": [],
   "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig": [],
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": [],
   "kubernetes:policy/v1:PodDisruptionBudget": [],
@@ -171,10 +176,12 @@ export const KUBERNETES_TYPES: Record<string, string[]> = {
 
 export const SOURCE_NOTES = {
   aws:
-    "@pulumi/aws 7.48.0 bridges terraform-provider-aws 6.x through pulumi/pulumi-aws's upstream submodule; the newest " +
-    "snapshot of the provider's source reachable here is its main branch at this commit (5.46.0 unreleased), read " +
-    "from the fork nuno407/terraform-provider-aws (the upstream repository is over the fetch size). Regenerate against " +
-    "the bridged tag when it can be fetched.",
+    "@pulumi/aws 7.48.0 bridges terraform-provider-aws 6.x through pulumi/pulumi-aws's upstream submodule (v6.66.0 by " +
+    "pulumi-proserv/pulumi-tool-import's version catalog; pulumi/pulumi-aws PR #6392 took it to v6.46.0 on 2026-05-22). " +
+    "No 6.x snapshot is reachable here: the upstream repository (932 MB) and its 6.x forks (zongruxie4 at 6.40.1, " +
+    "niralpokalibm) are over the 500 MB fetch size, and the file index holds each file at scattered commits, not at a " +
+    "release. So these rules come from the newest whole snapshot, main at this commit (5.46.0 unreleased), read from " +
+    "the fork nuno407/terraform-provider-aws. Regenerate against the bridged tag when it can be fetched.",
   postgresql:
     "The commit pulumi/pulumi-postgresql v3.18.0 and main pin as their upstream submodule (@pulumi/postgresql 3.18.1).",
   random: "v3.9.0, the commit pulumi/pulumi-random's provider/go.mod requires (@pulumi/random 4.21.x).",

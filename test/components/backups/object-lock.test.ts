@@ -2,8 +2,9 @@
 // engine refuses to replace a protected resource. A Terraform-bridged resource is replaced when a ForceNew input
 // changes, so the test compares exactly the ForceNew inputs of aws_s3_bucket, read from the provider's schema.
 import { beforeAll, describe, expect, it } from "vitest";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import type { RenderResult } from "@platform/offline-plan";
+import * as stacks from "../../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -23,10 +24,10 @@ describe("object lock on the backup buckets", () => {
   let unlocked: RenderResult & Finders;
   let locked: RenderResult & Finders;
   beforeAll(async () => {
-    const config = loadStackConfig("prod") as Obj;
+    const config = stacks.production() as Obj;
     config["platform:backups"].objectLock = { mode: "GOVERNANCE", days: 14 };
     [unlocked, locked] = await Promise.all([
-      renderStack(loadStackConfig("prod"), { stack: "prod" }),
+      renderStack(stacks.production(), { stack: "prod" }),
       renderStack(config, { stack: "prod" }),
     ]);
   });

@@ -1,10 +1,11 @@
 // Where the backup pods stage their data and which PostgreSQL tools they run: the defects that only show on a real
 // cluster (a node's root disk filling up) or a real server (pg_dump refusing a newer major).
 import { beforeAll, describe, expect, it } from "vitest";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import { problemsOf } from "../../helpers/config";
 import { imageMajorVersion, postgresImageFor } from "../../../config/workloads";
 import type { RenderResult } from "@platform/offline-plan";
+import * as stacks from "../../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const CRONJOB = "kubernetes:batch/v1:CronJob";
@@ -21,7 +22,7 @@ const bytes = (quantity: string) => {
 describe("backup pods stage on a volume of their own, sized from the database's storage ceiling", () => {
   let prod: RenderResult & Finders;
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    prod = await renderStack(stacks.production(), { stack: "prod" });
   });
 
   it("the work volume is a generic ephemeral volume: a PVC of maxAllocatedStorageGb (backup) or twice that (verify)", () => {
@@ -66,7 +67,7 @@ describe("backup pods stage on a volume of their own, sized from the database's 
 
 describe("the dump and maintenance image follows platform:database.engineVersion", () => {
   it("derives the official image of the engine's major unless one is configured", async () => {
-    const config = loadStackConfig("staging");
+    const config = stacks.staging();
     config["platform:database"] = { ...(config["platform:database"] as Obj), engineVersion: "17" };
     const stack = await renderStack(config, { stack: "staging" });
     const images = stack
@@ -84,7 +85,7 @@ describe("the dump and maintenance image follows platform:database.engineVersion
   });
 
   it("refuses an image older than the engine (pg_dump aborts on a newer server), naming the key; accepts newer", () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:backups"] = { ...(config["platform:backups"] as Obj), postgresImage: "postgres:15.8" };
     expect(problemsOf(config)).toEqual([
       {

@@ -2,8 +2,9 @@
 // no update (every argument ForceNew), so the change is a replacement; the order of that replacement is what the
 // program controls.
 import { beforeAll, describe, expect, it } from "vitest";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import type { RecordedResource, RenderResult } from "@platform/offline-plan";
+import * as stacks from "../../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
@@ -44,10 +45,10 @@ describe("DR backup replication when the retention changes", () => {
   let current: RenderResult & Finders;
   let shorter: RenderResult & Finders;
   beforeAll(async () => {
-    const config = loadStackConfig("prod") as Obj;
+    const config = stacks.production() as Obj;
     config["platform:database"].backupRetentionDays = 14;
     [current, shorter] = await Promise.all([
-      renderStack(loadStackConfig("prod"), { stack: "prod" }),
+      renderStack(stacks.production(), { stack: "prod" }),
       renderStack(config, { stack: "prod" }),
     ]);
   });

@@ -5,10 +5,11 @@
 // The alarms are CloudWatch metric math over FreeStorageSpace (bytes): evaluated here the way CloudWatch does, an
 // arithmetic expression with `m1` bound to the metric's value.
 import { beforeAll, describe, expect, it } from "vitest";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import { alarmsByRole } from "../../helpers/data-tier";
 import type { RecordedResource, RenderResult } from "@platform/offline-plan";
 import { databaseAlarmSpecs } from "../../../components/database";
+import * as stacks from "../../fixtures/stacks";
 
 const ALERTS = {
   cpuPercent: { warning: 80, forMinutes: 10 },
@@ -44,7 +45,7 @@ function autoscale(allocated: number, used: number, ceiling: number): number {
 
 /** The alarms of an instance whose allocation (as Pulumi last read it) is `allocated` GiB. */
 async function alarmsAt(allocated: number, ceiling?: number) {
-  const config = loadStackConfig("prod") as Obj;
+  const config = stacks.production() as Obj;
   config["platform:database"].allocatedStorageGb = allocated;
   if (ceiling === undefined) delete config["platform:database"].maxAllocatedStorageGb;
   else config["platform:database"].maxAllocatedStorageGb = ceiling;

@@ -2,11 +2,12 @@
 // prometheus-operator CRDs (schema via @kubernetes-models/prometheus-operator), kube-prometheus-stack's selectors,
 // prometheus-adapter's rule format, postgres_exporter's and redis_exporter's settings — and the config rules around them.
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfig, renderStack, type RenderedStack } from "../../helpers/render";
+import { renderStack, type RenderedStack } from "../../helpers/render";
 import { kubernetesSchemaError } from "../../helpers/kubernetes-schema";
 import { problemsOf } from "../../helpers/config";
 import { cleanupJobName } from "../../../components/monitoring/pushgateway-cleanup";
 import { queueAdapterConfig } from "../../../components/monitoring/monitors";
+import * as stacks from "../../fixtures/stacks";
 
 const CR = (kind: string, version = "v1") => `kubernetes:monitoring.coreos.com/${version}:${kind}`;
 const spec = (r: { inputs: Record<string, unknown> }) => r.inputs.spec as any;
@@ -22,7 +23,7 @@ const envOf = (deployment: { inputs: Record<string, unknown> }) =>
 describe("monitoring in the production plan", () => {
   let prod: RenderedStack;
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    prod = await renderStack(stacks.production(), { stack: "prod" });
   }, 120_000);
 
   it("labels every rule and monitor release=prometheus (kube-prometheus-stack selects release=<Helm release>) and validates them against the CRDs", () => {
@@ -140,7 +141,7 @@ describe("monitoring in the production plan", () => {
 
 describe("monitoring switches", () => {
   it("creates no monitor, exporter or adapter object when platform:monitoring.enabled is false", async () => {
-    const stack = loadStackConfig("prod");
+    const stack = stacks.production();
     stack["platform:monitoring"] = { enabled: false };
     const result = await renderStack(stack, { stack: "prod" });
     for (const kind of ["ServiceMonitor", "PodMonitor", "Probe"]) expect(result.ofType(CR(kind))).toEqual([]);
@@ -152,7 +153,7 @@ describe("monitoring switches", () => {
 
 describe("platform:monitoring config rules", () => {
   const prodWith = (mutate: (c: Record<string, any>) => void) => {
-    const c = loadStackConfig("prod") as Record<string, any>;
+    const c = stacks.production() as Record<string, any>;
     mutate(c);
     return c;
   };

@@ -54,7 +54,9 @@ describe("Redis user group memberships are ordered", () => {
 
   it("in the platform stack no two modifiers of the group (memberships, replication group) can run together", () => {
     const modifiers = [...prod.ofType(ASSOCIATION), ...prod.ofType(REPLICATION_GROUP)];
-    expect(prod.ofType(ASSOCIATION).length).toBeGreaterThanOrEqual(5); // platform user + 4 tenants with a user
+    // The platform user, 4 tenants with a user and the redis_exporter's user (components/monitoring/exporters.ts).
+    expect(prod.ofType(ASSOCIATION).length).toBeGreaterThanOrEqual(6);
+    expect(modifiers.map((m) => m.name)).toContain("monitoring-exporters-redis-user-membership");
     expect(concurrentPairs(prod.resources, modifiers)).toEqual([]);
   });
 

@@ -2,12 +2,13 @@
 // holding DATABASE_URL (and REDIS_URL), tenant pools run as their tenant's service account, logins are the
 // application, operations and tenant roles (never the master), and tenants' connector credentials become a Secret.
 import { beforeAll, describe, expect, it } from "vitest";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import { parseStackConfig, problemsOf } from "../../helpers/config";
 import { parsePlatformConfig, rawPlatformConfig } from "../../../config";
 import { stackConfigFromObject } from "@platform/offline-plan";
 import { connectorEnvironment } from "../../../components/tenant";
 import type { RecordedResource, RenderResult } from "@platform/offline-plan";
+import * as stacks from "../../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const SECRET = "kubernetes:core/v1:Secret";
@@ -16,7 +17,7 @@ const meta = (r: RecordedResource) => (r.revealedInputs ?? r.inputs).metadata as
 
 let prod: RenderResult & Finders;
 beforeAll(async () => {
-  prod = await renderStack(loadStackConfig("prod"), { stack: "prod", revealSecrets: true });
+  prod = await renderStack(stacks.production(), { stack: "prod", revealSecrets: true });
 });
 
 /** A Secret by namespace and name, or undefined. */
@@ -24,10 +25,18 @@ const secretIn = (stack: Finders, namespace: string, name: string) =>
   stack.ofType(SECRET).find((s) => meta(s).namespace === namespace && meta(s).name === name);
 
 describe("every workload gets its credentials from a Secret in its own namespace", () => {
-  it("every Deployment's containers receive DATABASE_URL; platform pools also REDIS_URL; tenant pools run as tenant-workload", () => {
+  it("every application Deployment's containers receive DATABASE_URL; platform pools also REDIS_URL; tenant pools run as tenant-workload", () => {
     const deployments = prod.ofType("kubernetes:apps/v1:Deployment");
-    expect(deployments.length).toBe(3);
-    for (const d of deployments) {
+    const isExporter = (d: RecordedResource) => meta(d).labels["app.kubernetes.io/component"] === "exporter";
+    // Three worker pools (default, reports, acme's dedicated one) and the data tier's two exporters.
+    expect(deployments.filter((d) => !isExporter(d)).map((d) => d.name)).toHaveLength(3);
+    expect(
+      deployments
+        .filter(isExporter)
+        .map((d) => meta(d).name)
+        .sort(),
+    ).toEqual(["postgres-exporter", "redis-exporter"]);
+    for (const d of deployments.filter((x) => !isExporter(x))) {
       const { namespace } = meta(d);
       const pod = (d.revealedInputs as Obj).spec.template.spec;
       for (const container of pod.containers) {
@@ -48,6 +57,41 @@ describe("every workload gets its credentials from a Secret in its own namespace
           .map((s) => `${meta(s).namespace}/${meta(s).name}`);
         expect(accounts).toContain(`${namespace}/tenant-workload`);
       }
+    }
+  });
+
+  it("the exporters read only a credentials Secret of their own: a monitoring login, never the application's", () => {
+    // An exporter needs only to read statistics: postgres_exporter a login in pg_monitor (its README, "Running as
+    // non-superuser"), redis_exporter a user allowed INFO and friends (its README, "Authenticating with Redis").
+    // Mounting platform-connection would hand a metrics scraper the application role's write access to all data.
+    // secretKeyRef, like envFrom, resolves in the pod's namespace (core/v1 SecretKeySelector); a missing Secret or
+    // key keeps the container from starting.
+    const expected: Record<string, { secret: string; user: string }> = {
+      "postgres-exporter": { secret: "postgres-exporter-credentials", user: "monitoring-exporters-postgres-role" },
+      "redis-exporter": { secret: "redis-exporter-credentials", user: "monitoring-exporters-redis-user" },
+    };
+    const exporters = prod
+      .ofType("kubernetes:apps/v1:Deployment")
+      .filter((d) => meta(d).labels["app.kubernetes.io/component"] === "exporter");
+    expect(exporters).toHaveLength(2);
+    for (const d of exporters) {
+      const { namespace, name } = meta(d);
+      const want = expected[name];
+      for (const container of (d.revealedInputs as Obj).spec.template.spec.containers) {
+        expect(container.envFrom, name).toBeUndefined();
+        const refs = (container.env as Obj[]).filter((e) => e.valueFrom).map((e) => e.valueFrom.secretKeyRef);
+        expect(refs.length, name).toBeGreaterThan(0);
+        for (const ref of refs) {
+          expect(ref.name, name).toBe(want.secret);
+          const secret = secretIn(prod, namespace, ref.name);
+          expect(secret, `${name}: Secret ${namespace}/${ref.name}`).toBeDefined();
+          expect(Object.keys((secret!.revealedInputs as Obj).stringData), name).toContain(ref.key);
+        }
+      }
+      const credentials = (secretIn(prod, namespace, want.secret)!.revealedInputs as Obj).stringData;
+      const login = prod.resources.find((r) => r.name === want.user)!.revealedInputs as Obj;
+      expect(credentials.username, name).toBe(login.name ?? login.userName);
+      expect(credentials.username, name).not.toMatch(/^(platform|platform_app|platform_ops|platform_admin)$/);
     }
   });
 
@@ -133,7 +177,7 @@ describe("every workload gets its credentials from a Secret in its own namespace
   });
 
   it("a rotation of the application password restarts the platform pools (their pod template changes)", async () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:database"] = { ...(config["platform:database"] as Obj), applicationPasswordGeneration: 2 };
     const rotated = await renderStack(config, { stack: "prod" });
     const annotation = (stack: Finders) =>
@@ -144,7 +188,7 @@ describe("every workload gets its credentials from a Secret in its own namespace
   });
 
   it("after a restore the platform Secret and the operations jobs point at the restored instance", async () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     config["platform:database"] = {
       ...(config["platform:database"] as Obj),
       restore: { snapshotId: "before-migration" },
@@ -176,7 +220,7 @@ describe("connector credentials as config", () => {
   });
 
   it("a plain value under a key that looks secret is refused, the key named and the value not shown", () => {
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     const tenants = config["platform:tenants"] as Obj[];
     tenants[1] = { ...tenants[1], connectors: { hubspot: { portalId: "123", apiKey: "pat-na1-very-secret" } } };
     const problems = problemsOf(config);
@@ -197,7 +241,7 @@ describe("connector credentials as config", () => {
   it("the program, which only learns that platform:tenants holds a secret, requires that much", () => {
     // What the Pulumi CLI hands a program: decrypted values, and the whole key listed as secret when any value in it
     // is `secure:` (pulumi/pulumi sdk/go/common/resource/config/value.go, hasSecureValue).
-    const stack = stackConfigFromObject(loadStackConfig("prod"), "platform");
+    const stack = stackConfigFromObject(stacks.production(), "platform");
     const { raw, awsRegion } = rawPlatformConfig(stack.config);
     (raw.tenants as Obj[])[0].connectors.salesforce.clientSecret = "decrypted-by-the-cli";
     const cliSecretKeys = stack.secretKeys.filter((k) => !k.includes("["));
@@ -208,7 +252,7 @@ describe("connector credentials as config", () => {
     expect(() => parsePlatformConfig(raw, awsRegion, { secretKeys: plain })).toThrow(
       /platform:tenants\[0\]\.connectors\.salesforce\.clientSecret = \[not shown\]/,
     );
-    expect(parseStackConfig(loadStackConfig("prod")).tenants[0].id).toBe("acme");
+    expect(parseStackConfig(stacks.production()).tenants[0].id).toBe("acme");
   });
 
   it("a rotation keeps the previous value beside the new one until the stated time, then drops it", () => {
@@ -230,7 +274,7 @@ describe("connector credentials as config", () => {
       SALESFORCE_CLIENT_ID: "id",
       SALESFORCE_CLIENT_SECRET: "new",
     });
-    const config = loadStackConfig("prod");
+    const config = stacks.production();
     (config["platform:tenants"] as Obj[])[0].connectors.salesforce.previous = {
       clientToken: { secure: "v1:b2xk" },
       until: "soon",

@@ -9,9 +9,10 @@
 // - a port's `protocol` defaults to TCP; `port` is a number or the name of a container port of the selected pod;
 // - every namespace carries the label `kubernetes.io/metadata.name: <name>` (set by the API server).
 import { beforeAll, describe, expect, it } from "vitest";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import type { RenderResult } from "@platform/offline-plan";
 import { parsePlatformConfig, ConfigError } from "../../../config";
+import * as stacks from "../../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -72,7 +73,7 @@ describe("tenant NetworkPolicy", () => {
   let prod: RenderResult & Finders;
   const policyOf = (tenant: string) => (prod.find(POLICY, `tenant-${tenant}-network-policy`).inputs as Obj).spec;
   beforeAll(async () => {
-    const config = loadStackConfig("prod") as Obj;
+    const config = stacks.production() as Obj;
     config["platform:kubernetes"].tierEgress = { enterprise: [{ ports: [{ port: 443 }] }] };
     config["platform:tenants"][2].egress = [{ ports: [{ port: 443 }], cidrs: ["10.20.0.0/16"] }]; // initech
     prod = await renderStack(config, { stack: "prod" });
@@ -91,7 +92,7 @@ describe("tenant NetworkPolicy", () => {
   });
 
   it("the monitoring namespace and metrics port come from platform:kubernetes", async () => {
-    const config = loadStackConfig("prod") as Obj;
+    const config = stacks.production() as Obj;
     config["platform:kubernetes"].monitoringNamespace = "observability";
     config["platform:kubernetes"].tenantMetricsPort = 9090;
     const other = await renderStack(config, { stack: "prod" });
@@ -130,7 +131,7 @@ describe("tenant NetworkPolicy", () => {
 describe("egress and monitoring config", () => {
   const base = () => {
     const raw: Obj = {};
-    for (const [key, value] of Object.entries(loadStackConfig("staging"))) {
+    for (const [key, value] of Object.entries(stacks.staging())) {
       if (key.startsWith("platform:") && !["platform:pagerdutyRoutingKey", "platform:slackWebhookUrl"].includes(key))
         raw[key.slice("platform:".length)] = value;
     }

@@ -10,8 +10,9 @@ import { cpuMillis, memoryBytes } from "../../../config/quantities";
 import { tenantQuota } from "../../../components/tenant";
 import { ROLLING_UPDATE, dedicatedWorkerPool, surgePods } from "../../../components/workers/worker-pool";
 import type { WorkerPoolConfig } from "../../../config";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
 import type { RenderResult } from "@platform/offline-plan";
+import * as stacks from "../../fixtures/stacks";
 
 type Obj = Record<string, any>;
 const QUOTA = "kubernetes:core/v1:ResourceQuota";
@@ -83,7 +84,7 @@ describe("acme's quota and its dedicated pool in the prod stack", () => {
   let pool: WorkerPoolConfig;
   let hard: Record<string, string>;
   beforeAll(async () => {
-    prod = await renderStack(loadStackConfig("prod"), { stack: "prod" });
+    prod = await renderStack(stacks.production(), { stack: "prod" });
     const deployment = prod.find(DEPLOYMENT, "tenant-acme-workers-deployment").inputs as Obj;
     const hpa = prod.find(HPA, "tenant-acme-workers-hpa").inputs as Obj;
     const container = deployment.spec.template.spec.containers[0];

@@ -102,7 +102,7 @@ describe("Tenant component (prod stack under mocks)", () => {
   it("gives a standard tenant 10 resources and an enterprise tenant 17, all descendants of its Tenant", () => {
     expect(typesOf("initech")).toEqual(STANDARD_TYPES);
     expect(typesOf("globex")).toEqual(ENTERPRISE_TYPES);
-    // acme also has a connector (Pulumi.prod.yaml): its Secret tenant-connectors.
+    // acme also has a connector (productionTenants()): its Secret tenant-connectors.
     expect(typesOf("acme")).toEqual([...ENTERPRISE_TYPES, T.secret, ...DEDICATED_WORKER_TYPES].sort());
     const grouped = new Set([...byTenant.values()].flat().map((r) => r.urn));
     const tenantScoped = prod.resources.filter((r) => /tenant[-_]/.test(r.name) && !grouped.has(r.urn));
@@ -316,14 +316,33 @@ describe("changes to the tenant list", () => {
     expect(diff.added.map((r) => r.urn).sort()).toEqual(added);
     expect(added).toHaveLength(ENTERPRISE_TYPES.length);
     expect(diff.removed).toEqual([]);
-    // Membership updates: the jobs that dump, verify and vacuum every dedicated database now list the new one.
+    // Membership updates: every list of the dedicated databases now names the new one. The jobs that dump, verify
+    // and vacuum them (their env); the backup alerts (BackupStale watches each database the stack backs up,
+    // components/alerts/catalog-jobs.ts); and the Pushgateway cleanup Job, named after that list because a Job's
+    // pod template is immutable (Kubernetes API, batch/v1 JobSpec.template), so a new list is a new Job.
     const envValue = /^spec\.jobTemplate\.spec\.template\.spec\.(initContainers|containers)\[\d+\]\.env\[\d+\]\.value$/;
-    expect(diff.changed.map((c) => c.urn.split("::").pop()).sort()).toEqual([
+    const paths = Object.fromEntries(diff.changed.map((c) => [c.urn.split("::").pop(), c.paths]));
+    expect(Object.keys(paths).sort()).toEqual([
+      "alerts-rules",
       "database-backups-backup-cronjob",
       "database-backups-verify-cronjob",
       "jobs-database-maintenance-cronjob",
+      "monitoring-pushgateway-cleanup-job",
     ]);
-    for (const change of diff.changed) for (const path of change.paths) expect(path).toMatch(envValue);
+    for (const job of [
+      "database-backups-backup-cronjob",
+      "database-backups-verify-cronjob",
+      "jobs-database-maintenance-cronjob",
+    ])
+      for (const path of paths[job]) expect(path, job).toMatch(envValue);
+    for (const path of paths["alerts-rules"]) expect(path).toMatch(/^spec\.groups\[\d+\]\.rules\[\d+\]\.expr$/);
+    const rules = (stack: Finders) =>
+      JSON.stringify(stack.find("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "alerts-rules").inputs);
+    expect([rules(prod), rules(head)].map((r) => r.includes("tenant_soylent"))).toEqual([false, true]);
+    expect(paths["monitoring-pushgateway-cleanup-job"].sort()).toEqual([
+      "metadata.name",
+      "spec.template.spec.containers[0].env[3].value",
+    ]);
     const backup = head.find("kubernetes:batch/v1:CronJob", "database-backups-backup-cronjob");
     expect(JSON.stringify(backup.inputs)).toContain("tenant_soylent");
   });

@@ -8,7 +8,8 @@ import {
   pausedDeploymentAnnotations,
   workerDeploymentSpec,
 } from "../../../components/workers/worker-pool";
-import { Finders, loadStackConfig, renderStack } from "../../helpers/render";
+import { Finders, renderStack } from "../../helpers/render";
+import * as stacks from "../../fixtures/stacks";
 import type { RenderResult } from "@platform/offline-plan";
 
 type Obj = Record<string, any>;
@@ -119,35 +120,62 @@ describe("paused pools in the rendered prod stack (maintenance)", () => {
   let paused: RenderResult & Finders;
   let running: RenderResult & Finders;
   beforeAll(async () => {
-    const config = loadStackConfig("prod") as Obj;
+    const config = stacks.production();
     config["platform:maintenance"] = { enabled: true, reason: "PostgreSQL 17 upgrade (CHG-1234)" };
     [paused, running] = await Promise.all([
       renderStack(config, { stack: "prod" }),
-      renderStack(loadStackConfig("prod"), { stack: "prod" }),
+      renderStack(stacks.production(), { stack: "prod" }),
     ]);
   });
 
-  it("every Deployment that sets spec.replicas carries patchForce and no HPA targets it", () => {
-    const targets = new Set(
-      paused
+  /** `namespace/name` of the Deployments an HPA of `stack` scales. */
+  const hpaTargets = (stack: Finders) =>
+    new Set(
+      stack
         .ofType(HPA)
         .map((h) => `${(h.inputs as Obj).metadata.namespace}/${(h.inputs as Obj).spec.scaleTargetRef.name}`),
     );
-    const deployments = paused.ofType(DEPLOYMENT);
-    expect(deployments.length).toBeGreaterThan(0);
-    for (const d of deployments) {
-      const inputs = d.inputs as Obj;
-      expect(inputs.spec.replicas, d.name).toBe(0);
-      expect(inputs.metadata.annotations?.[PATCH_FORCE_ANNOTATION], d.name).toBe("true");
-      expect(targets.has(`${inputs.metadata.namespace}/${inputs.metadata.name}`), d.name).toBe(false);
+  const key = (d: { inputs: unknown }) => `${(d.inputs as Obj).metadata.namespace}/${(d.inputs as Obj).metadata.name}`;
+
+  // The rule is about the pools an HPA scales (the field both managers write, pulumi/pulumi-kubernetes#2491): such a
+  // Deployment sets no spec.replicas while running, and 0 with patchForce, its HPA gone, while paused. A Deployment
+  // no HPA scales (the single-replica exporters) owns its spec.replicas alone: nothing to conflict with, nothing to force.
+  it("every pool an HPA scales while running is paused: spec.replicas 0, patchForce, and no HPA targets it", () => {
+    const pools = running.ofType(DEPLOYMENT).filter((d) => hpaTargets(running).has(key(d)));
+    expect(pools.map((d) => d.name).sort()).toEqual([
+      "tenant-acme-workers-deployment",
+      "workers-default-deployment",
+      "workers-reports-deployment",
+    ]);
+    const pausedTargets = hpaTargets(paused);
+    for (const pool of pools) {
+      const inputs = paused.find(DEPLOYMENT, pool.name).inputs as Obj;
+      expect(inputs.spec.replicas, pool.name).toBe(0);
+      expect(inputs.metadata.annotations?.[PATCH_FORCE_ANNOTATION], pool.name).toBe("true");
+      expect(pausedTargets.has(key(pool)), pool.name).toBe(false);
     }
   });
 
-  it("running pools carry no patchForce and no spec.replicas", () => {
+  it("no Deployment an HPA targets sets spec.replicas; patchForce only on paused pools, at 0", () => {
+    for (const [stack, targets] of [
+      [paused, hpaTargets(paused)],
+      [running, hpaTargets(running)],
+    ] as const)
+      for (const d of stack.ofType(DEPLOYMENT)) {
+        const inputs = d.inputs as Obj;
+        if (targets.has(key(d))) expect(inputs.spec, d.name).not.toHaveProperty("replicas");
+        if (inputs.metadata.annotations?.[PATCH_FORCE_ANNOTATION] !== undefined)
+          expect([stack === paused, inputs.spec.replicas], d.name).toEqual([true, 0]);
+      }
+  });
+
+  it("running pools carry no patchForce and no spec.replicas; maintenance leaves the exporters running as they were", () => {
+    const targets = hpaTargets(running);
     for (const d of running.ofType(DEPLOYMENT)) {
       const inputs = d.inputs as Obj;
       expect(inputs.metadata.annotations?.[PATCH_FORCE_ANNOTATION], d.name).toBeUndefined();
-      expect(inputs.spec, d.name).not.toHaveProperty("replicas");
+      if (targets.has(key(d))) expect(inputs.spec, d.name).not.toHaveProperty("replicas");
+      else expect(paused.find(DEPLOYMENT, d.name).inputs, d.name).toEqual(inputs);
     }
   });
 });

@@ -32,9 +32,28 @@ describe("worker pools in the prod stack", () => {
   });
 
   it("an HPA-managed Deployment sets no spec.replicas (it would reset the autoscaler on every up)", () => {
-    for (const deployment of prod.ofType(DEPLOYMENT)) {
-      expect((deployment.inputs as Obj).spec).not.toHaveProperty("replicas");
-    }
+    // The HPA writes spec.replicas through the scale subresource; a spec.replicas in our inputs takes the field back
+    // on every `pulumi up` (Kubernetes docs, "Horizontal Pod Autoscaling": "Migrating Deployments and StatefulSets
+    // to horizontal autoscaling" — remove spec.replicas from the manifest). A Deployment no HPA targets (the
+    // single-replica exporters) may state its replicas: nothing else writes them.
+    const targets = new Set(
+      prod.ofType(HPA).map((h) => {
+        const inputs = h.inputs as Obj;
+        expect(inputs.spec.scaleTargetRef.kind).toBe("Deployment");
+        return `${inputs.metadata.namespace}/${inputs.spec.scaleTargetRef.name}`;
+      }),
+    );
+    const scaled = prod.ofType(DEPLOYMENT).filter((d) => {
+      const { metadata } = d.inputs as Obj;
+      return targets.has(`${metadata.namespace}/${metadata.name}`);
+    });
+    expect(scaled.map((d) => d.name).sort()).toEqual([
+      "tenant-acme-workers-deployment",
+      "workers-default-deployment",
+      "workers-reports-deployment",
+    ]);
+    for (const deployment of scaled)
+      expect((deployment.inputs as Obj).spec, deployment.name).not.toHaveProperty("replicas");
   });
 
   it("HPA bounds, CPU target and queue-per-pod target come from config, the queue selected by its labels", () => {
