@@ -50,7 +50,7 @@ export function withPrimaryConfig(
   const tenancy = isObject(raw.tenancy) ? raw.tenancy : undefined;
   const shard = typeof tenancy?.drOf === "string";
   const primaryName = shard ? (tenancy!.drOf as string) : dr?.primaryStack;
-  if (typeof primaryName !== "string") return { raw, problems: [] };
+  if (typeof primaryName !== "string") return { raw, problems: [], secretKeys };
   const sourceKey = keyName("platform", shard ? ["tenancy", "drOf"] : ["dr", "primaryStack"]);
   const problems: ConfigProblem[] = [];
   const shared = shard ? SHARED_WITH_PRIMARY_SHARD : SHARED_WITH_PRIMARY;
@@ -75,7 +75,7 @@ export function withPrimaryConfig(
       value: showValue(primaryName),
       message: `no stack file Pulumi.${primaryName}.yaml beside this one: a DR stack takes its shared sections from its primary's file`,
     });
-    return { raw, problems };
+    return { raw, problems, secretKeys };
   }
   if (!shard && typeof dr?.region === "string" && primary.awsRegion !== dr.region)
     problems.push({

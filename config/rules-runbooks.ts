@@ -11,8 +11,16 @@ export function runbookProblems({
   dr,
   database,
   maintenance,
+  tenancy,
 }: Partial<PlatformConfig> & { environment: Environment }): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  if (tenancy?.drRole !== undefined && (tenancy.role !== "shard" || tenancy.drOf === undefined)) {
+    problems.push({
+      key: key("tenancy", "drRole"),
+      value: showValue(tenancy.drRole),
+      message: "only in a DR shard (role shard with drOf): a DR platform stack's role is platform:dr.role",
+    });
+  }
   // A DR stack (it replicates `sourceDbArn`) promoted to primary: the failover step must decide, explicitly, whether
   // the primary's region is up; `false` keeps the promotion from creating anything there (a KMS key, its alias, the
   // automated-backups replication), which would fail while that region is down.

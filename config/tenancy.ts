@@ -36,10 +36,10 @@ export const tenancySchema = z
       .regex(/^[A-Za-z0-9_.-]+$/, 'a stack name such as "prod-tenants-a"')
       .optional(),
     /**
-     * DR shards only: `standby` (default) holds no tenant objects, as its DR platform; `primary` after failover adopts
+     * DR shards only (with `drOf`): `standby` (the default) holds no tenant objects, as its DR platform; `primary` after failover adopts
      * the replicated tenant objects and runs the tenants' workloads.
      */
-    drRole: z.enum(["standby", "primary"]).default("standby"),
+    drRole: z.enum(["standby", "primary"]).optional(),
     /** Most tenants one shard stack may hold. Defaults to 100. */
     maxTenantsPerShard: z.number().int().min(1).max(1000).default(DEFAULT_MAX_TENANTS_PER_SHARD),
   })

@@ -62,7 +62,7 @@ export interface TenantPlatformExport {
  */
 export async function buildShard(config: PlatformConfig, providers: Pick<Providers, "aws" | "kubernetes">) {
   const tenancy = config.tenancy;
-  const drStandby = tenancy.drOf !== undefined && tenancy.drRole === "standby";
+  const drStandby = tenancy.drOf !== undefined && tenancy.drRole !== "primary";
   const adopting = tenancy.drOf !== undefined && tenancy.drRole === "primary";
   const platformStack = tenancy.platformStack!;
   const shard = tenancy.shard!;
