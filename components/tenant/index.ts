@@ -11,9 +11,9 @@ import { TenantKubernetesArgs, tenantConnectorsSecret, tenantKubernetes } from "
 
 export { tenantLifecycle, tenantNames } from "./lifecycle";
 export type { Lifecycle } from "./lifecycle";
-export { databaseUrl } from "./postgres";
+export { databaseUrl, moveSchemaNames } from "./postgres";
 export { TENANT_DENIED_COMMANDS, tenantAccessString, tenantRedisUserId } from "./redis";
-export { connectorEnvironment, tenantNetworkPolicySpec, tenantQuota } from "./kubernetes";
+export { DATABASE_NAME_ANNOTATION, connectorEnvironment, tenantNetworkPolicySpec, tenantQuota } from "./kubernetes";
 
 export interface TenantArgs {
   /** The tenant's validated entry from `platform:tenants`. */
@@ -41,6 +41,8 @@ export class Tenant extends pulumi.ComponentResource {
   readonly tenantId: string;
   readonly tier: string;
   readonly state: string;
+  /** The tier change in progress (`platform:tenants[].move`): the tier it moves from and the step. */
+  readonly move?: { from: string; step: string };
   /** Kubernetes namespace of the tenant's workloads (`tenant-<id>`). */
   readonly namespaceName: string;
   /** The created namespace's name, for objects that must wait for it; undefined once the tenant is deleted. */
@@ -64,6 +66,7 @@ export class Tenant extends pulumi.ComponentResource {
     this.tenantId = tenant.id;
     this.tier = tenant.tier;
     this.state = tenant.state;
+    if (tenant.move) this.move = { from: tenant.move.from, step: tenant.move.step };
     this.namespaceName = tenantNamespaceName(tenant.id);
     const lifecycle = tenantLifecycle(tenant, args.environment);
 
@@ -114,6 +117,7 @@ export class Tenant extends pulumi.ComponentResource {
         args.environment,
         {
           databaseUrl: this.databaseUrl,
+          databaseName: pg.database,
           redisUrl: this.redisUrl,
           databasePort: args.postgres.port,
           redisPort: args.redis.port,
@@ -143,11 +147,12 @@ export class Tenant extends pulumi.ComponentResource {
     });
   }
 
-  /** Stack-output view: names in plain text, URLs as secrets. */
+  /** Stack-output view: names in plain text, URLs as secrets; `move` while a move runs (read by the next preview). */
   outputs() {
     return {
       tier: this.tier,
       state: this.state,
+      ...(this.move ? { move: this.move } : {}),
       namespace: this.namespaceName,
       postgres: this.postgres,
       databaseUrl: this.databaseUrl,

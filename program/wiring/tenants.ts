@@ -127,7 +127,8 @@ export function tenantWorkerPools(
           objectName: "worker",
           namespace: parent.kubernetesNamespace ?? tenantNamespaceName(tenant.id),
           labels: tenantLabels(tenant.id, tenant.tier),
-          paused: tenant.state === "suspended" || mode.pauseWorkers,
+          // A move's copy holds the tenant's writes (components/tenant/lifecycle.ts, `writesHeld`).
+          paused: tenant.state === "suspended" || tenant.move?.step === "copy" || mode.pauseWorkers,
           envFromSecrets: parent.workload?.envFromSecrets,
           serviceAccountName: parent.workload?.serviceAccountName,
           provider,
