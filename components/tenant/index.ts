@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TenantConfig } from "../../config";
 import type { Environment } from "../../config/common";
-import { hasRedisUser, Tier } from "../../config/tenants";
+import { hasRedisUser, Tier, tenantMove } from "../../config/tenants";
 import { tenantNamespaceName } from "../kubernetes/labels";
 import { tenantLifecycle, tenantNames } from "./lifecycle";
 import { TenantPostgresArgs, databaseUrl, tenantPostgres } from "./postgres";
@@ -43,6 +43,11 @@ export class Tenant extends pulumi.ComponentResource {
   readonly state: string;
   /** The tier change in progress (`platform:tenants[].move`): the tier it moves from and the step. */
   readonly move?: { from: string; step: string };
+  /**
+   * During a move, where its data goes: the old and new homes' databases (the schema is `postgres.schema` in both)
+   * and the resources the copy waits for (the role's NOLOGIN, the new home's schema).
+   */
+  readonly moveHomes?: { from: pulumi.Input<string>; to: pulumi.Input<string>; dependsOn: pulumi.Resource[] };
   /** Kubernetes namespace of the tenant's workloads (`tenant-<id>`). */
   readonly namespaceName: string;
   /** The created namespace's name, for objects that must wait for it; undefined once the tenant is deleted. */
@@ -92,6 +97,12 @@ export class Tenant extends pulumi.ComponentResource {
 
     const pg = tenantPostgres(name, tenant, lifecycle, password ?? "", args.postgres, this);
     this.postgres = { role: pg.role, schema: pg.schema, database: pulumi.output(pg.database) };
+    const move = tenantMove(tenant);
+    if (move && pg.moveDependsOn) {
+      const homeOf = (isolation: "dedicated" | "schema") =>
+        isolation === "dedicated" ? tenantNames(tenant.id).database : args.postgres.applicationDatabase;
+      this.moveHomes = { from: homeOf(move.from), to: homeOf(move.to), dependsOn: pg.moveDependsOn };
+    }
     const withRedisUser = hasRedisUser(tenant, args.redis.userTiers) && lifecycle.hasRuntime;
 
     if (password && lifecycle.hasRuntime) {

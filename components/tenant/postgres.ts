@@ -35,6 +35,8 @@ export interface TenantPostgres {
   /** Database the tenant connects to: its own (dedicated tiers) or the shared application database. */
   database: pulumi.Input<string>;
   schema: string;
+  /** During a move: the resources its copy waits for (the role's NOLOGIN, the new home's schema). */
+  moveDependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -65,7 +67,7 @@ export function tenantPostgres(
   const target = isolationOf(tenant.tier);
   // Where the workloads connect: the old home until the move's switch, then the tier's.
   const live = move?.step === "copy" ? move.from : target;
-  const result = {
+  const result: TenantPostgres = {
     role: names.role,
     schema: names.schema,
     database: live === "dedicated" ? names.database : args.applicationDatabase,
@@ -167,7 +169,8 @@ export function tenantPostgres(
       dropCascade: retiring || lifecycle.dropCascade,
       aliases: retiring ? [schemaNames.current] : [],
     });
-    schema(schemaNames.moved, target, { protect: data.protect, dropCascade: lifecycle.dropCascade });
+    const moved = schema(schemaNames.moved, target, { protect: data.protect, dropCascade: lifecycle.dropCascade });
+    result.moveDependsOn = [role, moved];
   }
   return result;
 }
