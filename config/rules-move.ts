@@ -131,7 +131,7 @@ export function tierChangeProblems(
       problems.push({
         key: step === "none" ? key("tenants", i, "move") : key("tenants", i, "move", "step"),
         value: step === "none" ? undefined : showValue(step),
-        message: `${tenant.id}'s move is at step "${wasStep}": the next reviewed step is "${allowed}" (${MOVE_STEPS.join(" → ")} → remove the block; ${MOVE_PROCEDURE}). Skipping a step would ${wasStep === "none" || wasStep === "copy" ? "point the tenant at a home its data has not been verified in" : "drop the old home while it is still protected or in use"}`,
+        message: `${wasStep === "none" ? `${tenant.id} has no move in progress` : `${tenant.id}'s move is at step "${wasStep}"`}: the next reviewed step is "${allowed}" (${MOVE_STEPS.join(" → ")} → remove the block; ${MOVE_PROCEDURE}). Skipping a step would ${wasStep === "none" || wasStep === "copy" ? "point the tenant at a home its data has not been verified in" : "drop the old home while it is still protected or in use"}`,
       });
     }
   });

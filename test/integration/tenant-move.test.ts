@@ -23,7 +23,7 @@ const TENANTS = [
   { id: "initech", name: "Initech", tier: "standard" }, // pooled → dedicated
   { id: "umbrella", name: "Umbrella", tier: "standard" }, // not moving: must not be touched
 ];
-const COPY = [
+const COPY: { id: string; name: string; tier: string; move?: Record<string, string> }[] = [
   { id: "acme", name: "Acme", tier: "standard", move: { from: "enterprise", step: "copy" } },
   { id: "initech", name: "Initech", tier: "enterprise", move: { from: "standard", step: "copy" } },
   TENANTS[2],
@@ -53,7 +53,7 @@ async function runMoveJob(tenant: string, modes = ["copy", "report"]) {
   const runs = [];
   for (const mode of modes) {
     const container = mode === "report" ? "report" : "copy";
-    const env = {
+    const env: Record<string, string> = {
       ...jobEnvironment(moved, applied.server, `tenant-move-${tenant}`, container),
       MOVE_WORK_DIR: workDir,
     };
