@@ -131,11 +131,20 @@ export function tierChangeProblems(
       problems.push({
         key: step === "none" ? key("tenants", i, "move") : key("tenants", i, "move", "step"),
         value: step === "none" ? undefined : showValue(step),
-        message: `${wasStep === "none" ? `${tenant.id} has no move in progress` : `${tenant.id}'s move is at step "${wasStep}"`}: the next reviewed step is "${allowed}" (${MOVE_STEPS.join(" → ")} → remove the block; ${MOVE_PROCEDURE}). Skipping a step would ${wasStep === "none" || wasStep === "copy" ? "point the tenant at a home its data has not been verified in" : "drop the old home while it is still protected or in use"}`,
+        message: `${wasStep === "none" ? `${tenant.id} has no move in progress` : `${tenant.id}'s move is at step "${wasStep}"`}: the next reviewed step is "${allowed}" (${MOVE_STEPS.join(" → ")} → remove the block; ${MOVE_PROCEDURE}). ${skipRisk(wasStep, step)}`,
       });
     }
   });
   return problems;
+}
+
+/** What skipping from `was` to `next` would do, for the refusal. */
+function skipRisk(was: MoveStep | "none", next: MoveStep | "none"): string {
+  if (next === "none")
+    return "Removing the block now would drop a home that still holds the only verified copy, or is still protected";
+  if (was === "none" || was === "copy")
+    return "Skipping a step would point the tenant at a home its data has not been verified in";
+  return "Going back would point the tenant at a home that misses the rows written since the switch";
 }
 
 /** The previous tenants from a plan's stack outputs (`tenants.<id>.tier` and `.move`), for `tierChangeProblems`. */

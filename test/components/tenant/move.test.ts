@@ -106,11 +106,13 @@ describe("copy: the new home beside the old, writes held", () => {
       MOVE_SCHEMA: "tenant_initech",
       PGUSER: { secretKeyRef: { name: "database-ops-credentials", key: "username" } },
     });
-    expect(env(byName(copy, JOB, "tenant-globex-move").inputs.spec.template.spec.containers[0])).toMatchObject({
-      MOVE_FROM_DATABASE: "tenant_globex",
-      MOVE_TO_DATABASE: "app",
-      PUSHGATEWAY_STACK: "prod",
-    });
+    expect(env((byName(copy, JOB, "tenant-globex-move").inputs as any).spec.template.spec.containers[0])).toMatchObject(
+      {
+        MOVE_FROM_DATABASE: "tenant_globex",
+        MOVE_TO_DATABASE: "app",
+        PUSHGATEWAY_STACK: "prod",
+      },
+    );
     expect(inputs.spec).toMatchObject({ backoffLimit: 0 });
     expect(inputs.spec.ttlSecondsAfterFinished).toBeUndefined();
   });
