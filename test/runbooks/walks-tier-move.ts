@@ -96,7 +96,8 @@ export const TIER_MOVE_STEPS: MoveStep[] = [
     apply: false,
     expect: {
       exit: 2,
-      error: /platform:tenants\[2\]\.move \(missing\): initech's move is at step "copy": the next reviewed step is "switch"/,
+      error:
+        /platform:tenants\[2\]\.move \(missing\): initech's move is at step "copy": the next reviewed step is "switch"/,
     },
   },
   {
