@@ -1,4 +1,4 @@
-// Refreshes the plan previews in docs/operations.md: each `<!-- preview:NAME[:KEEP] -->` … `<!-- /preview -->` block
+// Refreshes the plan previews in docs/operations.md and docs/tenants.md: each `<!-- preview:NAME[:KEEP] -->` … `<!-- /preview -->` block
 // is replaced by the `--diff` Markdown of the procedure NAME below (a stack file edited as the doc describes),
 // planned with `npm run plan` against the plan it changes. Run after changing components: `npm run docs:previews`.
 import { spawnSync } from "node:child_process";
@@ -6,9 +6,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
+import { TIER_MOVE_STEPS } from "../test/runbooks/walks-tier-move";
 
 const ROOT = resolve(__dirname, "..");
-const DOC = join(ROOT, "docs", "operations.md");
+/** The docs whose previews this refreshes. */
+const DOCS = [join(ROOT, "docs", "operations.md"), join(ROOT, "docs", "tenants.md")];
 type Config = Record<string, any>;
 
 interface Procedure {
@@ -18,6 +20,13 @@ interface Procedure {
   /** The stack file's config edited into the state after the procedure (always from the file, not from `after`). */
   edit: (c: Config) => void;
 }
+
+/** A step of the tier move walk (test/runbooks/walks-tier-move.ts), planned against the step before it. */
+const moveStep = (name: string, after?: string): Procedure => ({
+  stack: "prod",
+  after,
+  edit: TIER_MOVE_STEPS.find((s) => s.name === name)!.edit,
+});
 
 const tenant = (c: Config, id: string) => c["platform:tenants"].find((t: Config) => t.id === id);
 const restore = { snapshotId: "rds:platform-db-instance-2026-11-20-03-10", label: "restore-20261120" };
@@ -90,6 +99,10 @@ export const PROCEDURES: Record<string, Procedure> = {
     edit: (c) => (c["platform:redis"].platformUserGeneration = 2),
   },
   alerts: { stack: "prod", edit: (c) => (c["platform:alerts"].errorRate = { warning: 0.03, critical: 0.1 }) },
+  "tier-move-copy": moveStep("tier-move-copy"),
+  "tier-move-switch": moveStep("tier-move-switch", "tier-move-copy"),
+  "tier-move-retire": moveStep("tier-move-retire", "tier-move-switch"),
+  "tier-move-drop": moveStep("tier-move-drop", "tier-move-retire"),
 };
 
 let workDir: string | undefined;
@@ -169,7 +182,11 @@ export function previewBlock(markdown: string, keep: number): string {
 }
 
 function main() {
-  const doc = readFileSync(DOC, "utf8");
+  for (const file of DOCS) refresh(file);
+}
+
+function refresh(file: string) {
+  const doc = readFileSync(file, "utf8");
   const updated = doc.replace(
     /^( *)<!-- preview:([a-z0-9-]+)(?::(\d+))? -->\n[\s\S]*?<!-- \/preview -->/gm,
     (_all, pad: string, name: string, keep?: string) => {
@@ -178,8 +195,8 @@ function main() {
       return [marker, ...block.split("\n"), "<!-- /preview -->"].map((l) => (l ? pad + l : l)).join("\n");
     },
   );
-  writeFileSync(DOC, updated);
-  console.log(`docs/operations.md: ${plans.size} plans, previews ${updated === doc ? "unchanged" : "updated"}`);
+  writeFileSync(file, updated);
+  console.log(`${file}: ${plans.size} plans, previews ${updated === doc ? "unchanged" : "updated"}`);
 }
 
 if (require.main === module) main();

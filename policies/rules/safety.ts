@@ -1,5 +1,6 @@
 // Safety: stateful resources survive mistakes, and credentials never sit in plain text.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { isRetiredMoveHome } from "./tenant-move";
 import {
   ENVIRONMENT_CONFIG,
   Props,
@@ -24,22 +25,29 @@ export const STATEFUL_TYPES: Record<string, string> = {
   "postgresql:index/role:Role": "PostgreSQL role",
 };
 
-export const statefulResourcesProtected: ResourceValidationPolicy = {
+export const statefulResourcesProtected: StackValidationPolicy = {
   name: "stateful-resources-protected",
   description:
-    "In production, databases, buckets, KMS keys and tenant databases, schemas and roles are protected against deletion.",
+    "In production, databases, buckets, KMS keys and tenant databases, schemas and roles are protected against deletion (but a retiring RDS instance and the retired old home of a tenant's tier move).",
   configSchema: ENVIRONMENT_CONFIG,
-  validateResource: (args, report) => {
-    const kind = STATEFUL_TYPES[args.type];
-    if (!kind || !isProduction(args)) return;
-    // An RDS instance a reviewed change is retiring (platform:lifecycle = retiring) gives up protection on purpose.
-    if (args.type === "aws:rds/instance:Instance" && isRetiring(args.props)) return;
-    // Only `protect` counts: the engine's analyzer never sends retainOnDelete (pulumi/pulumi
-    // pkg/resource/plugin/analyzer_plugin.go marshalResourceOptions), so accepting it offline would pass what
-    // `pulumi preview --policy-pack` blocks.
-    if (args.opts.protect !== true) {
+  // A stack rule: whether a tenant's data may go unprotected depends on its other resources (a tier move's new home),
+  // which a resource rule does not see. The engine's analyzer sends `protect` to both.
+  validateStack: (args, report) => {
+    if (!isProduction(args)) return;
+    for (const resource of args.resources) {
+      const kind = STATEFUL_TYPES[resource.type];
+      if (!kind) continue;
+      // Only `protect` counts: the engine's analyzer never sends retainOnDelete (pulumi/pulumi
+      // pkg/resource/plugin/analyzer_plugin.go marshalResourceOptions), so accepting it offline would pass what
+      // `pulumi preview --policy-pack` blocks.
+      if (resource.opts.protect === true) continue;
+      // An RDS instance a reviewed change is retiring (platform:lifecycle = retiring) gives up protection on purpose.
+      if (resource.type === "aws:rds/instance:Instance" && isRetiring(resource.props)) continue;
+      // A tier move's retire step lifts the old home's protection once its data is verified in the new home.
+      if (isRetiredMoveHome(resource, args.resources)) continue;
       report(
-        `${kind} "${args.name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it).`,
+        `${kind} "${resource.name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it).`,
+        resource.urn,
       );
     }
   },

@@ -15,9 +15,11 @@ import {
   TenantPlatformContext,
   buildTenants,
   tenantAlerting,
+  tenantMoveJobs,
   tenantOutputs,
   tenantWorkerPools,
 } from "./tenants";
+import type { Tenants } from "./tenants";
 import { shardMonitoring } from "./monitoring";
 
 /** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
@@ -128,7 +130,7 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
       );
   }
 
-  const backupNamespace = shardBackups(config, shard, platform, operationsPassword, providers);
+  const backupNamespace = shardBackups(config, shard, platform, operationsPassword, providers, tenants);
   shardMonitoring(config, {
     shard,
     backupNamespace,
@@ -149,7 +151,7 @@ export function buildShard(config: PlatformConfig, providers: Pick<Providers, "a
  * (it cannot read its shards without a reference cycle), so each shard runs the same DatabaseBackups jobs for its
  * dedicated tenants, in a namespace of its own (`<platform namespace>-tenants-<shard>`), into the platform's bucket
  * under the same keys (`<environment>/tenant_<id>/…`). Pooled tenants live in the application database, which the
- * platform backs up.
+ * platform backs up. The move Jobs of the shard's tenants (tier changes) run there too, as the operations role.
  */
 function shardBackups(
   config: PlatformConfig,
@@ -157,11 +159,14 @@ function shardBackups(
   platform: pulumi.Output<TenantPlatformExport>,
   operationsPassword: pulumi.Output<string>,
   providers: Pick<Providers, "aws" | "kubernetes">,
+  tenants: Tenants,
 ) {
   const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames("", isolation).slice(1);
   const exports = tenantExports(platform.postgres.applicationDatabase, isolation);
-  if ((databases.length === 0 && exports.length === 0) || !config.kubernetes.oidcProviderArn) return undefined;
+  const backups = (databases.length > 0 || exports.length > 0) && config.kubernetes.oidcProviderArn !== undefined;
+  const moving = config.tenants.some((t) => t.move?.step === "copy");
+  if (!backups && !moving) return undefined;
   const namespaceName = shardOpsNamespace(config.kubernetes.namespace, shard);
   const namespace = new PlatformNamespace(`tenants-${shard}-ops`, {
     namespace: namespaceName,
@@ -176,6 +181,15 @@ function shardBackups(
     password: operationsPassword,
     provider: providers.kubernetes,
   }).access;
+  tenantMoveJobs(config, tenants, {
+    namespace: namespace.name,
+    database: access,
+    engineVersion: platform.postgres.engineVersion,
+    storageCeilingGb: platform.postgres.storageCeilingGb,
+    suspend: false,
+    provider: providers.kubernetes,
+  });
+  if (!backups) return namespaceName;
   new DatabaseBackups(`tenants-${shard}-backups`, {
     namespace: namespace.name,
     prefix: config.environment,
@@ -184,7 +198,7 @@ function shardBackups(
     exports,
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
-    ...backupJobSettings(config, config.kubernetes.oidcProviderArn, {
+    ...backupJobSettings(config, config.kubernetes.oidcProviderArn!, {
       engineVersion: platform.postgres.engineVersion,
       storageCeilingGb: platform.postgres.storageCeilingGb,
     }),

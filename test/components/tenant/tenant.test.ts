@@ -271,10 +271,23 @@ describe("tenant lifecycle", () => {
     expect(typesOf("goneco")).toEqual([T.tenant]);
   });
 
+  it("tenantLifecycle: a move's copy step holds writes (login off) and nothing else", () => {
+    expect(
+      tenantLifecycle({ state: "active", deleteData: false, move: { from: "standard", step: "copy" } }, "production"),
+    ).toMatchObject({ canLogin: false, writesHeld: true, keepsData: true, hasRuntime: true, protectData: true });
+    expect(
+      tenantLifecycle(
+        { state: "active", deleteData: false, move: { from: "standard", step: "switch", verified: "0".repeat(64) } },
+        "production",
+      ),
+    ).toMatchObject({ canLogin: true, writesHeld: false });
+  });
+
   it("tenantLifecycle: protection only in production and never once deleted", () => {
     expect(tenantLifecycle({ state: "active", deleteData: false }, "staging").protectData).toBe(false);
     expect(tenantLifecycle({ state: "suspended", deleteData: false }, "production")).toEqual({
       canLogin: false,
+      writesHeld: false,
       keepsData: true,
       hasRuntime: true,
       protectData: true,
@@ -282,6 +295,7 @@ describe("tenant lifecycle", () => {
     });
     expect(tenantLifecycle({ state: "deleted", deleteData: true }, "production")).toEqual({
       canLogin: false,
+      writesHeld: false,
       keepsData: false,
       hasRuntime: false,
       protectData: false,
