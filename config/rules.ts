@@ -8,6 +8,7 @@ import { tenancyProblems, tenantProblems } from "./rules-tenants";
 import { alertProblems, backupProblems, workerProblems } from "./rules-workloads";
 import { dataProblems } from "./rules-data";
 import { capacityProblems } from "./rules-capacity";
+import { moveProblems } from "./rules-move";
 import { operationsProblems } from "./rules-operations";
 import { nameProblems } from "./rules-names";
 import { alertingProblems } from "./rules-alerting";
@@ -41,6 +42,7 @@ export function crossFieldProblems(
         config.redis && config.tenants?.filter((t) => hasRedisUser(t, config.redis!.tenantUserTiers)).length,
     }),
     ...capacityProblems(config),
+    ...moveProblems(config),
     ...backupProblems(config, shard),
     ...toolImageProblems(config),
     ...operationsProblems(config),

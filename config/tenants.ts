@@ -6,6 +6,13 @@ export const TIERS = ["free", "standard", "enterprise"] as const;
 export type Tier = (typeof TIERS)[number];
 export const TENANT_STATES = ["active", "suspended", "offboarded", "deleted"] as const;
 export type TenantState = (typeof TENANT_STATES)[number];
+/**
+ * The steps of a tier change across isolation models (docs/tenants.md, "Changing tier"), each a reviewed commit:
+ * `copy` creates the new home beside the old one and copies the data (writes held), `switch` points the tenant's
+ * DATABASE_URL at the new home, `retire` lifts the old home's protection; removing the block then drops the old home.
+ */
+export const MOVE_STEPS = ["copy", "switch", "retire"] as const;
+export type MoveStep = (typeof MOVE_STEPS)[number];
 
 /** What a tier decides: isolation, connection cap, Kubernetes quota. Tenants may override single numbers. */
 export interface TierProfile {
@@ -140,6 +147,21 @@ export const tenantSchema = z.strictObject({
    * be `secure:` values (`pulumi config set --secret --path 'platform:tenants[2].connectors.crm.clientSecret' …`).
    */
   connectors: z.record(connectorIdentifier, connectorSchema).default({}),
+  /**
+   * A tier change across isolation models in progress: `tier` is the tier the tenant moves to, `from` the tier it had
+   * (whose home holds its data until the switch), `step` how far the move has come. `verified` (from `switch` on) is
+   * the digest the move Job logged with TENANT_MOVE_OK: the reviewed record that the copy was verified.
+   */
+  move: z
+    .strictObject({
+      from: z.enum(TIERS),
+      step: z.enum(MOVE_STEPS),
+      verified: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, "the 64-hex-digit digest of the move Job's TENANT_MOVE_OK line (digest=…)")
+        .optional(),
+    })
+    .optional(),
   quota: z
     .strictObject({
       cpu: cpuQuantity.optional(),
@@ -152,6 +174,18 @@ export const tenantSchema = z.strictObject({
 export const tenantsSchema = z.array(tenantSchema).default([]);
 
 type TenantEntry = z.output<typeof tenantSchema>;
+
+/** Where a tier keeps a tenant's data: `dedicated` (a database of its own) or `schema` (in the shared database). */
+export const isolationOf = (tier: Tier) => TIER_PROFILES[tier].isolation;
+
+/**
+ * A tenant's move between isolation models, when its entry has one: where the data lives now (`from`, the old home)
+ * and where it goes (`to`, the tier's), and the step. Undefined for tenants not moving.
+ */
+export function tenantMove(t: Pick<TenantEntry, "tier" | "move">) {
+  if (!t.move) return undefined;
+  return { from: isolationOf(t.move.from), to: isolationOf(t.tier), step: t.move.step, verified: t.move.verified };
+}
 
 /** The tenant's PostgreSQL CONNECTION LIMIT: its override, else its tier's. */
 export const tenantConnectionLimit = (t: Pick<TenantEntry, "tier" | "connectionLimit">) =>

@@ -6,6 +6,7 @@ import {
   buildTenants,
   membershipChainTail,
   tenantAlerting,
+  tenantMoveJobs,
   tenantOutputs,
 } from "./wiring/tenants";
 import {
@@ -80,6 +81,14 @@ export function buildPlatform(config: PlatformConfig, secrets: PlatformSecrets =
   // program/wiring/workloads.ts; a standby builds no tenants, so none.
   const tenants: Tenants = database.writable ? buildTenants(config, tenantContext, providers) : new Map();
 
+  tenantMoveJobs(config, tenants, {
+    namespace: namespace.name,
+    database: opsDatabase,
+    engineVersion: config.database.engineVersion,
+    storageCeilingGb: storageCeilingGb(config.database),
+    suspend: mode.suspendJobs,
+    provider: providers.kubernetes,
+  });
   const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames(config.database.applicationDatabase, isolation);
   const work = workloads(config, {

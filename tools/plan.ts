@@ -32,6 +32,7 @@ import {
   runPolicies,
 } from "@platform/offline-plan";
 import { restoreWindowWarning } from "../config/rules-time";
+import { previousTenants, tierChangeProblems } from "../config/rules-move";
 import { PlanDocument, buildPlanDocument } from "./lib/plan";
 import { stdoutPreview, summaryMarkdown } from "./lib/summary";
 
@@ -273,6 +274,15 @@ async function planFromStackFile(
   } catch (error) {
     if (!(error instanceof BasePlanError)) throw error;
     console.error(`plan: ${error.message}`);
+    dropStalePlan(cli.outDir);
+    return EXIT.invalidConfig;
+  }
+  // Against the previous plan: a tier change across isolation models needs a move, taken one step at a time.
+  const moveProblems = base
+    ? tierChangeProblems(config.tenants, previousTenants((base as { outputs?: unknown }).outputs))
+    : [];
+  if (moveProblems.length > 0) {
+    console.error(`plan: ${cli.configFile}: ${new ConfigError(moveProblems).message}`);
     dropStalePlan(cli.outDir);
     return EXIT.invalidConfig;
   }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TenantConfig } from "../../config";
 import type { Environment } from "../../config/common";
-import { hasRedisUser, Tier } from "../../config/tenants";
+import { hasRedisUser, Tier, tenantMove } from "../../config/tenants";
 import { tenantNamespaceName } from "../kubernetes/labels";
 import { tenantLifecycle, tenantNames } from "./lifecycle";
 import { TenantPostgresArgs, databaseUrl, tenantPostgres } from "./postgres";
@@ -11,9 +11,9 @@ import { TenantKubernetesArgs, tenantConnectorsSecret, tenantKubernetes } from "
 
 export { tenantLifecycle, tenantNames } from "./lifecycle";
 export type { Lifecycle } from "./lifecycle";
-export { databaseUrl } from "./postgres";
+export { databaseUrl, moveSchemaNames } from "./postgres";
 export { TENANT_DENIED_COMMANDS, tenantAccessString, tenantRedisUserId } from "./redis";
-export { connectorEnvironment, tenantNetworkPolicySpec, tenantQuota } from "./kubernetes";
+export { DATABASE_NAME_ANNOTATION, connectorEnvironment, tenantNetworkPolicySpec, tenantQuota } from "./kubernetes";
 
 export interface TenantArgs {
   /** The tenant's validated entry from `platform:tenants`. */
@@ -41,6 +41,13 @@ export class Tenant extends pulumi.ComponentResource {
   readonly tenantId: string;
   readonly tier: string;
   readonly state: string;
+  /** The tier change in progress (`platform:tenants[].move`): the tier it moves from and the step. */
+  readonly move?: { from: string; step: string };
+  /**
+   * During a move, where its data goes: the old and new homes' databases (the schema is `postgres.schema` in both)
+   * and the resources the copy waits for (the role's NOLOGIN, the new home's schema).
+   */
+  readonly moveHomes?: { from: pulumi.Input<string>; to: pulumi.Input<string>; dependsOn: pulumi.Resource[] };
   /** Kubernetes namespace of the tenant's workloads (`tenant-<id>`). */
   readonly namespaceName: string;
   /** The created namespace's name, for objects that must wait for it; undefined once the tenant is deleted. */
@@ -64,6 +71,7 @@ export class Tenant extends pulumi.ComponentResource {
     this.tenantId = tenant.id;
     this.tier = tenant.tier;
     this.state = tenant.state;
+    if (tenant.move) this.move = { from: tenant.move.from, step: tenant.move.step };
     this.namespaceName = tenantNamespaceName(tenant.id);
     const lifecycle = tenantLifecycle(tenant, args.environment);
 
@@ -89,6 +97,12 @@ export class Tenant extends pulumi.ComponentResource {
 
     const pg = tenantPostgres(name, tenant, lifecycle, password ?? "", args.postgres, this);
     this.postgres = { role: pg.role, schema: pg.schema, database: pulumi.output(pg.database) };
+    const move = tenantMove(tenant);
+    if (move && pg.moveDependsOn) {
+      const homeOf = (isolation: "dedicated" | "schema") =>
+        isolation === "dedicated" ? tenantNames(tenant.id).database : args.postgres.applicationDatabase;
+      this.moveHomes = { from: homeOf(move.from), to: homeOf(move.to), dependsOn: pg.moveDependsOn };
+    }
     const withRedisUser = hasRedisUser(tenant, args.redis.userTiers) && lifecycle.hasRuntime;
 
     if (password && lifecycle.hasRuntime) {
@@ -114,6 +128,7 @@ export class Tenant extends pulumi.ComponentResource {
         args.environment,
         {
           databaseUrl: this.databaseUrl,
+          databaseName: pg.database,
           redisUrl: this.redisUrl,
           databasePort: args.postgres.port,
           redisPort: args.redis.port,
@@ -143,11 +158,12 @@ export class Tenant extends pulumi.ComponentResource {
     });
   }
 
-  /** Stack-output view: names in plain text, URLs as secrets. */
+  /** Stack-output view: names in plain text, URLs as secrets; `move` while a move runs (read by the next preview). */
   outputs() {
     return {
       tier: this.tier,
       state: this.state,
+      ...(this.move ? { move: this.move } : {}),
       namespace: this.namespaceName,
       postgres: this.postgres,
       databaseUrl: this.databaseUrl,

@@ -31,6 +31,12 @@ export interface TenantKubernetesArgs {
 }
 
 /**
+ * Annotation of the tenant's connection Secret naming the database DATABASE_URL points at (a name, not a secret):
+ * a move's switch shows as this annotation changing, where the URL itself shows only as `[secret]`.
+ */
+export const DATABASE_NAME_ANNOTATION = "platform.io/database-name";
+
+/**
  * The tenant's ResourceQuota `hard` map: its tier's quota with the entry's overrides, for the tenant's own workloads,
  * plus the worst-case footprint of the platform's dedicated worker pool in the namespace (`poolQuotaFootprint`:
  * maxReplicas, rollout surge, pods still terminating), so the pool can always reach maxReplicas and roll out; no
@@ -134,6 +140,8 @@ export function tenantKubernetes(
   environment: Environment,
   connection: {
     databaseUrl: pulumi.Output<string>;
+    /** The database DATABASE_URL names (plain): shown on the Secret, so a preview shows where the tenant connects. */
+    databaseName: pulumi.Input<string>;
     redisUrl?: pulumi.Output<string>;
     databasePort: pulumi.Input<number>;
     redisPort: pulumi.Input<number>;
@@ -226,6 +234,7 @@ export function tenantKubernetes(
         labels: labels("connection-secret"),
         annotations: {
           [LOGIN_ANNOTATIONS.database]: names.role,
+          [DATABASE_NAME_ANNOTATION]: connection.databaseName,
           ...(connection.redisUrl ? { [LOGIN_ANNOTATIONS.redis]: names.redisUser } : {}),
         },
       },

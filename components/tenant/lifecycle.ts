@@ -22,6 +22,11 @@ export function tenantNames(tenantId: string) {
 export interface Lifecycle {
   /** The PostgreSQL role may log in (and the Redis user is `on`). */
   canLogin: boolean;
+  /**
+   * The tenant's writes are held for a move's copy (`move.step: copy`): its role may not log in and its dedicated
+   * workers are stopped, so no row is written to the old home while the move Job copies it. Redis stays on.
+   */
+  writesHeld: boolean;
   /** Role, schema, database and password exist. */
   keepsData: boolean;
   /** Namespace, quota, network policy, service account, connection Secret and Redis user exist. */
@@ -43,16 +48,21 @@ export interface Lifecycle {
  * | deleted | no | removed | kept, unprotected, cascade armed | no |
  * | deleted + deleteData | – | removed | removed | – |
  *
+ * A move's copy step (`move.step: copy`, active tenants only) holds the tenant's writes: login off, dedicated workers
+ * stopped, Redis user on; everything else as active.
+ *
  * Deleting data takes two reviewed changes: `state: deleted` lifts the protection (Pulumi refuses to delete a
  * resource that is protected in state), then `deleteData: true` removes the data resources.
  */
 export function tenantLifecycle(
-  tenant: Pick<TenantConfig, "state" | "deleteData">,
+  tenant: Pick<TenantConfig, "state" | "deleteData"> & { move?: TenantConfig["move"] },
   environment: Environment,
 ): Lifecycle {
   const deleted = tenant.state === "deleted";
+  const writesHeld = tenant.move?.step === "copy";
   return {
-    canLogin: tenant.state === "active",
+    canLogin: tenant.state === "active" && !writesHeld,
+    writesHeld,
     keepsData: !(deleted && tenant.deleteData),
     hasRuntime: !deleted,
     protectData: environment === "production" && !deleted,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as postgresql from "@pulumi/postgresql";
 import type { TenantConfig } from "../../config";
-import { TIER_PROFILES, tenantConnectionLimit } from "../../config/tenants";
+import { isolationOf, tenantConnectionLimit, tenantMove } from "../../config/tenants";
 import { Lifecycle, tenantNames } from "./lifecycle";
 
 export interface TenantPostgresArgs {
@@ -35,6 +35,8 @@ export interface TenantPostgres {
   /** Database the tenant connects to: its own (dedicated tiers) or the shared application database. */
   database: pulumi.Input<string>;
   schema: string;
+  /** During a move: the resources its copy waits for (the role's NOLOGIN, the new home's schema). */
+  moveDependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -61,11 +63,14 @@ export function tenantPostgres(
   parent: pulumi.Resource,
 ): TenantPostgres {
   const names = tenantNames(tenant.id);
-  const dedicated = TIER_PROFILES[tenant.tier].isolation === "dedicated";
-  const result = {
+  const move = tenantMove(tenant);
+  const target = isolationOf(tenant.tier);
+  // Where the workloads connect: the old home until the move's switch, then the tier's.
+  const live = move?.step === "copy" ? move.from : target;
+  const result: TenantPostgres = {
     role: names.role,
     schema: names.schema,
-    database: dedicated ? names.database : args.applicationDatabase,
+    database: live === "dedicated" ? names.database : args.applicationDatabase,
   };
   if (!lifecycle.keepsData) return result;
 
@@ -91,9 +96,10 @@ export function tenantPostgres(
     { role: args.operations.role, grantRole: role.name, withAdminOption: false },
     opts,
   );
-  let database: pulumi.Input<string> = args.applicationDatabase;
-  const schemaDependsOn: pulumi.Resource[] = [];
-  if (dedicated) {
+  // At most one of a tenant's homes is a database of its own: the tier's, or during a move the old one.
+  let ownDatabase: { name: pulumi.Output<string>; ready: pulumi.Resource } | undefined;
+  if (target === "dedicated" || move?.from === "dedicated") {
+    const retiring = move?.step === "retire" && move.from === "dedicated";
     const own = new postgresql.Database(
       `${name}-db`,
       {
@@ -104,7 +110,7 @@ export function tenantPostgres(
         connectionLimit: -1,
         allowConnections: true,
       },
-      { ...data, ...adopt(names.database) },
+      { ...data, protect: data.protect && !retiring, ...adopt(names.database) },
     );
     // Revoke everything PUBLIC holds on the database (CONNECT, TEMP): an empty privilege list revokes all. Issued
     // by a member of the owner (the operations role), else PostgreSQL revokes nothing, with only a WARNING.
@@ -115,24 +121,71 @@ export function tenantPostgres(
       asOwner,
     );
     // The provider creates and refreshes the schema below on the master's connection to this database.
-    schemaDependsOn.push(
-      new postgresql.Grant(
-        `${name}-db-admin-connect`,
-        { database: own.name, role: args.adminRole, objectType: "database", privileges: ["CONNECT"] },
-        asOwner,
-      ),
+    const adminConnect = new postgresql.Grant(
+      `${name}-db-admin-connect`,
+      { database: own.name, role: args.adminRole, objectType: "database", privileges: ["CONNECT"] },
+      asOwner,
     );
-    database = own.name;
-    result.database = own.name;
+    ownDatabase = { name: own.name, ready: adminConnect };
   }
-  const schemaDatabase = dedicated ? names.database : args.adoptFrom?.applicationDatabase;
-  new postgresql.Schema(
-    `${name}-schema`,
-    { name: names.schema, database, owner: role.name, dropCascade: lifecycle.dropCascade },
-    { ...data, dependsOn: schemaDependsOn, ...adopt(`${schemaDatabase}.${names.schema}`) },
-  );
+  const schema = (
+    resourceName: string,
+    home: "dedicated" | "schema",
+    options: { protect: boolean; dropCascade: boolean; aliases?: string[] },
+  ) => {
+    const inDatabase = home === "dedicated" ? ownDatabase! : undefined;
+    const importDatabase = home === "dedicated" ? names.database : args.adoptFrom?.applicationDatabase;
+    return new postgresql.Schema(
+      resourceName,
+      {
+        name: names.schema,
+        database: inDatabase?.name ?? args.applicationDatabase,
+        owner: role.name,
+        dropCascade: options.dropCascade,
+      },
+      {
+        ...opts,
+        protect: options.protect,
+        dependsOn: inDatabase ? [inDatabase.ready] : [],
+        aliases: (options.aliases ?? []).map((alias) => ({ name: alias })),
+        ...adopt(`${importDatabase}.${names.schema}`),
+      },
+    );
+  };
+  const schemaNames = moveSchemaNames(name);
+  if (!move) {
+    // The alias renames a finished move's new home (`-move-schema`) to the name every tenant's schema has.
+    schema(schemaNames.current, target, {
+      protect: data.protect,
+      dropCascade: lifecycle.dropCascade,
+      aliases: [schemaNames.moved],
+    });
+  } else {
+    // The old home keeps its name and protection until `retire`, which renames it out of the way (its data is
+    // verified elsewhere), lifts protection and arms the cascade: removing the move block then drops it.
+    const retiring = move.step === "retire";
+    schema(retiring ? schemaNames.retired : schemaNames.current, move.from, {
+      protect: data.protect && !retiring,
+      dropCascade: retiring || lifecycle.dropCascade,
+      aliases: retiring ? [schemaNames.current] : [],
+    });
+    const moved = schema(schemaNames.moved, target, { protect: data.protect, dropCascade: lifecycle.dropCascade });
+    result.moveDependsOn = [role, moved];
+  }
   return result;
 }
+
+/**
+ * Pulumi names of a tenant's schema resources. `current`: every tenant's schema, and a moving tenant's old home until
+ * `retire`; `moved`: the new home while the move runs; `retired`: the old home from `retire` on. Renames go through
+ * aliases, so no step replaces a schema: at `retire` the old home leaves `current` (alias), and once the move block
+ * is removed the new home takes it (alias of `moved`) while the old home is dropped.
+ */
+export const moveSchemaNames = (name: string) => ({
+  current: `${name}-schema`,
+  moved: `${name}-move-schema`,
+  retired: `${name}-retired-schema`,
+});
 
 /** `postgresql://` URL of a tenant (TLS required; the password is URL-encoded). A secret when the password is. */
 export function databaseUrl(args: {

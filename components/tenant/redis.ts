@@ -89,7 +89,10 @@ export function tenantRedisUser(
       userId: tenantRedisUserId(args.idPrefix, tenantId),
       userName: tenantNames(tenantId).redisUser,
       engine: "redis",
-      accessString: tenantAccessString(tenantId, { enabled: lifecycle.canLogin, keyPatterns: args.keyPatterns }),
+      accessString: tenantAccessString(tenantId, {
+        enabled: lifecycle.canLogin || lifecycle.writesHeld,
+        keyPatterns: args.keyPatterns,
+      }),
       noPasswordRequired: false,
       authenticationMode: { type: "password", passwords: [password] },
     },

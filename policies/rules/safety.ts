@@ -1,6 +1,7 @@
 // Safety: stateful resources survive mistakes, and credentials never sit in plain text.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isDocumentedDeletion, rolesBeingDeleted } from "./tenant-deletion";
+import { isRetiredMoveHome } from "./tenant-move";
 import {
   ENVIRONMENT_CONFIG,
   Props,
@@ -28,10 +29,11 @@ export const STATEFUL_TYPES: Record<string, string> = {
 export const statefulResourcesProtected: StackValidationPolicy = {
   name: "stateful-resources-protected",
   description:
-    "In production, databases, buckets, KMS keys and tenant databases, schemas and roles are protected against deletion (but a retiring RDS instance and a tenant in the documented deletion state).",
+    "In production, databases, buckets, KMS keys and tenant databases, schemas and roles are protected against deletion (but a retiring RDS instance, a tenant in the documented deletion state and the retired old home of a tenant's tier move).",
   configSchema: ENVIRONMENT_CONFIG,
   // A stack rule: whether a tenant's data may go unprotected depends on the tenant's other resources (its role, its
-  // schemas, its namespace), which a resource rule does not see. The engine's analyzer sends `protect` to both.
+  // schemas, its namespace, a tier move's new home), which a resource rule does not see. The engine's analyzer sends
+  // `protect` to both.
   validateStack: (args, report) => {
     if (!isProduction(args)) return;
     const deleting = rolesBeingDeleted(args.resources);
@@ -46,8 +48,10 @@ export const statefulResourcesProtected: StackValidationPolicy = {
       if (resource.type === "aws:rds/instance:Instance" && isRetiring(resource.props)) continue;
       // Step 1 of a tenant's two-step deletion (state: deleted) lifts protection so step 2 may drop the data.
       if (isDocumentedDeletion(resource, deleting)) continue;
+      // A tier move's retire step lifts the old home's protection once its data is verified in the new home.
+      if (isRetiredMoveHome(resource, args.resources)) continue;
       report(
-        `${kind} "${resource.name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it). A tenant's data goes unprotected only in the first step of its two-step deletion (state: deleted: login off, schemas dropCascade, namespace and Redis user removed).`,
+        `${kind} "${resource.name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it). A tenant's data goes unprotected only in the first step of its two-step deletion (state: deleted: login off, schemas dropCascade, namespace and Redis user removed) or as the retired old home of a tier move.`,
         resource.urn,
       );
     }

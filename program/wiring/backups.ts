@@ -7,9 +7,17 @@ import { DatabaseBackups, TenantExport } from "../../components/backups/database
 import { TIER_PROFILES } from "../../config/tenants";
 import { postgresImageFor } from "../../config/workloads";
 
-/** Where each tenant's data lives (its own database or a schema) and its state: what backups and exports need. */
+/**
+ * Where each tenant's data lives (its own database or a schema) and its state: what backups and exports need. A
+ * tenant moving between isolation models has two homes until the move block is removed: both are listed, so the old
+ * database stays backed up until it is dropped and the new one is backed up from its creation.
+ */
 export const tenantDataLayouts = (config: Pick<PlatformConfig, "tenants">) =>
-  config.tenants.map((t) => ({ id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state }));
+  config.tenants.flatMap((t) => {
+    const home = { id: t.id, isolation: TIER_PROFILES[t.tier].isolation, state: t.state };
+    const old = t.move ? TIER_PROFILES[t.move.from].isolation : home.isolation;
+    return old === home.isolation ? [home] : [home, { ...home, isolation: old }];
+  });
 
 /** The backup bucket and, with IRSA, the backup and restore-verification CronJobs (suspended with the other jobs). */
 export function backupsTier(

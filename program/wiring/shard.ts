@@ -15,9 +15,11 @@ import {
   TenantPlatformContext,
   buildTenants,
   tenantAlerting,
+  tenantMoveJobs,
   tenantOutputs,
   tenantWorkerPools,
 } from "./tenants";
+import type { Tenants } from "./tenants";
 import { shardMonitoring } from "./monitoring";
 
 /** Stack outputs a platform (or single) stack exports for its tenant shards: `tenantPlatform` (plain) and the admin password (secret). */
@@ -143,7 +145,7 @@ export async function buildShard(config: PlatformConfig, providers: Pick<Provide
       );
   }
 
-  const backupNamespace = shardBackups(config, shard, platform, operationsPassword, providers, drStandby);
+  const backupNamespace = shardBackups(config, shard, platform, operationsPassword, providers, tenants, drStandby);
   shardMonitoring(config, {
     shard,
     backupNamespace,
@@ -164,7 +166,7 @@ export async function buildShard(config: PlatformConfig, providers: Pick<Provide
  * (it cannot read its shards without a reference cycle), so each shard runs the same DatabaseBackups jobs for its
  * dedicated tenants, in a namespace of its own (`<platform namespace>-tenants-<shard>`), into the platform's bucket
  * under the same keys (`<environment>/tenant_<id>/…`). Pooled tenants live in the application database, which the
- * platform backs up.
+ * platform backs up. The move Jobs of the shard's tenants (tier changes) run there too, as the operations role.
  */
 function shardBackups(
   config: PlatformConfig,
@@ -172,13 +174,16 @@ function shardBackups(
   platform: pulumi.Output<TenantPlatformExport>,
   operationsPassword: pulumi.Output<string>,
   providers: Pick<Providers, "aws" | "kubernetes">,
+  tenants: Tenants,
   /** A DR standby's jobs are suspended, as every CronJob of its DR platform (the database is a read-only replica). */
   suspend: boolean,
 ) {
   const isolation = tenantDataLayouts(config);
   const databases = backupDatabaseNames("", isolation).slice(1);
   const exports = tenantExports(platform.postgres.applicationDatabase, isolation);
-  if ((databases.length === 0 && exports.length === 0) || !config.kubernetes.oidcProviderArn) return undefined;
+  const backups = (databases.length > 0 || exports.length > 0) && config.kubernetes.oidcProviderArn !== undefined;
+  const moving = config.tenants.some((t) => t.move?.step === "copy");
+  if (!backups && !moving) return undefined;
   const namespaceName = shardOpsNamespace(config.kubernetes.namespace, shard);
   const namespace = new PlatformNamespace(`tenants-${shard}-ops`, {
     namespace: namespaceName,
@@ -193,6 +198,15 @@ function shardBackups(
     password: operationsPassword,
     provider: providers.kubernetes,
   }).access;
+  tenantMoveJobs(config, tenants, {
+    namespace: namespace.name,
+    database: access,
+    engineVersion: platform.postgres.engineVersion,
+    storageCeilingGb: platform.postgres.storageCeilingGb,
+    suspend: false,
+    provider: providers.kubernetes,
+  });
+  if (!backups) return namespaceName;
   new DatabaseBackups(`tenants-${shard}-backups`, {
     namespace: namespace.name,
     prefix: config.environment,
@@ -202,7 +216,7 @@ function shardBackups(
     bucket: { name: platform.backups.bucket, arn: platform.backups.bucketArn, kmsKeyArn: platform.backups.kmsKeyArn },
     bucketRegion: config.region,
     suspend,
-    ...backupJobSettings(config, config.kubernetes.oidcProviderArn, {
+    ...backupJobSettings(config, config.kubernetes.oidcProviderArn!, {
       engineVersion: platform.postgres.engineVersion,
       storageCeilingGb: platform.postgres.storageCeilingGb,
     }),

@@ -1,7 +1,7 @@
 // The one tenant path: a single stack and a tenant shard build a tenant's components, its dedicated worker pool and
 // its alert rules through these functions, keyed by tenant id, so a tenant's URNs are the same in either and
 // `pulumi state move` carries it from one to the other unchanged (test/program/tenant-path.test.ts).
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type * as postgresql from "@pulumi/postgresql";
 import type * as k8s from "../../components/sdk/kubernetes";
 import type { PlatformConfig } from "../../config";
@@ -13,6 +13,9 @@ import { longestIntervalMinutes } from "../../config/common";
 import { tenantLabels, tenantNamespaceName } from "../../components/kubernetes/labels";
 import { Tenant } from "../../components/tenant";
 import { WorkerPool, dedicatedWorkerPool } from "../../components/workers/worker-pool";
+import type { DatabaseAccess } from "../../components/jobs/database-access";
+import { tenantMoveJob } from "../../components/backups/tenant-move-job";
+import { postgresImageFor } from "../../config/workloads";
 
 /**
  * What tenants need from the platform's data tier and cluster. A single stack fills it from its own components; a
@@ -137,7 +140,8 @@ export function tenantWorkerPools(
           objectName: "worker",
           namespace: parent.kubernetesNamespace ?? tenantNamespaceName(tenant.id),
           labels: tenantLabels(tenant.id, tenant.tier),
-          paused: tenant.state === "suspended" || mode.pauseWorkers,
+          // A move's copy holds the tenant's writes (components/tenant/lifecycle.ts, `writesHeld`).
+          paused: tenant.state === "suspended" || tenant.move?.step === "copy" || mode.pauseWorkers,
           envFromSecrets: parent.workload?.envFromSecrets,
           serviceAccountName: parent.workload?.serviceAccountName,
           provider,
@@ -147,6 +151,54 @@ export function tenantWorkerPools(
     );
   }
   return pools;
+}
+
+/**
+ * The move Job of each tenant at a move's copy step (docs/tenants.md, "Changing tier"), a child of its Tenant so the
+ * preview lists it with the tenant's other changes, created once the role's NOLOGIN and the new home are applied. It
+ * runs in the stack's jobs namespace as the operations role; a single stack and a shard call it alike.
+ */
+export function tenantMoveJobs(
+  config: Pick<PlatformConfig, "tenants" | "backups">,
+  tenants: Tenants,
+  args: {
+    namespace: pulumi.Input<string>;
+    database: DatabaseAccess;
+    engineVersion: pulumi.Input<string>;
+    storageCeilingGb: pulumi.Input<number>;
+    suspend: boolean;
+    provider: k8s.Provider;
+  },
+) {
+  return config.tenants.flatMap((entry) => {
+    const tenant = tenants.get(entry.id);
+    if (entry.move?.step !== "copy" || !tenant?.moveHomes) return [];
+    return [
+      tenantMoveJob(
+        `tenant-${entry.id}-move`,
+        {
+          tenantId: entry.id,
+          role: tenant.postgres.role,
+          schema: tenant.postgres.schema,
+          fromDatabase: tenant.moveHomes.from,
+          toDatabase: tenant.moveHomes.to,
+          namespace: args.namespace,
+          database: args.database,
+          postgresImage: pulumi
+            .output(args.engineVersion)
+            .apply((v) => postgresImageFor(v, config.backups.postgresImage)),
+          awsCliImage: config.backups.awsCliImage,
+          storageCeilingGb: args.storageCeilingGb,
+          workStorageClass: config.backups.workStorageClass,
+          pushgatewayUrl: config.backups.pushgatewayUrl,
+          pushgatewayStack: pulumi.getStack(),
+          suspend: args.suspend,
+          provider: args.provider,
+        },
+        { parent: tenant, dependsOn: tenant.moveHomes.dependsOn },
+      ),
+    ];
+  });
 }
 
 /**

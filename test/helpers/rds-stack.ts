@@ -36,6 +36,38 @@ function podSpecOf(finders: Finders, jobName: string): { namespace: string; spec
   return { namespace: inputs.metadata.namespace, spec };
 }
 
+/**
+ * The environment of a container of a rendered CronJob or Job (by object name) in `stack`, Secret references
+ * resolved from the stack's rendered Secrets (revealed), PGHOST/PGPORT pointing at `server` and PGSSLMODE=disable.
+ */
+export function jobEnvironment(
+  stack: RenderedStack,
+  server: PostgresServer,
+  jobName: string,
+  containerName: string,
+): Record<string, string> {
+  const secrets = stack.ofType("kubernetes:core/v1:Secret");
+  const secretValue = (namespace: string, name: string, key: string) => {
+    const secret = secrets.find(
+      (s: RecordedResource) =>
+        (s.revealedInputs as any).metadata.name === name && (s.revealedInputs as any).metadata.namespace === namespace,
+    );
+    const value = (secret?.revealedInputs as any)?.stringData?.[key];
+    if (value === undefined) throw new Error(`no key ${key} in Secret ${namespace}/${name}`);
+    return String(value);
+  };
+  const { namespace, spec } = podSpecOf(stack, jobName);
+  const container = [...(spec.initContainers ?? []), ...spec.containers].find((c) => c.name === containerName);
+  if (!container) throw new Error(`${jobName} has no container ${containerName}`);
+  const env: Record<string, string> = {};
+  for (const e of container.env ?? []) {
+    const ref = e.valueFrom?.secretKeyRef;
+    env[e.name] = ref ? secretValue(namespace, ref.name, ref.key) : String(e.value ?? "");
+  }
+  if ("PGHOST" in env) Object.assign(env, { PGHOST: server.host, PGPORT: String(server.port), PGSSLMODE: "disable" });
+  return env;
+}
+
 /** Renders `config`, starts an RDS-faithful server of `version` with the plan's master, applies the plan to it. */
 export async function applyStackToRds(config: Record<string, unknown>, version: "15" | "16"): Promise<AppliedStack> {
   const stack = await renderStack(config, { stack: "it", revealSecrets: true });
@@ -49,17 +81,6 @@ export async function applyStackToRds(config: Record<string, unknown>, version: 
       server.connect(database, login),
     );
     await emulator.apply();
-    const secrets = stack.ofType("kubernetes:core/v1:Secret");
-    const secretValue = (namespace: string, name: string, key: string) => {
-      const secret = secrets.find(
-        (s: RecordedResource) =>
-          (s.revealedInputs as any).metadata.name === name &&
-          (s.revealedInputs as any).metadata.namespace === namespace,
-      );
-      const value = (secret?.revealedInputs as any)?.stringData?.[key];
-      if (value === undefined) throw new Error(`no key ${key} in Secret ${namespace}/${name}`);
-      return String(value);
-    };
     return {
       server,
       stack,
@@ -68,19 +89,7 @@ export async function applyStackToRds(config: Record<string, unknown>, version: 
         const inputs = stack.find("postgresql:index/role:Role", resource).revealedInputs!;
         return { user: String(inputs.name), password: String(inputs.password) };
       },
-      containerEnv: (jobName, containerName) => {
-        const { namespace, spec } = podSpecOf(stack, jobName);
-        const container = [...(spec.initContainers ?? []), ...spec.containers].find((c) => c.name === containerName);
-        if (!container) throw new Error(`${jobName} has no container ${containerName}`);
-        const env: Record<string, string> = {};
-        for (const e of container.env ?? []) {
-          const ref = e.valueFrom?.secretKeyRef;
-          env[e.name] = ref ? secretValue(namespace, ref.name, ref.key) : String(e.value ?? "");
-        }
-        if ("PGHOST" in env)
-          Object.assign(env, { PGHOST: server.host, PGPORT: String(server.port), PGSSLMODE: "disable" });
-        return env;
-      },
+      containerEnv: (jobName, containerName) => jobEnvironment(stack, server, jobName, containerName),
     };
   } catch (error) {
     await server.stop();

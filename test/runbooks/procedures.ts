@@ -6,8 +6,9 @@ import type { Step, Walk } from "./steps";
 import { TENANT_WALKS } from "./walks-tenants";
 import { DATA_WALKS } from "./walks-data";
 import { DR_WALKS } from "./walks-dr";
+import { TIER_MOVE } from "./walks-tiers";
 
-export const WALKS: readonly Walk[] = [...TENANT_WALKS, ...DATA_WALKS, ...DR_WALKS];
+export const WALKS: readonly Walk[] = [...TENANT_WALKS, ...DATA_WALKS, ...DR_WALKS, TIER_MOVE];
 
 /** Every step by name (the docs' previews). */
 export const STEPS: ReadonlyMap<string, { walk: Walk; step: Step }> = new Map(

@@ -34,6 +34,7 @@ export interface PlanDocument {
       | "ignoreChanges"
       | "replaceOnChanges"
       | "deleteBeforeReplace"
+      | "aliases"
     >
   >;
   outputs: Record<string, unknown>;
@@ -91,6 +92,7 @@ export function buildPlanDocument(args: {
       ignoreChanges: r.ignoreChanges,
       replaceOnChanges: r.replaceOnChanges,
       deleteBeforeReplace: r.deleteBeforeReplace,
+      aliases: r.aliases,
       inputs: r.inputs,
     })),
     outputs: args.outputs,

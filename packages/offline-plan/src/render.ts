@@ -33,6 +33,8 @@ export interface RecordedResource {
   deleteBeforeReplace?: boolean;
   /** URN of the explicit provider, when one was passed. */
   provider?: string;
+  /** The URNs the `aliases` option names: the engine matches an old resource by these when its own URN is new. */
+  aliases?: string[];
   /** Inputs with secret values replaced by "[secret]" and resource references by their URN. */
   inputs: Record<string, unknown>;
   /** Outputs the engine returns as secrets (`additionalSecretOutputs`: the program's and the SDK class's). */
@@ -132,6 +134,7 @@ class RecordingMonitor extends InterceptingMonitor {
       ...(request.replaceOnChanges.length > 0 ? { replaceOnChanges: request.replaceOnChanges } : {}),
       ...(request.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: request.deleteBeforeReplace } : {}),
       provider: request.provider ? request.provider.split("::").slice(0, -1).join("::") : undefined,
+      ...(request.aliases.length > 0 ? { aliases: request.aliases.map((a) => aliasUrn(urn, request, a)) } : {}),
       additionalSecretOutputs: request.additionalSecretOutputs,
       inputs: normalizeValue(request.object, "", secretPaths) as Record<string, unknown>,
       secretPaths,
@@ -200,4 +203,26 @@ async function renderNow(program: () => Promise<unknown> | unknown, options: Ren
   }
   if (asyncErrors.length > 0) throw new RenderError(asyncErrors[0], monitor.recorded);
   return { resources: monitor.recorded, outputs: monitor.stackOutputs, stackOutputs: monitor.referenceable };
+}
+
+/**
+ * The URN an alias names: each empty field of the spec is the resource's own (its name, type, parent, stack and
+ * project; pulumi/pulumi sdk/go/common/resource/alias.go, `Alias.GetURN`), `noParent` drops the parent. Built the way
+ * every recorded URN is, by the SDK's MockMonitor `newUrn` (@pulumi/pulumi runtime/mocks.js: the parent's own type,
+ * not its whole chain), so an alias matches the URN its old resource was recorded under.
+ */
+export function aliasUrn(
+  urn: string,
+  request: Pick<RegistrationRequest, "name" | "type" | "parent">,
+  alias: RegistrationRequest["aliases"][number],
+): string {
+  if (alias.urn) return alias.urn;
+  const [head, project] = urn.split("::");
+  const stack = head.slice("urn:pulumi:".length);
+  const parentUrn = alias.noParent ? undefined : (alias.parentUrn ?? (request.parent || undefined));
+  const parentType = parentUrn?.split("::")[2]?.split("$").pop();
+  const type = alias.type ?? request.type;
+  const qualified = parentType ? `${parentType}$${type}` : type;
+  const prefix = `urn:pulumi:${alias.stack ?? stack}::${alias.project ?? project}`;
+  return `${prefix}::${qualified}::${alias.name ?? request.name}`;
 }

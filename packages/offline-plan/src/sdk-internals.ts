@@ -48,6 +48,19 @@ export interface RegistrationRequest {
   replaceOnChanges: string[];
   /** The `deleteBeforeReplace` option; undefined when the program did not set it (the engine tells them apart). */
   deleteBeforeReplace?: boolean;
+  /**
+   * The `aliases` option as the SDK sends it to a monitor that supports structured aliases (resource.js,
+   * mapAliasesForRequest): a URN, or a spec whose empty fields mean "the resource's own".
+   */
+  aliases: {
+    urn?: string;
+    name?: string;
+    type?: string;
+    stack?: string;
+    project?: string;
+    parentUrn?: string;
+    noParent?: boolean;
+  }[];
   /** Provider reference `<urn>::<id>`; "" when the default provider is used. */
   provider: string;
   additionalSecretOutputs: string[];
@@ -74,6 +87,18 @@ function readRegistration(req: any): RegistrationRequest {
     ignoreChanges: req.getIgnorechangesList(),
     replaceOnChanges: req.getReplaceonchangesList(),
     deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() === true : undefined,
+    aliases: (req.getAliasesList() as any[]).map((alias) => {
+      if (alias.getUrn()) return { urn: alias.getUrn() as string };
+      const spec = alias.getSpec();
+      return {
+        name: spec.getName() || undefined,
+        type: spec.getType() || undefined,
+        stack: spec.getStack() || undefined,
+        project: spec.getProject() || undefined,
+        parentUrn: spec.getParenturn() || undefined,
+        noParent: spec.getNoparent() === true,
+      };
+    }),
     provider: req.getProvider(),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     object: req.getObject()?.toJavaScript() ?? {},

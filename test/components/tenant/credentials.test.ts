@@ -170,7 +170,9 @@ describe("every workload gets its credentials from a Secret in its own namespace
     expect(meta(secretIn(prod, "platform", "database-ops-credentials")!).annotations).toEqual({
       "platform.io/database-user": "platform_ops",
     });
+    // The database DATABASE_URL names, in plain sight: a tier move's switch shows as it changing (move.test.ts).
     expect(meta(secretIn(prod, "tenant-acme", "tenant-connection")!).annotations).toEqual({
+      "platform.io/database-name": "tenant_acme",
       "platform.io/database-user": "tenant_acme",
       "platform.io/redis-user": "tenant-acme",
     });

@@ -55,26 +55,14 @@ const ENTERPRISE_TYPES = [
 ].sort();
 const DEDICATED_WORKER_TYPES = [T.workerPool, T.deployment, T.autoscaler, T.disruptionBudget];
 
+const GONE_EXPORT = "s3://platform-backups/production/offboarding/goneco/app/20261120T020000Z.dump";
 /** The prod stack plus one tenant in every lifecycle state the repo's stack does not show. */
 function lifecycleConfig() {
   const config = stacks.production();
   (config["platform:tenants"] as unknown[]).push(
     { id: "leaver", name: "Leaver", tier: "enterprise", state: "offboarded" },
-    {
-      id: "oldco",
-      name: "Old Co",
-      tier: "enterprise",
-      state: "deleted",
-      exportWaived: "test tenant, no data to return",
-    },
-    {
-      id: "goneco",
-      name: "Gone Co",
-      tier: "standard",
-      state: "deleted",
-      deleteData: true,
-      exportedTo: "s3://platform-backups/production/offboarding/goneco/app/20261120T020000Z.dump",
-    },
+    { id: "oldco", name: "Old Co", tier: "enterprise", state: "deleted", exportWaived: "no data to return" },
+    { id: "goneco", name: "Gone Co", tier: "standard", state: "deleted", deleteData: true, exportedTo: GONE_EXPORT },
   );
   return config;
 }
@@ -284,10 +272,23 @@ describe("tenant lifecycle", () => {
     expect(typesOf("goneco")).toEqual([T.tenant]);
   });
 
+  it("tenantLifecycle: a move's copy step holds writes (login off) and nothing else", () => {
+    expect(
+      tenantLifecycle({ state: "active", deleteData: false, move: { from: "standard", step: "copy" } }, "production"),
+    ).toMatchObject({ canLogin: false, writesHeld: true, keepsData: true, hasRuntime: true, protectData: true });
+    expect(
+      tenantLifecycle(
+        { state: "active", deleteData: false, move: { from: "standard", step: "switch", verified: "0".repeat(64) } },
+        "production",
+      ),
+    ).toMatchObject({ canLogin: true, writesHeld: false });
+  });
+
   it("tenantLifecycle: protection only in production and never once deleted", () => {
     expect(tenantLifecycle({ state: "active", deleteData: false }, "staging").protectData).toBe(false);
     expect(tenantLifecycle({ state: "suspended", deleteData: false }, "production")).toEqual({
       canLogin: false,
+      writesHeld: false,
       keepsData: true,
       hasRuntime: true,
       protectData: true,
@@ -295,6 +296,7 @@ describe("tenant lifecycle", () => {
     });
     expect(tenantLifecycle({ state: "deleted", deleteData: true }, "production")).toEqual({
       canLogin: false,
+      writesHeld: false,
       keepsData: false,
       hasRuntime: false,
       protectData: false,

@@ -22,6 +22,8 @@ export interface PlanResource {
   ignoreChanges?: string[];
   replaceOnChanges?: string[];
   deleteBeforeReplace?: boolean;
+  /** URNs of the `aliases` option: an old resource of one of these URNs is this one, renamed. */
+  aliases?: string[];
   inputs: Record<string, unknown>;
 }
 
@@ -224,8 +226,23 @@ export function classify(base: readonly PlanResource[], head: readonly PlanResou
     group: groupOf(r),
   });
 
+  // step_generator.go: a goal's old state is looked up by its URN first, then by its aliases; an old resource found
+  // through an alias is this one renamed (same id, diffed as usual) and is not deleted.
+  const renamedFrom = new Map<string, string>();
+  const aliased = new Set<string>();
+  const oldOf = (r: PlanResource) => {
+    const own = before.get(r.urn);
+    if (own) return own;
+    const alias = (r.aliases ?? []).find((a) => before.has(a) && !after.has(a) && !aliased.has(a));
+    if (!alias) return undefined;
+    aliased.add(alias);
+    renamedFrom.set(r.urn, before.get(alias)!.name);
+    return before.get(alias);
+  };
+
+  const olds = new Map(head.map((r) => [r.urn, oldOf(r)]));
   for (const r of head) {
-    const old = before.get(r.urn);
+    const old = olds.get(r.urn);
     // step_generator.go L1001: an import when the goal has an id and there is no old state (or another id).
     if (!old || (r.importId && old.importId !== undefined && old.importId !== r.importId)) {
       const s = step(r, r.importId && !isComponentType(r.type) ? "import" : old ? "replace" : "create", old);
@@ -279,7 +296,7 @@ export function classify(base: readonly PlanResource[], head: readonly PlanResou
   for (const pass of [true, false])
     for (const s of pending.filter((x) => SECRET_SOURCE.test(x.type) === pass)) {
       const r = after.get(s.urn)!;
-      const old = before.get(s.urn)!;
+      const old = olds.get(r.urn)!;
       if (!pass && !isComponentType(r.type) && JSON.stringify(r.inputs).includes(`"${SECRET}"`)) {
         const sources = (r.dependsOn ?? []).filter((u) => regenerated.has(u));
         const known = new Set(s.properties.map((p) => p.path));
@@ -295,7 +312,11 @@ export function classify(base: readonly PlanResource[], head: readonly PlanResou
       decide(s, r, old);
     }
 
-  for (const r of base) if (!after.has(r.urn)) steps.push(step(r, "delete", r));
+  for (const s of steps) {
+    const from = renamedFrom.get(s.urn);
+    if (from && s.op !== "same") s.options.unshift(`renamed from "${from}" (alias)`);
+  }
+  for (const r of base) if (!after.has(r.urn) && !aliased.has(r.urn)) steps.push(step(r, "delete", r));
 
   for (const s of steps) {
     if (s.op === "delete" && s.protect.old) s.refused = refusalOf(s, "its config entry is gone");
