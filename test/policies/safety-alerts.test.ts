@@ -41,7 +41,7 @@ describe("stateful-resources-protected", () => {
       violation(
         "stateful-resources-protected",
         urnOf(type, name),
-        `${kind} "${name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it). A tenant's data goes unprotected only in the first step of its two-step deletion (state: deleted: login off, schemas dropCascade, namespace and Redis user removed).`,
+        `${kind} "${name}" is not protected in production: a config mistake or \`pulumi destroy\` would delete its data. Fix: create it with the resource option protect: true (retainOnDelete does not count: the policy analyzer of \`pulumi preview\` never sees it). A tenant's data goes unprotected only in the first step of its two-step deletion (state: deleted: login off, schemas dropCascade, namespace and Redis user removed) or as the retired old home of a tier move.`,
       ),
     ]);
   });
