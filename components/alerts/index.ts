@@ -68,16 +68,7 @@ export function tenantAlertRule(
     ...args.alerts.selectorLabels,
     ...tenantLabels(tenant.id, tenant.tier),
   };
-  new k8s.apiextensions.CustomResource(
-    child,
-    {
-      apiVersion: "monitoring.coreos.com/v1",
-      kind: "PrometheusRule",
-      metadata: { name: child, namespace: args.namespace, labels },
-      spec: { groups: [group] },
-    },
-    { parent, provider: args.provider },
-  );
+  newPrometheusRule(child, args.namespace, labels, [group], { parent, provider: args.provider });
   return group;
 }
 
@@ -97,16 +88,7 @@ export function stackBackupAlertRule(
     ...standardLabels({ name: "alerts", instance: alertsName, component: "prometheus-rule" }),
     ...args.alerts.selectorLabels,
   };
-  new k8s.apiextensions.CustomResource(
-    child,
-    {
-      apiVersion: "monitoring.coreos.com/v1",
-      kind: "PrometheusRule",
-      metadata: { name: child, namespace: args.namespace, labels },
-      spec: { groups: [group] },
-    },
-    { parent, provider: args.provider },
-  );
+  newPrometheusRule(child, args.namespace, labels, [group], { parent, provider: args.provider });
   return group;
 }
 
@@ -150,17 +132,7 @@ export class AlertRules extends pulumi.ComponentResource {
       groups: unknown[],
       extra?: Record<string, string>,
       parent: pulumi.Resource = this,
-    ) =>
-      new k8s.apiextensions.CustomResource(
-        child,
-        {
-          apiVersion: "monitoring.coreos.com/v1",
-          kind: "PrometheusRule",
-          metadata: { name: child, namespace, labels: labels("prometheus-rule", extra) },
-          spec: { groups },
-        },
-        { ...childOpts, parent },
-      );
+    ) => newPrometheusRule(child, namespace, labels("prometheus-rule", extra), groups, { ...childOpts, parent });
 
     const platformGroups = buildPlatformGroups(alerts, context);
     prometheusRule(`${name}-rules`, platformGroups);
@@ -209,4 +181,24 @@ export class AlertRules extends pulumi.ComponentResource {
     this.alertNames = [...new Set(groups.flatMap((g) => g.rules.map((r) => r.alert)))];
     this.registerOutputs({ groupNames: this.groupNames, alertNames: this.alertNames });
   }
+}
+
+/** A prometheus-operator PrometheusRule named `name` holding `groups` (monitoring.coreos.com/v1). */
+function newPrometheusRule(
+  name: string,
+  namespace: pulumi.Input<string>,
+  labels: Record<string, string>,
+  groups: unknown[],
+  opts: pulumi.CustomResourceOptions,
+) {
+  return new k8s.apiextensions.CustomResource(
+    name,
+    {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name, namespace, labels },
+      spec: { groups },
+    },
+    opts,
+  );
 }
