@@ -8,7 +8,7 @@ import { ParsedSections, key } from "./rules-common";
 
 /** Tenant namespaces (components/kubernetes/labels.ts tenantNamespaceName). */
 export const TENANT_NAMESPACE_PREFIX = "tenant-";
-/** Tenant databases, schemas and roles (DESIGN.md §4: `tenant_<id>`, "-" becomes "_"). */
+/** Tenant databases, schemas and roles (docs/architecture.md, "Contract: names and labels": `tenant_<id>`, "-" becomes "_"). */
 export const TENANT_SQL_PREFIX = "tenant_";
 /** Built-in jobs of platform:jobs: their Pulumi names (`jobs-<name>`) and CronJob names custom jobs must not take. */
 export const BUILT_IN_JOB_NAMES = ["reconcile", "database-maintenance"] as const;
