@@ -2,12 +2,12 @@
 // files: each stack runs on the self-hosted runner of the VPC whose database it changes (a shard: its platform
 // stack's), in its own region. Runner scale sets are addressed by their installation name in `runs-on`
 // (actions-runner-controller, docs.github.com "Using Actions Runner Controller runners in a workflow").
+import { type StackName, stackFixture } from "../fixtures/stacks";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { PROJECT_ROOT } from "../helpers/render";
 
 interface Target {
@@ -20,8 +20,8 @@ interface Target {
   "policy-config": string;
 }
 const TARGETS = JSON.parse(readFileSync(join(PROJECT_ROOT, ".github/stacks.json"), "utf8")) as Target[];
-const stackConfig = (stack: string) =>
-  (parse(readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, any> }).config;
+// The stack files' config, through their fixtures (test/program/stacks.test.ts checks each equals its file).
+const stackConfig = (stack: string): Record<string, any> => stackFixture(stack as StackName);
 
 const work = mkdtempSync(join(tmpdir(), "deploy-stacks-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

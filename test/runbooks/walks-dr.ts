@@ -1,17 +1,16 @@
-// DR procedures (docs/operations.md "Regional failover", docs/shards.md "Shard tenants in DR"), on the repo's own stack
-// files because they are about them: prod-dr derives what it shares with prod from Pulumi.prod.yaml, so a change in
+// DR procedures (docs/operations.md "Regional failover", docs/shards.md "Shard tenants in DR"), on the fixtures of the
+// repo's own stack files (equal to them: test/program/stacks.test.ts) because they are about them: prod-dr derives what it shares with prod from Pulumi.prod.yaml, so a change in
 // prod reaches it without an edit of Pulumi.prod-dr.yaml; failover registers nothing in the failed region; failback
 // brings prod back from the DR's replicated backups; DR shard stacks follow their shards and fail over with the DR.
 import type { PlanResource } from "@platform/offline-plan";
-import { loadStackConfig } from "../helpers/render";
-import type { StackConfig } from "../fixtures/stacks";
+import { type StackConfig, type StackName, stackFixture } from "../fixtures/stacks";
 import { PlanDocumentLike, StepResult, Walk, promises } from "./steps";
 import { RESTORE } from "./walks-data";
 
 const repo =
   (...stacks: string[]) =>
   () =>
-    Object.fromEntries(stacks.map((s) => [s, loadStackConfig(s) as StackConfig]));
+    Object.fromEntries(stacks.map((s) => [s, stackFixture(s as StackName)]));
 
 export const PRIMARY_REGION = "us-east-1";
 /** The replicated automated backups of the promoted DR instance, in the primary's region once it is back. */
