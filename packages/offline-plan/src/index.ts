@@ -17,3 +17,4 @@ export * from "./preview/classify";
 export * from "./preview/replace-rules";
 export * from "./preview/render-preview";
 export * from "./preview/base-plan";
+export * from "./recorded-fixtures";
